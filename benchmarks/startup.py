@@ -1,0 +1,60 @@
+"""Start-up and end-to-end latency of the CLI, as medians and as ratios to bare Python.
+
+Run: python benchmarks/startup.py [--runs 15]
+
+Goals (issue 2): `flopcast --help` under 8x the bare interpreter's start-up, importing no
+numpy, scipy, pydantic or matplotlib; a compute with ranges under 25x end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+COMMANDS: dict[str, list[str]] = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "flopcast --help": [sys.executable, "-m", "flopcast", "--help"],
+    "flopcast compute (ranges, --json)": [
+        sys.executable, "-m", "flopcast", "compute",
+        "--active", "288B", "--tokens", "30T..40T", "--json",
+    ],
+    "flopcast hardware h100": [sys.executable, "-m", "flopcast", "hardware", "h100"],
+}  # fmt: skip
+
+
+def median_seconds(cmd: list[str], runs: int) -> float:
+    subprocess.run(cmd, capture_output=True, check=True)  # warm the file cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def heavy_imports_for_help() -> list[str]:
+    code = (
+        "import sys\nfrom flopcast.cli import main\nmain(['--help'])\n"
+        "print([m for m in ('numpy','scipy','pydantic','matplotlib','torch') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return list(eval(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    results = {name: median_seconds(cmd, args.runs) for name, cmd in COMMANDS.items()}
+    base = results["python -c pass"]
+    print(f"median of {args.runs} runs")
+    for name, seconds in results.items():
+        print(f"  {name:36s} {seconds * 1000:7.1f} ms   {seconds / base:5.1f}x bare python")
+    print(f"heavy modules imported by --help: {heavy_imports_for_help() or 'none'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m flopcast``."""
+
+from flopcast.cli import run
+
+run()

@@ -1,0 +1,112 @@
+"""What every command shares: the common options, JSON output, and the human renderer.
+
+Command modules stay thin: they parse flags, call the public API, and hand the returned
+object to :func:`emit`. Rich is imported only when something is printed for a human.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
+
+import typer
+
+if TYPE_CHECKING:
+    from flopcast.uncertainty import Sampling
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+SigOpt = Annotated[
+    int, typer.Option("--sig", min=1, max=12, help="Significant figures in human output.")
+]
+SamplesOpt = Annotated[
+    int,
+    typer.Option(
+        "--samples", min=100, help="Monte Carlo samples for 90% intervals of uncertain inputs."
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed for the Monte Carlo samples.")]
+
+
+def sampling(samples: int, seed: int) -> Sampling:
+    from flopcast.uncertainty import Sampling
+
+    return Sampling(samples=samples, seed=seed)
+
+
+class HasDict(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass
+class Section:
+    """A titled block of rows (label, value, note) in human output."""
+
+    title: str
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+    subtitle: str = ""
+
+    def add(self, label: str, value: str, note: str = "") -> None:
+        self.rows.append((label, value, note))
+
+
+class Footnotes:
+    """Numbered source footnotes: a row says ``assumed [1]``, the footer gives the source."""
+
+    def __init__(self) -> None:
+        self._sources: list[str] = []
+
+    def mark(self, item: Any) -> str:
+        """The origin of an input (``given``, ``assumed``, a table) with its footnote mark."""
+        origin = str(item.origin)
+        source = str(getattr(item, "source", "") or "")
+        if not source:
+            return origin
+        if source not in self._sources:
+            self._sources.append(source)
+        return f"{origin} [{self._sources.index(source) + 1}]"
+
+    def lines(self) -> list[str]:
+        return [f"[{i}] {s}" for i, s in enumerate(self._sources, 1)]
+
+
+def print_json(obj: HasDict | dict[str, Any] | list[Any]) -> None:
+    data = obj if isinstance(obj, dict | list) else obj.to_dict()
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def render(
+    headline: str = "",
+    sections: Sequence[Section] = (),
+    warnings: Sequence[str] = (),
+    footer: Sequence[str] = (),
+) -> None:
+    """Print a headline, titled sections of aligned rows, warnings and footnotes."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=False)
+    if headline:
+        console.print(Text(headline, style="bold"))
+    for section in sections:
+        console.print()
+        title = Text(section.title, style="bold cyan")
+        if section.subtitle:
+            title.append(f"   {section.subtitle}", style="dim")
+        console.print(title)
+        table = Table(show_header=False, box=None, padding=(0, 2, 0, 2), pad_edge=False)
+        table.add_column(style="", no_wrap=True)
+        table.add_column(style="bold", overflow="fold")
+        table.add_column(style="dim", overflow="fold")
+        for label, value, note in section.rows:
+            table.add_row(label, value, note)
+        console.print(table)
+    for warning in warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+    if footer:
+        console.print()
+        for line in footer:
+            console.print(Text(line, style="dim"))

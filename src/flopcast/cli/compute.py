@@ -1,0 +1,227 @@
+"""``flopcast compute``: training compute by 6·N·D and by hardware, reconciled."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from flopcast.cli.common import JsonOpt, SamplesOpt, Section, SeedOpt, SigOpt
+from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from flopcast.compute import ComputeEstimate
+    from flopcast.quantity import Quantity
+
+ActiveOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--active",
+        "--params",
+        "-N",
+        metavar="PARAMS",
+        help="Active parameters per token (all parameters for a dense model): 17B, 250B..330B.",
+    ),
+]
+TokensOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tokens", "-D", metavar="TOKENS", help="Training tokens: 22T, 30T..40T, 30T[30T..40T]."
+    ),
+]
+GpusOpt = Annotated[
+    str | None, typer.Option("--gpus", metavar="N", help="Number of accelerators: 32K, 16384.")
+]
+GpuOpt = Annotated[
+    str | None,
+    typer.Option("--gpu", metavar="NAME", help="Accelerator, e.g. h100, a100-80gb, tpu-v5p."),
+]
+PrecisionOpt = Annotated[
+    str | None,
+    typer.Option("--precision", metavar="P", help="Precision of the dense peak (default bf16)."),
+]
+PeakOpt = Annotated[
+    str | None,
+    typer.Option("--peak", metavar="FLOP/S", help="Dense peak FLOP/s per accelerator: 989.4T."),
+]
+MfuOpt = Annotated[
+    str | None,
+    typer.Option("--mfu", metavar="U", help="Utilization of the dense peak: 0.4 or 40%."),
+]
+AchievedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--achieved",
+        metavar="FLOP/S",
+        help="Achieved FLOP/s per accelerator instead of peak × MFU: 390T.",
+    ),
+]
+DaysOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--days", metavar="TIME", help="Training duration: 90 (days), 90d, 3 months, 12 weeks."
+    ),
+]
+HoursOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--gpu-hours", metavar="HOURS", help="Accelerator-hours instead of --gpus and --days."
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "compute",
+        help=(
+            "Training compute by operation counting (6·N·D, N = active parameters) and by "
+            "hardware (accelerators × peak × utilization × time), reconciled.\n\n"
+            "Example: flopcast compute --active 17B --tokens 22T --gpu-hours 2.38M --gpu h100"
+        ),
+    )(compute_command)
+
+
+def compute_command(
+    active: ActiveOpt = None,
+    tokens: TokensOpt = None,
+    gpus: GpusOpt = None,
+    gpu: GpuOpt = None,
+    precision: PrecisionOpt = None,
+    peak: PeakOpt = None,
+    mfu: MfuOpt = None,
+    achieved: AchievedOpt = None,
+    days: DaysOpt = None,
+    gpu_hours: HoursOpt = None,
+    recompute: Annotated[
+        bool, typer.Option("--recompute", help="Count full activation recomputation (8·N·D).")
+    ] = False,
+    vs: Annotated[
+        str | None,
+        typer.Option(
+            "--vs", metavar="FLOP", help="Compare the result with another compute: 3.8e25."
+        ),
+    ] = None,
+    json_output: JsonOpt = False,
+    sig: SigOpt = 3,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
+) -> None:
+    from flopcast.cli.common import print_json, render, sampling
+    from flopcast.compute import compare, estimate
+
+    s = sampling(samples, seed)
+    est = estimate(
+        active_params=active,
+        tokens=tokens,
+        accelerators=gpus,
+        accelerator_name=gpu,
+        precision=precision,
+        peak=peak,
+        utilization=mfu,
+        achieved=achieved,
+        duration=days,
+        accelerator_hours=gpu_hours,
+        recompute=recompute,
+        sampling=s,
+    )
+    comparison = (
+        compare(est.best, vs, a_label="this run", b_label="--vs", sampling=s) if vs else None
+    )
+    if json_output:
+        data = est.to_dict()
+        if comparison is not None:
+            data["comparison"] = comparison.to_dict()
+        print_json(data)
+        return
+    headline, sections, footer = compute_sections(est, sig)
+    if comparison is not None:
+        sec = Section("Compared")
+        sec.add(
+            f"vs {fmt_flop(comparison.b, sig)}",
+            f"{fmt_ratio(comparison.ratio, sig)}",
+            comparison.words,
+        )
+        sections.append(sec)
+    render(headline, sections, est.warnings, footer)
+
+
+def fmt_flop(q: Quantity, sig: int) -> str:
+    from flopcast.quantity import Kind, fmt
+
+    return fmt(q.with_unit("FLOP"), Kind.FLOP, sig)
+
+
+def fmt_ratio(q: Quantity, sig: int) -> str:
+    """A ratio as ``1.36x`` or ``1.58x (90%: 1.36–1.82)``."""
+    from flopcast.quantity import Kind, fmt
+
+    text = fmt(q.with_unit(""), Kind.COUNT, sig)
+    return text.replace(" (90%:", "x (90%:") if q.uncertain else text + "x"
+
+
+def compute_sections(est: ComputeEstimate, sig: int) -> tuple[str, list[Section], list[str]]:
+    """Human-readable sections and source footnotes of a :class:`ComputeEstimate`."""
+    from flopcast.cli.common import Footnotes
+    from flopcast.quantity import Kind, fmt
+
+    inputs = est.inputs
+    notes = Footnotes()
+
+    def show_input(sec: Section, key: str, label: str) -> None:
+        item = inputs.get(key)
+        if item is not None:
+            sec.add(label, fmt(item.quantity, item.kind, sig), notes.mark(item))
+
+    sections: list[Section] = []
+    if est.operation_count is not None:
+        sec = Section("Operation counting", subtitle=est.formulas["operation_count"])
+        show_input(sec, "active_params", "active parameters")
+        show_input(sec, "tokens", "training tokens")
+        if est.tokens_per_param is not None:
+            sec.add("tokens per parameter", fmt(est.tokens_per_param, Kind.NUMBER, sig))
+        sec.add("training compute", fmt(est.operation_count, Kind.FLOP, sig))
+        sections.append(sec)
+    hardware_keys = ("accelerators", "duration", "accelerator_hours", "peak", "achieved")
+    if any(k in inputs for k in hardware_keys):
+        subtitle = est.formulas.get("hardware", "")
+        sec = Section("Hardware method", subtitle=subtitle)
+        if est.accelerator is not None:
+            sec.add("accelerator", est.accelerator.name, f"dense {est.precision} peak")
+        show_input(sec, "accelerators", "accelerators")
+        show_input(sec, "duration", "duration")
+        show_input(sec, "accelerator_hours", "accelerator-hours")
+        show_input(sec, "peak", "peak per accelerator")
+        show_input(sec, "achieved", "achieved per accelerator")
+        if est.hardware is not None:
+            show_input(sec, "utilization", "utilization (MFU)")
+            sec.add("training compute", fmt(est.hardware, Kind.FLOP, sig))
+        sections.append(sec)
+    rec = Section("Reconciled")
+    if est.implied_utilization is not None:
+        rec.add(
+            "implied utilization",
+            fmt(est.implied_utilization, Kind.FRACTION, sig),
+            f"6·N·D ÷ (accelerator-time × dense {est.precision or ''} peak)".replace("  ", " "),
+        )
+    if est.implied_flops_per_accelerator is not None and est.implied_utilization is None:
+        rec.add(
+            "implied FLOP/s per accelerator",
+            fmt(est.implied_flops_per_accelerator, Kind.RATE, sig),
+        )
+    if est.duration is not None and "duration" not in inputs:
+        rec.add(
+            "duration", fmt(est.duration, Kind.DURATION, sig), "accelerator-hours ÷ accelerators"
+        )
+    if est.implied_duration is not None:
+        how = "achieved" if "achieved" in inputs else "peak × utilization"
+        if "utilization" in inputs and inputs["utilization"].origin == "assumed":
+            show_input(rec, "utilization", "utilization (MFU)")
+        rec.add(
+            "implied duration",
+            fmt(est.implied_duration, Kind.DURATION, sig),
+            f"6·N·D ÷ (accelerators × {how})",
+        )
+    if rec.rows:
+        sections.append(rec)
+    headline = f"Training compute: {fmt(est.best, Kind.FLOP, sig)}"
+    return headline, sections, notes.lines()

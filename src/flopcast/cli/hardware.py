@@ -1,0 +1,103 @@
+"""``flopcast hardware``: the accelerator table, or one accelerator with its sources."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from flopcast.cli.common import JsonOpt
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "hardware",
+        help=(
+            "List accelerators with their dense peak FLOP/s, memory and bandwidth, or show one "
+            "with its sources.\n\nExample: flopcast hardware h100"
+        ),
+    )(hardware_command)
+
+
+def _tflops(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
+
+
+def hardware_command(
+    name: Annotated[
+        str | None, typer.Argument(help="An accelerator: h100, 'tpu v5p', mi300x.")
+    ] = None,
+    json_output: JsonOpt = False,
+) -> None:
+    from flopcast.cli.common import Section, print_json, render
+    from flopcast.hardware import PRECISIONS, accelerator, accelerators
+
+    if name is not None:
+        acc = accelerator(name)
+        if json_output:
+            print_json(acc)
+            return
+        sec = Section("Dense peak (no sparsity)", subtitle="TFLOP/s")
+        for p in PRECISIONS:
+            if p in acc.peak_tflops:
+                sec.add(p, _tflops(acc.peak_tflops[p]))
+        mem = Section("Memory and power")
+        if acc.memory_gb is not None:
+            mem.add("memory", f"{_tflops(acc.memory_gb)} GB")
+        if acc.memory_bandwidth_gbs is not None:
+            mem.add("bandwidth", f"{_tflops(acc.memory_bandwidth_gbs)} GB/s")
+        if acc.tdp_w is not None:
+            mem.add("TDP", f"{_tflops(acc.tdp_w)} W")
+        mem.add("released", str(acc.release_year))
+        footer = [f"source: {acc.source}"]
+        footer += [f"also: {other}" for other in acc.other_sources]
+        if acc.epoch_name:
+            footer.append(
+                f"Epoch AI, Machine Learning Hardware dataset (2025-12 snapshot, CC BY 4.0): "
+                f"'{acc.epoch_name}'"
+            )
+        footer += [
+            f"differs from Epoch AI ({key}): {note}" for key, note in acc.epoch_notes.items()
+        ]
+        if acc.notes:
+            footer.append(f"notes: {acc.notes}")
+        if acc.aliases:
+            footer.append(f"aliases: {', '.join(acc.aliases)}")
+        render(f"{acc.name} ({acc.id})", [sec, mem], footer=footer)
+        return
+
+    rows = accelerators()
+    if json_output:
+        print_json({"accelerators": [a.to_dict() for a in rows]})
+        return
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title="Accelerators: dense peak TFLOP/s (no sparsity)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("year", justify="right")
+    for p in ("bf16", "fp8", "fp4"):
+        table.add_column(p, justify="right", no_wrap=True)
+    table.add_column("GB", justify="right", no_wrap=True)
+    table.add_column("GB/s", justify="right", no_wrap=True)
+    for a in rows:
+        bf16 = a.peak_tflops.get("bf16")
+        table.add_row(
+            a.id,
+            str(a.release_year),
+            _tflops(bf16) if bf16 is not None else f"({_tflops(a.peak_tflops.get('fp16'))} fp16)",
+            *(_tflops(a.peak_tflops.get(p)) for p in ("fp8", "fp4")),
+            _tflops(a.memory_gb),
+            _tflops(a.memory_bandwidth_gbs),
+        )
+    Console().print(table)
+    Console().print(
+        "Sources: 'flopcast hardware NAME' shows one accelerator with its sources.", style="dim"
+    )

@@ -1,0 +1,551 @@
+"""Quantities as analysts write them: parsing, formatting, and values with 90% intervals.
+
+A :class:`Quantity` is a central value, optionally with a 90% interval ``[low, high]``.
+The interval is read as a two-piece lognormal: one log-spread below the central value and
+another above it, so that lopsided statements such as "more than 30T, probably not above
+40T" (``30T[30T..40T]``) are representable.
+
+Accepted forms (see :data:`FORMS`):
+
+* plain: ``17B``, ``1.6T``, ``400e9``, ``5.2e25``, ``3.8e25 FLOP``, ``390 TFLOP/s``, ``32K``
+  (= 32,000), ``2.38M``, ``90d``, ``3 months``, ``12 weeks``, ``40%`` or ``0.4``;
+* a range alone, ``30T..40T``: the central value is the geometric midpoint;
+* a central value with its own interval, ``30T[30T..40T]``;
+* a factor band, ``5e25~3x``: within 3x either way.
+
+Nothing here imports numpy: parsing and formatting are on the start-up path.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from flopcast.errors import FlopcastError
+
+#: Standard normal quantile at 0.95: a 90% interval spans ±Z90 standard deviations.
+Z90 = 1.6448536269514722
+
+#: Days in a month and in a year (Julian year), for durations typed as months or years.
+DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+SECONDS_PER_DAY = 86_400.0
+SECONDS_PER_HOUR = 3_600.0
+
+
+class Kind(StrEnum):
+    """What a quantity measures; decides which suffixes and unit words are accepted."""
+
+    COUNT = "count"  # parameters, tokens, accelerators, accelerator-hours
+    FLOP = "flop"  # an amount of computation
+    RATE = "rate"  # FLOP/s
+    DURATION = "duration"  # stored in seconds
+    FRACTION = "fraction"  # utilization, 0..1
+    NUMBER = "number"  # a plain number or ratio (tokens per parameter), shown without suffix
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A central value with an optional 90% interval.
+
+    ``low``/``high`` are the 5th and 95th percentiles; both ``None`` for an exact value.
+    ``unit`` is the display unit (``"FLOP"``, ``"tokens"``, ``"days"``...), not a scale.
+    """
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.low is None) != (self.high is None):
+            raise ValueError("a 90% interval needs both low and high")
+        if (
+            self.low is not None
+            and self.high is not None
+            and not (self.low <= self.value <= self.high)
+        ):
+            raise ValueError(
+                f"central value {self.value:g} is outside its interval "
+                f"[{self.low:g}, {self.high:g}]"
+            )
+
+    @property
+    def uncertain(self) -> bool:
+        """True when the interval has any width."""
+        return self.low is not None and (self.low != self.value or self.high != self.value)
+
+    @property
+    def log_spreads(self) -> tuple[float, float]:
+        """Standard deviations of log(value) below and above the central value."""
+        if not self.uncertain or self.low is None or self.high is None:
+            return (0.0, 0.0)
+        return (
+            math.log(self.value / self.low) / Z90,
+            math.log(self.high / self.value) / Z90,
+        )
+
+    def with_unit(self, unit: str) -> Quantity:
+        return Quantity(self.value, self.low, self.high, unit)
+
+    def scaled(self, factor: float, unit: str | None = None) -> Quantity:
+        """The same quantity multiplied by a positive constant."""
+        low = None if self.low is None else self.low * factor
+        high = None if self.high is None else self.high * factor
+        return Quantity(self.value * factor, low, high, self.unit if unit is None else unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value}
+        if self.uncertain:
+            out["low_90"] = self.low
+            out["high_90"] = self.high
+        if self.unit:
+            out["unit"] = self.unit
+        return out
+
+    @classmethod
+    def exact(cls, value: float, unit: str = "") -> Quantity:
+        return cls(value, None, None, unit)
+
+
+QuantityLike = Quantity | float | int | str
+
+
+# --------------------------------------------------------------------------------------
+# Parsing
+
+
+_COUNT_SCALE = {
+    "": 1.0,
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "g": 1e9,
+    "t": 1e12,
+    "trillion": 1e12,
+    "p": 1e15,
+    "quadrillion": 1e15,
+}
+
+# SI prefixes for FLOP and FLOP/s; "B" for billion is also accepted since people write it.
+_SI_PREFIX = {
+    "": 1.0,
+    "k": 1e3,
+    "m": 1e6,
+    "g": 1e9,
+    "b": 1e9,
+    "t": 1e12,
+    "p": 1e15,
+    "e": 1e18,
+    "z": 1e21,
+    "y": 1e24,
+    "kilo": 1e3,
+    "mega": 1e6,
+    "giga": 1e9,
+    "tera": 1e12,
+    "peta": 1e15,
+    "exa": 1e18,
+    "zetta": 1e21,
+    "yotta": 1e24,
+}
+
+_COUNT_WORDS = (
+    "tokens",
+    "token",
+    "tok",
+    "params",
+    "param",
+    "parameters",
+    "parameter",
+    "gpus",
+    "gpu",
+    "chips",
+    "chip",
+    "accelerators",
+    "accelerator",
+    "gpu-hours",
+    "gpu hours",
+    "gpu-h",
+    "accelerator-hours",
+    "accelerator hours",
+    "chip-hours",
+    "hours",
+    "h",
+)
+
+_DURATION_UNITS = {
+    "s": 1.0,
+    "sec": 1.0,
+    "secs": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "min": 60.0,
+    "mins": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+    "h": SECONDS_PER_HOUR,
+    "hr": SECONDS_PER_HOUR,
+    "hrs": SECONDS_PER_HOUR,
+    "hour": SECONDS_PER_HOUR,
+    "hours": SECONDS_PER_HOUR,
+    "d": SECONDS_PER_DAY,
+    "day": SECONDS_PER_DAY,
+    "days": SECONDS_PER_DAY,
+    "w": 7 * SECONDS_PER_DAY,
+    "wk": 7 * SECONDS_PER_DAY,
+    "wks": 7 * SECONDS_PER_DAY,
+    "week": 7 * SECONDS_PER_DAY,
+    "weeks": 7 * SECONDS_PER_DAY,
+    "mo": DAYS_PER_MONTH * SECONDS_PER_DAY,
+    "mos": DAYS_PER_MONTH * SECONDS_PER_DAY,
+    "month": DAYS_PER_MONTH * SECONDS_PER_DAY,
+    "months": DAYS_PER_MONTH * SECONDS_PER_DAY,
+    "y": DAYS_PER_YEAR * SECONDS_PER_DAY,
+    "yr": DAYS_PER_YEAR * SECONDS_PER_DAY,
+    "yrs": DAYS_PER_YEAR * SECONDS_PER_DAY,
+    "year": DAYS_PER_YEAR * SECONDS_PER_DAY,
+    "years": DAYS_PER_YEAR * SECONDS_PER_DAY,
+}
+
+# (low, high, central) examples of the uncertain forms, per kind, for error messages
+_UNCERTAIN_EXAMPLES: dict[Kind, tuple[str, str, str]] = {
+    Kind.COUNT: ("30T", "40T", "30T"),
+    Kind.FLOP: ("3e25", "6e25", "5e25"),
+    Kind.RATE: ("300T", "400T", "390T"),
+    Kind.DURATION: ("60d", "90d", "90d"),
+    Kind.FRACTION: ("0.25", "0.5", "0.4"),
+    Kind.NUMBER: ("20", "40", "20"),
+}
+
+
+def _uncertain_forms(kind: Kind) -> str:
+    lo, hi, c = _UNCERTAIN_EXAMPLES[kind]
+    band = f"{c}~1.5x" if kind is Kind.FRACTION else f"{c}~3x"
+    return f"a range {lo}..{hi}, a central value with its 90% interval {c}[{lo}..{hi}], or {band}"
+
+
+#: The accepted forms of each kind, as shown in error messages.
+FORMS: dict[Kind, str] = {
+    Kind.COUNT: "a positive number with an optional K/M/B/T suffix (17B, 1.6T, 400e9, 32K, 2.38M)",
+    Kind.FLOP: "a positive number of FLOP (5.2e25, 3.8e25 FLOP, 2527 ZFLOP)",
+    Kind.RATE: "a positive FLOP/s figure (390 TFLOP/s, 989.4T, 3.9e14, 2.25 PFLOPS)",
+    Kind.DURATION: "a positive duration (90d, 90 days, 3 months, 12 weeks, 48h, 1.5 years)",
+    Kind.FRACTION: "a fraction between 0 and 1 (0.4) or a percentage (40%)",
+    Kind.NUMBER: "a positive number (20, 1,294, 1.5e3, 2.5K)",
+}
+
+_NUMBER = r"[+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_SCALAR_RE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>.*?)\s*$")
+_FACTOR_RE = re.compile(r"^\s*(?P<f>\d+(?:\.\d*)?|\.\d+)\s*[x×]?\s*$", re.IGNORECASE)
+_RANGE_SPLIT = re.compile(r"\s*(?:\.\.|–|—|\bto\b)\s*")
+
+
+def _fail(text: str, kind: Kind, what: str, why: str = "") -> FlopcastError:
+    reason = f" ({why})" if why else ""
+    return FlopcastError(
+        f"cannot read {what} {text!r}{reason}: write {FORMS[kind]}; "
+        f"an uncertain one as {_uncertain_forms(kind)}"
+    )
+
+
+def _scale_for(unit: str, kind: Kind, default_duration: str | None) -> float | None:
+    """The multiplier a unit suffix stands for, or None if the suffix is not accepted."""
+    u = unit.strip().lower()
+    if kind in (Kind.COUNT, Kind.NUMBER):
+        # a scale suffix ("B", "trillion"), then optionally a unit word ("tokens", "GPU-hours")
+        for suffix in sorted(_COUNT_SCALE, key=len, reverse=True):
+            if u.startswith(suffix):
+                rest = u[len(suffix) :].strip()
+                if rest == "" or rest in _COUNT_WORDS or rest.endswith("-hours"):
+                    return _COUNT_SCALE[suffix]
+        return None
+    if kind is Kind.FLOP:
+        u = u.replace(" ", "")
+        for word in ("flops", "flop", "op", "ops"):
+            if u.endswith(word):
+                u = u[: -len(word)]
+                break
+        return _SI_PREFIX.get(u)
+    if kind is Kind.RATE:
+        u = u.replace(" ", "")
+        for tail in ("/gpu", "/chip", "/accelerator", "pergpu"):
+            if u.endswith(tail):
+                u = u[: -len(tail)]
+        for word in ("flop/s", "flops/s", "flops", "flop/sec", "ops/s", "ops", "flop"):
+            if u.endswith(word):
+                u = u[: -len(word)]
+                break
+        return _SI_PREFIX.get(u)
+    if kind is Kind.DURATION:
+        if not u:
+            if default_duration is None:
+                return None
+            u = default_duration
+        return _DURATION_UNITS.get(u.replace(" ", ""))
+    if kind is Kind.FRACTION:
+        if u == "%":
+            return 0.01
+        return 1.0 if u == "" else None
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _parse_scalar(text: str, kind: Kind, what: str, default_duration: str | None) -> float:
+    match = _SCALAR_RE.match(text)
+    if not match:
+        raise _fail(text, kind, what)
+    num_text = match.group("num").replace(",", "").replace("_", "")
+    unit = match.group("unit")
+    if kind is Kind.DURATION and unit.strip().lower() == "m":
+        raise _fail(text, kind, what, "'m' is ambiguous: write 'min' or 'mo'")
+    scale = _scale_for(unit, kind, default_duration)
+    if scale is None:
+        raise _fail(text, kind, what, f"unknown unit {unit.strip()!r}" if unit else "")
+    try:
+        value = float(num_text) * scale
+    except ValueError:
+        raise _fail(text, kind, what) from None
+    if not math.isfinite(value):
+        raise _fail(text, kind, what, "not a finite number")
+    if value <= 0:
+        raise _fail(text, kind, what, "must be greater than zero")
+    if kind is Kind.FRACTION and value > 1:
+        raise FlopcastError(
+            f"{what} {text!r} is above 1: utilization is a fraction of peak, "
+            "write 0.4 or 40% (values above 100% are impossible)"
+        )
+    return value
+
+
+def _split_range(text: str) -> tuple[str, str] | None:
+    parts = _RANGE_SPLIT.split(text)
+    if len(parts) == 1:
+        return None
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        return None
+    return parts[0], parts[1]
+
+
+def _borrow_suffix(low: str, high: str) -> str:
+    """``30..40T`` means 30T..40T: a bare low end takes the high end's unit."""
+    lo_match, hi_match = _SCALAR_RE.match(low), _SCALAR_RE.match(high)
+    if lo_match and hi_match and not lo_match.group("unit") and hi_match.group("unit"):
+        return lo_match.group("num") + hi_match.group("unit")
+    return low
+
+
+def parse(
+    text: QuantityLike,
+    kind: Kind,
+    *,
+    what: str = "value",
+    unit: str = "",
+    default_duration: str | None = None,
+) -> Quantity:
+    """Parse a quantity as analysts write it (see the module docstring for the forms).
+
+    ``what`` names the input in error messages ("--tokens"); ``unit`` is the display unit of
+    the result; ``default_duration`` is the unit a bare duration number is read in ("d").
+    Durations come back in seconds, fractions as 0..1, everything else in base units.
+    """
+    if isinstance(text, Quantity):
+        return text if not unit or text.unit else text.with_unit(unit)
+    if isinstance(text, bool):
+        raise _fail(str(text), kind, what)
+    if isinstance(text, int | float):
+        value = float(text)
+        if not math.isfinite(value) or value <= 0:
+            raise _fail(str(text), kind, what, "must be greater than zero")
+        if kind is Kind.FRACTION and value > 1:
+            raise FlopcastError(f"{what} {value:g} is above 1: write 0.4 or 40%")
+        if kind is Kind.DURATION:
+            scale = _scale_for("", kind, default_duration)
+            if scale is None:
+                raise _fail(str(text), kind, what, "say the unit, e.g. 90d")
+            value *= scale
+        return Quantity(value, unit=unit)
+
+    raw = text.strip()
+    if not raw:
+        raise _fail(text, kind, what, "empty")
+
+    def scalar(part: str) -> float:
+        return _parse_scalar(part, kind, what, default_duration)
+
+    # central[low..high]
+    bracket = re.match(r"^(?P<c>[^\[\]]+)\[(?P<r>[^\[\]]+)\]\s*(?P<u>[^\[\]]*)$", raw)
+    if bracket:
+        unit_tail = bracket.group("u")
+        bounds = _split_range(bracket.group("r"))
+        if bounds is None:
+            raise _fail(text, kind, what, "the brackets need a range such as [30T..40T]")
+        central = scalar(bracket.group("c") + unit_tail)
+        lo_text, hi_text = bounds
+        low = scalar(_borrow_suffix(lo_text, hi_text) + unit_tail)
+        high = scalar(hi_text + unit_tail)
+        _check_order(text, what, low, high)
+        if not low <= central <= high:
+            raise FlopcastError(
+                f"{what} {text!r}: the central value must lie inside its interval "
+                f"(write e.g. 30T[30T..40T])"
+            )
+        return Quantity(central, low, high, unit)
+
+    # central~Fx
+    if "~" in raw:
+        central_text, _, factor_text = raw.partition("~")
+        factor_match = _FACTOR_RE.match(factor_text)
+        if not factor_match:
+            raise _fail(text, kind, what, "a factor band looks like 5e25~3x")
+        factor = float(factor_match.group("f"))
+        if factor < 1:
+            raise FlopcastError(
+                f"{what} {text!r}: a factor band needs a factor of at least 1 (e.g. ~3x)"
+            )
+        central = scalar(central_text)
+        if kind is Kind.FRACTION and central * factor > 1:
+            raise FlopcastError(
+                f"{what} {text!r}: the band reaches above 1; give a range such as 0.25..0.5"
+            )
+        return Quantity(central, central / factor, central * factor, unit)
+
+    # low..high
+    bounds = _split_range(raw)
+    if bounds is not None:
+        lo_text, hi_text = bounds
+        low = scalar(_borrow_suffix(lo_text, hi_text))
+        high = scalar(hi_text)
+        _check_order(text, what, low, high)
+        return Quantity(math.sqrt(low * high), low, high, unit)
+
+    return Quantity(scalar(raw), unit=unit)
+
+
+def _check_order(text: str, what: str, low: float, high: float) -> None:
+    if low > high:
+        raise FlopcastError(
+            f"{what} {text!r}: the low end is above the high end; write the smaller value first"
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Formatting
+
+
+def _round_sig(x: float, sig: int) -> float:
+    if x == 0 or not math.isfinite(x):
+        return x
+    return float(f"{x:.{sig - 1}e}")
+
+
+def fmt_sci(x: float, sig: int = 3) -> str:
+    """Scientific notation as the field writes it: ``5.18e25``, ``3.8e25``, ``3e26``."""
+    if x == 0:
+        return "0"
+    if not math.isfinite(x):
+        return str(x)
+    mantissa, exponent = f"{x:.{sig - 1}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def fmt_plain(x: float, sig: int = 3) -> str:
+    """A plain number: ``104``, ``0.875``, ``46.9``; thousands shown whole (``1,294``)."""
+    if x == 0:
+        return "0"
+    if not math.isfinite(x):
+        return str(x)
+    ax = abs(x)
+    if ax >= 1e6 or ax < 1e-4:
+        return fmt_sci(x, sig)
+    if ax >= 10**sig:
+        return f"{round(x):,}"
+    rounded = _round_sig(x, sig)
+    digits = max(0, sig - 1 - math.floor(math.log10(abs(rounded))))
+    text = f"{rounded:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+_SI_STEPS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+
+
+def fmt_si(x: float, sig: int = 3) -> str:
+    """A count with a suffix: ``288B``, ``34.6T``, ``100K``, ``2.38M``, ``104``."""
+    ax = abs(x)
+    if ax >= 1e15:
+        return fmt_sci(x, sig)
+    for scale, suffix in _SI_STEPS:
+        # choose the step after rounding, so 999.96B shows as 1T and not 1,000B
+        if _round_sig(ax, sig) >= scale:
+            return fmt_plain(_round_sig(x / scale, sig), sig) + suffix
+    return fmt_plain(x, sig)
+
+
+_RATE_STEPS = ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"))
+
+
+def fmt_rate(x: float, sig: int = 3) -> str:
+    """FLOP/s with an SI prefix: ``989 TFLOP/s``, ``2.25 PFLOP/s``."""
+    for scale, prefix in _RATE_STEPS:
+        if _round_sig(abs(x), sig) >= scale:
+            return f"{fmt_plain(_round_sig(x / scale, sig), sig)} {prefix}FLOP/s"
+    return f"{fmt_sci(x, sig)} FLOP/s"
+
+
+def fmt_duration(seconds: float, sig: int = 3) -> str:
+    """``46.9 days``; below a day in hours, above three years in years."""
+    days = seconds / SECONDS_PER_DAY
+    if days >= 3 * DAYS_PER_YEAR:
+        return f"{fmt_plain(days / DAYS_PER_YEAR, sig)} years"
+    if days >= 1:
+        return f"{fmt_plain(days, sig)} days"
+    return f"{fmt_plain(seconds / SECONDS_PER_HOUR, sig)} hours"
+
+
+def fmt_fraction(x: float, sig: int = 3) -> str:
+    """A fraction as a percentage: ``26.5%``."""
+    return f"{fmt_plain(x * 100, sig)}%"
+
+
+def fmt_value(x: float, kind: Kind, sig: int = 3) -> str:
+    """One number of a kind, without its display unit word."""
+    if kind is Kind.FLOP:
+        return fmt_sci(x, sig)
+    if kind is Kind.RATE:
+        return fmt_rate(x, sig)
+    if kind is Kind.DURATION:
+        return fmt_duration(x, sig)
+    if kind is Kind.FRACTION:
+        return fmt_fraction(x, sig)
+    if kind is Kind.NUMBER:
+        return fmt_plain(x, sig)
+    return fmt_si(x, sig)
+
+
+def fmt(q: Quantity, kind: Kind, sig: int = 3, *, unit: bool = True) -> str:
+    """A quantity with its 90% interval: ``5.18e25 FLOP (90%: 5.18e25–6.91e25)``."""
+    central = fmt_value(q.value, kind, sig)
+    word = f" {q.unit}" if unit and q.unit and kind in (Kind.COUNT, Kind.FLOP, Kind.NUMBER) else ""
+    if not q.uncertain or q.low is None or q.high is None:
+        return central + word
+    if kind is Kind.DURATION:  # "48.1 days (90%: 48.1–64.1 days)": bounds in the central's unit
+        unit_word = central.split(" ")[-1]
+        scale = {"years": DAYS_PER_YEAR * SECONDS_PER_DAY, "days": SECONDS_PER_DAY}.get(
+            unit_word, SECONDS_PER_HOUR
+        )
+        low = fmt_plain(q.low / scale, sig)
+        high = fmt_plain(q.high / scale, sig)
+        return f"{central} (90%: {low}–{high} {unit_word})"
+    low = fmt_value(q.low, kind, sig)
+    high = fmt_value(q.high, kind, sig)
+    return f"{central}{word} (90%: {low}–{high})"
