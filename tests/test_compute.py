@@ -169,6 +169,8 @@ def test_missing_and_conflicting_inputs(kwargs: dict[str, str], message: str) ->
         (0.8, "20% less"),
         (2.0, "2x more"),
         (3.4e24 / 2.244e24, "52% more"),
+        (2.244e24 / 3.2856e24, "1.5x less"),  # Maverick vs DeepSeek-V3 by 6ND
+        (0.76, "24% less"),
     ],
 )
 def test_ratio_words(ratio: float, words: str) -> None:

@@ -357,7 +357,8 @@ def ratio_words(r: float) -> str:
     """A ratio in the words people use: 1.364 → "36% more"; 0.66 → "1.5x less"; 134 → "134x more".
 
     Up to 2x larger, the excess as a percentage; from 2x, a multiple. Below 1, a percentage
-    down to two thirds (``0.8`` → "20% less"), then the inverse multiple.
+    down to three quarters (``0.8`` → "20% less"), then the inverse multiple (``0.68`` →
+    "1.5x less"), which is how analysts say it.
     """
     if r <= 0:
         raise ValueError("a ratio of compute figures is positive")
@@ -367,7 +368,7 @@ def ratio_words(r: float) -> str:
         if r < 2:
             return f"{round((r - 1) * 100)}% more"
         return f"{_multiple(r)}x more"
-    if r >= 2 / 3:
+    if r >= 0.75:
         return f"{round((1 - r) * 100)}% less"
     return f"{_multiple(1 / r)}x less"
 

@@ -12,6 +12,7 @@ from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 if TYPE_CHECKING:
     from flopcast.compute import ComputeEstimate
     from flopcast.quantity import Quantity
+    from flopcast.uncertainty import Sampling
 
 ActiveOpt = Annotated[
     str | None,
@@ -82,6 +83,12 @@ def register(app: typer.Typer) -> None:
 
 
 def compute_command(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MODEL]", help="A catalog model (its figures are used; flags override them)."
+        ),
+    ] = None,
     active: ActiveOpt = None,
     tokens: TokensOpt = None,
     gpus: GpusOpt = None,
@@ -110,6 +117,13 @@ def compute_command(
     from flopcast.compute import compare, estimate
 
     s = sampling(samples, seed)
+    if name is not None:
+        _model_compute(
+            name, active=active, tokens=tokens, gpus=gpus, gpu=gpu, precision=precision,
+            peak=peak, mfu=mfu, achieved=achieved, days=days, gpu_hours=gpu_hours, vs=vs,
+            json_output=json_output, sig=sig, s=s,
+        )  # fmt: skip
+        return
     est = estimate(
         active_params=active,
         tokens=tokens,
@@ -143,6 +157,71 @@ def compute_command(
         )
         sections.append(sec)
     render(headline, sections, est.warnings, footer)
+
+
+def _model_compute(
+    name: str,
+    *,
+    active: str | None,
+    tokens: str | None,
+    gpus: str | None,
+    gpu: str | None,
+    precision: str | None,
+    peak: str | None,
+    mfu: str | None,
+    achieved: str | None,
+    days: str | None,
+    gpu_hours: str | None,
+    vs: str | None,
+    json_output: bool,
+    sig: int,
+    s: Sampling,
+) -> None:
+    from flopcast.accounting import model_compute
+    from flopcast.catalog import model
+    from flopcast.cli.common import print_json, render
+    from flopcast.compute import compare
+    from flopcast.quantity import Kind, fmt
+
+    m = model(name)
+    res = model_compute(
+        m, active_params=active, tokens=tokens, accelerators=gpus, accelerator_name=gpu,
+        precision=precision, peak=peak, utilization=mfu, achieved=achieved, duration=days,
+        accelerator_hours=gpu_hours, sampling=s,
+    )  # fmt: skip
+    comparison = (
+        compare(res.headline, vs, a_label=m.name, b_label="--vs", sampling=s) if vs else None
+    )
+    if json_output:
+        data = res.to_dict()
+        if comparison is not None:
+            data["comparison"] = comparison.to_dict()
+        print_json(data)
+        return
+    sections: list[Section] = []
+    footer: list[str] = []
+    warnings: tuple[str, ...] = ()
+    if res.estimate is not None:
+        _, sections, footer = compute_sections(res.estimate, sig)
+        warnings = res.estimate.warnings
+    if res.stated is not None and res.stated.quantity is not None:
+        stated = Section("Stated in the catalog")
+        stated.add(
+            "training compute",
+            fmt(res.stated.quantity, Kind.FLOP, sig),
+            f"{res.stated.provenance} ({res.stated.source})",
+        )
+        if res.stated.note:
+            stated.add("", res.stated.note)
+        sections.insert(0, stated)
+    if comparison is not None:
+        sec = Section("Compared")
+        sec.add(
+            f"vs {fmt_flop(comparison.b, sig)}", fmt_ratio(comparison.ratio, sig), comparison.words
+        )
+        sections.append(sec)
+    headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
+    render(headline, sections, warnings, footer)
 
 
 def fmt_flop(q: Quantity, sig: int) -> str:

@@ -1,0 +1,312 @@
+"""The model catalog: notable models with a source for every figure, looked up by name.
+
+The data is ``data/models.toml`` (one ``[[model]]`` table per model, validated with pydantic
+on first use). Every figure is a quantity in flopcast's syntax with its source, who stated or
+estimated it, and whether the developer reported it or someone estimated it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from flopcast.datafiles import lenient_key, load_toml
+from flopcast.errors import FlopcastError
+from flopcast.quantity import Kind, Quantity, parse
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+#: The quantitative figures a model may carry, and what each measures.
+FIGURE_KINDS: dict[str, Kind] = {
+    "total_params": Kind.COUNT,
+    "active_params": Kind.COUNT,
+    "routed_experts": Kind.NUMBER,
+    "active_routed_experts": Kind.NUMBER,
+    "shared_experts": Kind.NUMBER,
+    "training_tokens": Kind.COUNT,
+    "accelerator_count": Kind.COUNT,
+    "accelerator_hours": Kind.COUNT,
+    "training_compute": Kind.FLOP,
+    "context_length": Kind.COUNT,
+    "vocab_size": Kind.COUNT,
+}
+#: Figures whose value is a name, not a number.
+TEXT_FIGURES = ("training_hardware", "training_precision")
+
+UNITS = {
+    "total_params": "params",
+    "active_params": "params",
+    "training_tokens": "tokens",
+    "accelerator_count": "accelerators",
+    "accelerator_hours": "accelerator-hours",
+    "training_compute": "FLOP",
+    "context_length": "tokens",
+}
+
+CATALOG_FILE = "data/models.toml"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a model: its value (with a 90% interval if uncertain) and provenance."""
+
+    name: str
+    text: str  # as written in the catalog
+    source: str
+    by: str
+    basis: str  # "reported" (the developer) or "estimated" (by someone else)
+    quantity: Quantity | None = None  # None for names (hardware, precision)
+    kind: Kind | None = None
+    note: str = ""
+    confidence: str | None = None
+
+    @property
+    def provenance(self) -> str:
+        """``reported by Meta`` or ``estimated by Epoch AI (Likely)``."""
+        label = f"{self.basis} by {self.by}"
+        return f"{label} ({self.confidence})" if self.confidence else label
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text}
+        if self.quantity is not None:
+            out.update(self.quantity.to_dict())
+        out.update(source=self.source, by=self.by, basis=self.basis)
+        if self.confidence:
+            out["confidence"] = self.confidence
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class Model:
+    """A catalog entry as a plain typed value."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    developer: str
+    family: str
+    released: date
+    open_weights: bool
+    architecture: str | None = None  # "dense" | "moe"; None when undisclosed
+    hf_repo: str | None = None
+    predecessor: str | None = None
+    notes: str = ""
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    def figure(self, name: str) -> Figure | None:
+        return self.figures.get(name)
+
+    def value(self, name: str) -> Quantity | None:
+        fig = self.figures.get(name)
+        return None if fig is None else fig.quantity
+
+    @property
+    def is_moe(self) -> bool:
+        return self.architecture == "moe"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "developer": self.developer,
+            "family": self.family,
+            "released": self.released.isoformat(),
+            "architecture": self.architecture,
+            "open_weights": self.open_weights,
+            "hf_repo": self.hf_repo,
+            "predecessor": self.predecessor,
+            "notes": self.notes,
+            "figures": {k: v.to_dict() for k, v in self.figures.items()},
+        }
+
+
+def _schema() -> type[BaseModel]:
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+    class FigureRow(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        value: str = Field(min_length=1)
+        source: HttpUrl
+        by: str = Field(min_length=1)
+        basis: Literal["reported", "estimated"]
+        note: str = ""
+        confidence: Literal["Confident", "Likely", "Speculative"] | None = None
+
+    fields: dict[str, Any] = {
+        name: (FigureRow | None, None) for name in (*FIGURE_KINDS, *TEXT_FIGURES)
+    }
+
+    class Identity(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+        name: str
+        aliases: list[str] = []
+        developer: str
+        family: str
+        released: date
+        open_weights: bool
+        architecture: Literal["dense", "moe"] | None = None
+        hf_repo: str | None = Field(None, pattern=r"^[\w.-]+/[\w.-]+$")
+        predecessor: str | None = None
+        notes: str = ""
+
+    from pydantic import create_model
+
+    return create_model("ModelRow", __base__=Identity, **fields)
+
+
+def _parse_entry(raw: dict[str, Any], index: int) -> Model:
+    from pydantic import ValidationError
+
+    label = f"{CATALOG_FILE}: model #{index + 1} ({raw.get('id', '?')})"
+    try:
+        row: Any = _schema().model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise FlopcastError(f"{label}: field {where}: {err['msg']}") from None
+    figures: dict[str, Figure] = {}
+    for name in (*FIGURE_KINDS, *TEXT_FIGURES):
+        fig = getattr(row, name)
+        if fig is None:
+            continue
+        quantity, kind = None, FIGURE_KINDS.get(name)
+        if kind is not None:
+            try:
+                quantity = parse(fig.value, kind, what=f"{name}", unit=UNITS.get(name, ""))
+            except FlopcastError as exc:
+                raise FlopcastError(f"{label}: field {name}: {exc}") from None
+            if fig.basis == "estimated" and not quantity.uncertain:
+                raise FlopcastError(
+                    f"{label}: field {name}: an estimate needs a range (e.g. '{fig.value}~3x')"
+                )
+        figures[name] = Figure(
+            name=name,
+            text=fig.value,
+            source=str(fig.source),
+            by=fig.by,
+            basis=fig.basis,
+            quantity=quantity,
+            kind=kind,
+            note=fig.note,
+            confidence=fig.confidence,
+        )
+    return Model(
+        id=row.id,
+        name=row.name,
+        aliases=tuple(row.aliases),
+        developer=row.developer,
+        family=row.family,
+        released=row.released,
+        open_weights=row.open_weights,
+        architecture=row.architecture,
+        hf_repo=row.hf_repo,
+        predecessor=row.predecessor,
+        notes=row.notes,
+        figures=figures,
+    )
+
+
+@cache
+def catalog() -> tuple[Model, ...]:
+    """Every curated model, validated on first use."""
+    rows = load_toml("models.toml").get("model", [])
+    out = tuple(_parse_entry(raw, i) for i, raw in enumerate(rows))
+    seen: dict[str, str] = {}
+    for m in out:
+        for key in {lenient_key(m.id), *(lenient_key(a) for a in m.aliases)}:
+            if key in seen and seen[key] != m.id:
+                raise FlopcastError(
+                    f"{CATALOG_FILE}: name {key!r} is used by both {seen[key]} and {m.id}"
+                )
+            seen[key] = m.id
+    return out
+
+
+def _names(m: Model) -> set[str]:
+    names = {m.id, m.name, *m.aliases}
+    if m.hf_repo:
+        names |= {m.hf_repo, m.hf_repo.split("/", 1)[1]}
+    return {lenient_key(n) for n in names}
+
+
+@cache
+def _index() -> dict[str, tuple[Model, ...]]:
+    index: dict[str, list[Model]] = {}
+    for m in catalog():
+        for key in _names(m):
+            index.setdefault(key, []).append(m)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def model(name: str) -> Model:
+    """A model by any of its names: ``maverick``, ``Llama 4 Maverick``, ``llama4-maverick``,
+    ``Llama-4-Maverick-17B-128E``. Ambiguous or unknown names are one-line errors."""
+    key = lenient_key(name)
+    if not key:
+        raise FlopcastError("empty model name: run 'flopcast models' to list them")
+    index = _index()
+    exact = index.get(key, ())
+    if len(exact) == 1:
+        return exact[0]
+    # a name with a trailing variant ("-instruct") or a shortened one ("deepseek v3")
+    partial = {m.id: m for k, ms in index.items() for m in ms if key in k or k in key}
+    candidates = list(exact) or list(partial.values())
+    if len(candidates) == 1:
+        return candidates[0]
+    if len(candidates) > 1:
+        choices = ", ".join(sorted({m.id for m in candidates})[:8])
+        raise FlopcastError(f"model name {name!r} is ambiguous: did you mean one of {choices}?")
+    ids = [m.id for m in catalog()]
+    close = difflib.get_close_matches(name.lower().replace(" ", "-"), ids, n=4, cutoff=0.5)
+    hint = f"closest: {', '.join(close)}; " if close else ""
+    raise FlopcastError(f"unknown model {name!r}: {hint}run 'flopcast models' to list them")
+
+
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def models(
+    *,
+    developer: str | None = None,
+    year: int | None = None,
+    architecture: str | None = None,
+    open_weights: bool | None = None,
+    family: str | None = None,
+    search: str | None = None,
+) -> list[Model]:
+    """Catalog entries matching every given filter (case-insensitive text matches)."""
+    out = []
+    for m in catalog():
+        if developer and lenient_key(developer) not in lenient_key(m.developer):
+            continue
+        if year is not None and m.released.year != year:
+            continue
+        if architecture and m.architecture != architecture.lower():
+            continue
+        if open_weights is not None and m.open_weights != open_weights:
+            continue
+        if family and lenient_key(family) != lenient_key(m.family):
+            continue
+        if search:
+            hay = " ".join([m.id, m.name, m.developer, m.family, *m.aliases, m.notes]).lower()
+            if not all(word in hay for word in search.lower().split()):
+                continue
+        out.append(m)
+    return out
+
+
+def family_members(name: str) -> list[Model]:
+    """The models of a family (``llama-4``), in release order; empty if none."""
+    key = lenient_key(name)
+    return sorted((m for m in catalog() if lenient_key(m.family) == key), key=lambda m: m.released)

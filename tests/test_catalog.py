@@ -1,0 +1,156 @@
+"""The curated catalog: integrity of every entry, names, and the essay's comparisons."""
+
+from __future__ import annotations
+
+import pytest
+
+from flopcast.accounting import model_compute
+from flopcast.catalog import catalog, model, models
+from flopcast.datafiles import lenient_key
+from flopcast.errors import FlopcastError
+from flopcast.hardware import accelerator
+from flopcast.quantity import fmt_sci
+from tests.conftest import CLI
+
+REQUIRED = [
+    "llama-1-65b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "llama-3.1-8b", "llama-3.1-70b",
+    "llama-3.1-405b", "llama-4-scout", "llama-4-maverick", "llama-4-behemoth", "deepseek-v2",
+    "deepseek-v3", "deepseek-r1", "mixtral-8x7b", "mixtral-8x22b", "qwen2.5-72b",
+    "qwen3-30b-a3b", "qwen3-235b-a22b", "kimi-k2", "gpt-oss-20b", "gpt-oss-120b", "gpt-3",
+    "chinchilla", "gopher", "palm-540b", "nemotron-4-340b", "olmo-2-7b", "grok-1", "gpt-4",
+    "gpt-4o", "gpt-4.5", "grok-2", "grok-3", "gemini-1.0-ultra", "claude-3-opus",
+    "claude-3.5-sonnet", "claude-3.7-sonnet",
+]  # fmt: skip
+
+
+def test_at_least_40_models_and_the_required_ones() -> None:
+    ids = {m.id for m in catalog()}
+    assert len(ids) >= 40
+    assert not set(REQUIRED) - ids
+
+
+@pytest.mark.parametrize("m", catalog(), ids=lambda m: m.id)
+def test_entry_integrity(m: object) -> None:
+    from flopcast.catalog import Model
+
+    assert isinstance(m, Model)
+    for fig in m.figures.values():
+        assert fig.source.startswith("http"), fig.name
+        if fig.basis == "estimated" and fig.quantity is not None:
+            assert fig.quantity.uncertain, f"{fig.name}: an estimate needs a range"
+    total, active = m.value("total_params"), m.value("active_params")
+    if total is not None and active is not None:
+        assert active.value <= total.value
+    experts = m.value("routed_experts")
+    if m.architecture == "dense":
+        assert experts is None
+    if m.architecture == "moe":
+        assert experts is not None
+        k = m.value("active_routed_experts")
+        if k is not None:
+            assert k.value <= experts.value
+    if m.predecessor:
+        assert model(m.predecessor).released <= m.released
+    hw = m.figure("training_hardware")
+    if hw is not None and hw.text not in ("other", "tpu-v3"):
+        accelerator(hw.text)  # resolves in the accelerator table
+
+
+@pytest.mark.parametrize("m", catalog(), ids=lambda m: m.id)
+def test_six_nd_agrees_with_stated_compute_or_is_explained(m: object) -> None:
+    from flopcast.catalog import Model
+
+    assert isinstance(m, Model)
+    n, d, c = m.value("active_params"), m.value("training_tokens"), m.value("training_compute")
+    if n is None or d is None or c is None:
+        return
+    ratio = 6 * n.value * d.value / c.value
+    if not 0.5 <= ratio <= 2:
+        assert "6ND differs:" in m.notes, f"6ND/compute = {ratio:.2f} unexplained"
+
+
+@pytest.mark.parametrize(
+    "name", ["maverick", "Llama 4 Maverick", "llama4-maverick", "Llama-4-Maverick-17B-128E"]
+)
+def test_lenient_names(name: str) -> None:
+    assert model(name).id == "llama-4-maverick"
+
+
+def test_unknown_and_ambiguous_names() -> None:
+    with pytest.raises(FlopcastError, match="closest: llama-4-maverick"):
+        model("maverik")
+    with pytest.raises(FlopcastError, match="ambiguous"):
+        model("llama")
+
+
+def test_ids_and_aliases_unique() -> None:
+    keys: dict[str, str] = {}
+    for m in catalog():
+        for k in {lenient_key(m.id), *(lenient_key(a) for a in m.aliases)}:
+            assert keys.setdefault(k, m.id) == m.id
+
+
+def test_filters() -> None:
+    meta = models(developer="meta")
+    assert meta and all(m.developer == "Meta" for m in meta)
+    moe = models(architecture="moe", open_weights=True)
+    assert "deepseek-v3" in {m.id for m in moe}
+    assert all(m.released.year == 2024 for m in models(year=2024))
+
+
+def test_behemoth_vs_llama_3_1_405b() -> None:
+    behemoth = model_compute(model("llama-4-behemoth"))
+    llama3 = model_compute(model("llama-3.1-405b"))
+    assert fmt_sci(behemoth.headline.value) == "5.18e25"  # 6 × 288B × 30T
+    assert llama3.basis == "reported by Meta"
+    assert round(behemoth.headline.value / llama3.headline.value, 2) == 1.36
+
+
+def test_maverick_vs_deepseek_v3_by_six_nd() -> None:
+    mav = model_compute(model("maverick")).headline.value
+    ds = model_compute(model("deepseek-v3")).headline.value
+    assert fmt_sci(mav) == "2.24e24"
+    assert fmt_sci(ds) == "3.29e24"  # 6 × 37B × 14.8T
+    assert 1.4 < ds / mav < 1.55
+
+
+def test_maverick_implied_mfu_from_catalog() -> None:
+    res = model_compute(model("maverick"))
+    assert res.estimate is not None and res.estimate.implied_utilization is not None
+    assert round(res.estimate.implied_utilization.value * 100) == 26
+
+
+def test_maverick_far_below_the_frontier() -> None:
+    mav = model_compute(model("maverick")).headline.value
+    for frontier in ("grok-3", "gpt-4.5"):
+        ratio = model_compute(model(frontier)).headline.value / mav
+        assert 90 <= ratio <= 210, (frontier, ratio)
+
+
+def test_cli_compare_models(cli: CLI) -> None:
+    r = cli("compare", "llama-4-behemoth", "llama-3.1-405b")
+    assert r.code == 0, r.err
+    assert "1.36x" in r.out and "36% more" in r.out
+    r = cli("compare", "maverick", "deepseek-v3", "--json")
+    (c,) = r.json()["comparisons"]
+    assert c["words"] == "1.5x less"
+
+
+def test_cli_compute_model_and_overrides(cli: CLI) -> None:
+    r = cli("compute", "llama-4-maverick")
+    assert r.code == 0, r.err
+    assert "2.24e24" in r.out and "implied utilization" in r.out and "26.5%" in r.out
+    r = cli("compute", "maverick", "--tokens", "30T", "--json")
+    assert r.json()["training_compute_flop"]["value"] == pytest.approx(6 * 17e9 * 30e12)
+
+
+def test_cli_show_and_models(cli: CLI) -> None:
+    r = cli("show", "maverick")
+    assert r.code == 0, r.err
+    assert "400B" in r.out and "MODEL_CARD.md" in r.out
+    r = cli("models", "--developer", "meta", "--csv")
+    assert r.code == 0 and r.out.startswith("id,released")
+    r = cli("models", "--json", "--arch", "moe")
+    assert all(m["architecture"] == "moe" for m in r.json()["models"])
+    r = cli("show", "maverik")
+    assert r.code == 2 and "closest: llama-4-maverick" in r.err
