@@ -2,8 +2,9 @@
 
 Run: python benchmarks/startup.py [--runs 15]
 
-Goals (issue 2): `flopcast --help` under 8x the bare interpreter's start-up, importing no
-numpy, scipy, pydantic or matplotlib; a compute with ranges under 25x end to end.
+Goals: `flopcast --help` under 8x the bare interpreter's start-up, importing no numpy, scipy,
+pydantic or matplotlib; a compute with ranges under 25x end to end (issue 2); loading the whole
+catalog for `flopcast show maverick` under 15x (issue 3).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ COMMANDS: dict[str, list[str]] = {
         "--active", "288B", "--tokens", "30T..40T", "--json",
     ],
     "flopcast hardware h100": [sys.executable, "-m", "flopcast", "hardware", "h100"],
+    "flopcast show maverick (catalog)": [sys.executable, "-m", "flopcast", "show", "maverick"],
 }  # fmt: skip
 
 

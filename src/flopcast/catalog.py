@@ -128,6 +128,7 @@ class Model:
         }
 
 
+@cache
 def _schema() -> type[BaseModel]:
     from typing import Literal
 
