@@ -36,6 +36,14 @@ _LAZY = {
     "Accelerator": "flopcast.hardware",
     "Sampling": "flopcast.uncertainty",
     "FlopcastError": "flopcast.errors",
+    "model": "flopcast.catalog",
+    "models": "flopcast.catalog",
+    "Model": "flopcast.catalog",
+    "to_dataframe": "flopcast.catalog",
+    "model_compute": "flopcast.accounting",
+    "ModelCompute": "flopcast.accounting",
+    "frontier": "flopcast.frontier",
+    "thresholds": "flopcast.frontier",
 }
 
 __all__ = [
@@ -45,6 +53,8 @@ __all__ = [
     "ComputeEstimate",
     "FlopcastError",
     "Kind",
+    "Model",
+    "ModelCompute",
     "Quantity",
     "Sampling",
     "accelerator",
@@ -53,12 +63,20 @@ __all__ = [
     "compare",
     "estimate",
     "fmt",
+    "frontier",
+    "model",
+    "model_compute",
+    "models",
     "operation_count",
     "parse",
     "ratio_words",
+    "thresholds",
+    "to_dataframe",
 ]
 
 if TYPE_CHECKING:
+    from flopcast.accounting import ModelCompute, model_compute
+    from flopcast.catalog import Model, model, models, to_dataframe
     from flopcast.cluster import ClusterEstimate, cluster
     from flopcast.compute import (
         Comparison,
@@ -69,6 +87,7 @@ if TYPE_CHECKING:
         ratio_words,
     )
     from flopcast.errors import FlopcastError
+    from flopcast.frontier import frontier, thresholds
     from flopcast.hardware import Accelerator, accelerator, accelerators
     from flopcast.quantity import Kind, Quantity, fmt, parse
     from flopcast.uncertainty import Sampling

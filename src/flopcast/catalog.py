@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -250,31 +251,64 @@ def _index() -> dict[str, tuple[Model, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+#: Suffixes that name a variant of the same model ("Llama-3.1-8B-Instruct" is Llama 3.1 8B).
+VARIANT_WORDS = ("instruct", "base", "chat", "it", "hf", "preview", "fp8", "bf16", "original")
+
+
+def _variant_of(query: str, known: str) -> bool:
+    """Whether a folded query names a known model loosely: a variant suffix, or a prefix."""
+    if query.startswith(known):
+        return query[len(known) :] in VARIANT_WORDS
+    return len(query) >= 5 and known.startswith(query)
+
+
+def _ambiguous(name: str, candidates: list[Model]) -> FlopcastError:
+    choices = ", ".join(sorted({m.id for m in candidates})[:8])
+    return FlopcastError(f"model name {name!r} is ambiguous: did you mean one of {choices}?")
+
+
 def model(name: str) -> Model:
     """A model by any of its names: ``maverick``, ``Llama 4 Maverick``, ``llama4-maverick``,
-    ``Llama-4-Maverick-17B-128E``. Ambiguous or unknown names are one-line errors."""
+    ``Llama-4-Maverick-17B-128E``. The curated catalog first, then Epoch AI's dataset (for
+    models the catalog lacks). Ambiguous or unknown names are one-line errors."""
+    from flopcast.epoch import epoch_index
+
     key = lenient_key(name)
     if not key:
         raise FlopcastError("empty model name: run 'flopcast models' to list them")
-    index = _index()
-    exact = index.get(key, ())
-    if len(exact) == 1:
-        return exact[0]
-    # a name with a trailing variant ("-instruct") or a shortened one ("deepseek v3")
-    partial = {m.id: m for k, ms in index.items() for m in ms if key in k or k in key}
-    candidates = list(exact) or list(partial.values())
-    if len(candidates) == 1:
-        return candidates[0]
-    if len(candidates) > 1:
-        choices = ", ".join(sorted({m.id for m in candidates})[:8])
-        raise FlopcastError(f"model name {name!r} is ambiguous: did you mean one of {choices}?")
+    indexes = (_index(), epoch_index())
+    for index in indexes:
+        exact = index.get(key, ())
+        if len(exact) == 1:
+            return exact[0]
+        if exact:
+            raise _ambiguous(name, list(exact))
+    for index in indexes:
+        loose = {m.id: m for k, ms in index.items() if _variant_of(key, k) for m in ms}
+        if len(loose) == 1:
+            return next(iter(loose.values()))
+        if loose:
+            raise _ambiguous(name, list(loose.values()))
     ids = [m.id for m in catalog()]
     close = difflib.get_close_matches(name.lower().replace(" ", "-"), ids, n=4, cutoff=0.5)
+    if not close:
+        names = {lenient_key(m.name): m.name for ms in indexes[1].values() for m in ms}
+        close = [names[k] for k in difflib.get_close_matches(key, list(names), n=4, cutoff=0.6)]
     hint = f"closest: {', '.join(close)}; " if close else ""
     raise FlopcastError(f"unknown model {name!r}: {hint}run 'flopcast models' to list them")
 
 
 _YEAR = re.compile(r"^\d{4}$")
+
+
+class ModelList(list[Model]):
+    """A list of models with ``.to_dataframe()`` (pandas) and ``.to_dict()``."""
+
+    def to_dataframe(self) -> Any:
+        return to_dataframe(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"models": [m.to_dict() for m in self]}
 
 
 def models(
@@ -285,9 +319,9 @@ def models(
     open_weights: bool | None = None,
     family: str | None = None,
     search: str | None = None,
-) -> list[Model]:
+) -> ModelList:
     """Catalog entries matching every given filter (case-insensitive text matches)."""
-    out = []
+    out = ModelList()
     for m in catalog():
         if developer and lenient_key(developer) not in lenient_key(m.developer):
             continue
@@ -305,6 +339,34 @@ def models(
                 continue
         out.append(m)
     return out
+
+
+def to_dataframe(rows: Iterable[Model] | None = None) -> Any:
+    """The catalog (or some models) as a pandas DataFrame: one row per model, central values.
+
+    Needs pandas (``pip install 'flopcast[pandas]'``).
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        raise FlopcastError("to_dataframe needs pandas: pip install 'flopcast[pandas]'") from None
+    records = []
+    for m in catalog() if rows is None else rows:
+        rec: dict[str, Any] = {
+            "id": m.id,
+            "name": m.name,
+            "developer": m.developer,
+            "released": m.released,
+            "architecture": m.architecture,
+            "open_weights": m.open_weights,
+        }
+        for name, fig in m.figures.items():
+            rec[name] = fig.quantity.value if fig.quantity is not None else fig.text
+            if fig.quantity is not None and fig.quantity.uncertain:
+                rec[f"{name}_low_90"] = fig.quantity.low
+                rec[f"{name}_high_90"] = fig.quantity.high
+        records.append(rec)
+    return pd.DataFrame.from_records(records)
 
 
 def family_members(name: str) -> list[Model]:

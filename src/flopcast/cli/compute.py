@@ -141,13 +141,17 @@ def compute_command(
     comparison = (
         compare(est.best, vs, a_label="this run", b_label="--vs", sampling=s) if vs else None
     )
+    thr_section, thr_data = threshold_rows(est.best)
     if json_output:
         data = est.to_dict()
+        data["thresholds_crossed"] = thr_data
         if comparison is not None:
             data["comparison"] = comparison.to_dict()
         print_json(data)
         return
     headline, sections, footer = compute_sections(est, sig)
+    if thr_section is not None:
+        sections.append(thr_section)
     if comparison is not None:
         sec = Section("Compared")
         sec.add(
@@ -192,8 +196,10 @@ def _model_compute(
     comparison = (
         compare(res.headline, vs, a_label=m.name, b_label="--vs", sampling=s) if vs else None
     )
+    thr_section, thr_data = threshold_rows(res.headline)
     if json_output:
         data = res.to_dict()
+        data["thresholds_crossed"] = thr_data
         if comparison is not None:
             data["comparison"] = comparison.to_dict()
         print_json(data)
@@ -220,8 +226,30 @@ def _model_compute(
             f"vs {fmt_flop(comparison.b, sig)}", fmt_ratio(comparison.ratio, sig), comparison.words
         )
         sections.append(sec)
+    if thr_section is not None:
+        sections.append(thr_section)
     headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
     render(headline, sections, warnings, footer)
+
+
+def threshold_rows(q: Quantity) -> tuple[Section | None, list[dict[str, object]]]:
+    """Regulatory thresholds a compute is above (or may be, given its 90% interval)."""
+    from flopcast.frontier import thresholds
+    from flopcast.quantity import fmt_sci
+
+    sec = Section("Regulatory thresholds")
+    data: list[dict[str, object]] = []
+    for t in thresholds():
+        high = q.high if q.high is not None else q.value
+        if q.value > t.flop:
+            verdict = "above"
+        elif high > t.flop:
+            verdict = "possibly above (within the 90% interval)"
+        else:
+            continue
+        sec.add(f"{verdict} {fmt_sci(t.flop)} FLOP", t.label, t.status)
+        data.append({"threshold": t.id, "flop": t.flop, "verdict": verdict, "source": t.source})
+    return (sec if sec.rows else None), data
 
 
 def fmt_flop(q: Quantity, sig: int) -> str:

@@ -1,0 +1,179 @@
+"""``flopcast arch``: exact parameters, FLOPs per token and KV cache from a config.json."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from flopcast.cli.common import JsonOpt
+
+if TYPE_CHECKING:
+    from flopcast.arch import ArchBreakdown
+    from flopcast.cli.common import Section
+
+GROUP_LABELS = {
+    "embedding": "input embedding",
+    "lm_head": "LM head",
+    "attention": "attention",
+    "dense_mlp": "dense MLP",
+    "routed_experts": "routed experts",
+    "shared_experts": "shared experts",
+    "router": "router",
+    "norms": "norms",
+    "biases": "biases",
+}
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "arch",
+        help=(
+            "Exact parameters (total, active, by group), FLOPs per token and KV-cache bytes "
+            "from a Hugging Face config.json: a file, a directory holding one, a Hub repo id "
+            "or a catalog model. No weights, no torch.\n\n"
+            "Example: flopcast arch meta-llama/Llama-4-Maverick-17B-128E-Instruct --context 8192"
+        ),
+    )(arch_command)
+
+
+def arch_command(
+    config: Annotated[
+        str,
+        typer.Argument(
+            metavar="CONFIG",
+            help="config.json path, directory, Hub repo id (org/name) or catalog model name.",
+        ),
+    ],
+    context: Annotated[
+        int, typer.Option("--context", min=1, help="Context length for FLOPs and KV cache.")
+    ] = 8192,
+    layers: Annotated[bool, typer.Option("--layers", help="Show the per-layer table.")] = False,
+    kv_dtype: Annotated[
+        str, typer.Option("--kv-dtype", metavar="DTYPE", help="KV-cache dtype: bf16, fp8, fp32.")
+    ] = "bf16",
+    json_output: JsonOpt = False,
+) -> None:
+    from flopcast.arch import from_config
+    from flopcast.cli.common import print_json, render
+
+    source = resolve(config)
+    arch = from_config(source)
+    arch.kv_cache_bytes_per_token(kv_dtype)  # validates the dtype before printing anything
+    if json_output:
+        data = arch.to_dict(context=context, kv_dtype=kv_dtype, layers=layers)
+        data["config"] = source
+        print_json(data)
+        return
+    headline = (
+        f"{source}: {_n(arch.total_params)} parameters, {_n(arch.active_params)} active per "
+        f"token ({arch.model_type})"
+    )
+    sections = _sections(arch, context, kv_dtype)
+    render(headline, sections, footer=_footer(arch))
+    if layers:
+        _layer_table(arch)
+
+
+def resolve(config: str) -> str:
+    """A config path or repo id as given; a catalog model name becomes its Hugging Face repo."""
+    from pathlib import Path
+
+    if "/" in config or Path(config).expanduser().exists():
+        return config
+    from flopcast.catalog import model
+    from flopcast.errors import FlopcastError
+
+    m = model(config)
+    if not m.hf_repo:
+        raise FlopcastError(
+            f"{m.name} has no Hugging Face repo in the catalog; pass a config.json path"
+        )
+    return m.hf_repo
+
+
+def _n(x: float) -> str:
+    from flopcast.quantity import fmt_si
+
+    return fmt_si(x, 4)
+
+
+def _exact(x: int) -> str:
+    return f"{x:,}"
+
+
+def _sections(arch: ArchBreakdown, context: int, kv_dtype: str) -> list[Section]:
+    from flopcast.cli.common import Section
+
+    total = arch.total_params
+    params = Section("Parameters", subtitle="exact, text model")
+    params.add("total", _exact(total), _n(total))
+    params.add(
+        "active per token", _exact(arch.active_params), f"{_n(arch.active_params)} with input "
+        "embedding"
+    )  # fmt: skip
+    params.add(
+        "active, no input embedding", _exact(arch.active_params_without_embedding),
+        f"{_n(arch.active_params_without_embedding)} as gpt-oss counts"
+    )  # fmt: skip
+    params.add("non-embedding", _exact(arch.non_embedding_params), _n(arch.non_embedding_params))
+    for extra in arch.extras:
+        params.add(f"+ {extra.name}", _exact(extra.params), f"{_n(extra.params)}, not in total")
+    if arch.extras:
+        params.add("total with extras", _exact(arch.total_params_with_extras),
+                   _n(arch.total_params_with_extras))  # fmt: skip
+
+    groups = Section("By group")
+    for name, value in arch.groups.to_dict().items():
+        note = f"{100 * value / total:.2f}%"
+        if name == "lm_head" and arch.tied_embeddings:
+            note = "tied to the input embedding (counted there)"
+        if value or name == "lm_head":
+            groups.add(GROUP_LABELS[name], _exact(value), note)
+
+    per = arch.flops_per_token(context)
+    flops = Section("FLOPs per token", subtitle=f"context {context:,}; 1 multiply-add = 2 FLOP")
+    flops.add("weights (2 × multiplied)", _n(per.matmul),
+              f"2 × {_n(arch.matmul_params_per_token)}; LM head and router included")  # fmt: skip
+    flops.add("attention (causal average)", _n(per.attention), "scores + values, windows applied")
+    flops.add("forward", _n(per.forward), "prefill / training average")
+    flops.add("training (3 × forward)", _n(per.training))
+    flops.add("decode at this context", _n(per.decode_forward), "one new token, cache full")
+
+    kv = Section("KV cache", subtitle=kv_dtype)
+    kv.add("per token, every layer", f"{arch.kv_cache_bytes_per_token(kv_dtype):,} B")
+    at = arch.kv_cache_bytes(context, kv_dtype)
+    note = "sliding/chunked layers capped at their window" if _has_caps(arch) else ""
+    kv.add(f"at {context:,} tokens", f"{at:,} B", f"{at / 2**30:.3g} GiB {note}".strip())
+    return [params, groups, flops, kv]
+
+
+def _has_caps(arch: ArchBreakdown) -> bool:
+    return any(layer.attention.window for layer in arch.layers)
+
+
+def _footer(arch: ArchBreakdown) -> list[str]:
+    lines = [
+        f"mirrors transformers {arch.modeling_file}; parameters exclude buffers; a tied LM "
+        "head is counted once",
+        "attention FLOPs: 2 × heads × (d_qk + d_v) per (query, key) pair; training = 3 × "
+        "forward; logits at every position",
+    ]
+    return lines + list(arch.notes)
+
+
+def _layer_table(arch: ArchBreakdown) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Per layer (KV/token: cached elements)", box=box.SIMPLE, pad_edge=False)
+    for col in ("layer", "attention", "mlp", "params", "active", "multiplied", "KV/token"):
+        justify = "left" if col in ("attention", "mlp") else "right"
+        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for i, layer in enumerate(arch.layers):
+        att = layer.attention
+        kind = att.kind if att.window is None else f"{att.kind} {att.window}"
+        table.add_row(str(i), kind, layer.mlp, _n(layer.params), _n(layer.active),
+                      _n(layer.matmul), _exact(att.kv_elements))  # fmt: skip
+    Console(highlight=False).print(table)

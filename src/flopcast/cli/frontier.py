@@ -1,0 +1,55 @@
+"""``flopcast frontier``: the largest known training runs up to a date."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from flopcast.cli.common import JsonOpt, SigOpt
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "frontier",
+        help=(
+            "The largest known training runs released up to a date (curated catalog and Epoch "
+            "AI's dataset), with regulatory thresholds.\n\n"
+            "Example: flopcast frontier --date 2025-04-05 --top 5"
+        ),
+    )(frontier_command)
+
+
+def frontier_command(
+    at: Annotated[
+        str | None, typer.Option("--date", help="Up to this date (YYYY-MM-DD); default today.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many models to list.")] = 10,
+    json_output: JsonOpt = False,
+    sig: SigOpt = 3,
+) -> None:
+    from flopcast.cli.common import Section, print_json, render
+    from flopcast.epoch import credit
+    from flopcast.frontier import frontier, thresholds
+    from flopcast.quantity import Kind, fmt, fmt_sci
+
+    f = frontier(at, top)
+    if json_output:
+        data = f.to_dict()
+        data["thresholds"] = [t.to_dict() for t in thresholds()]
+        print_json(data)
+        return
+    sec = Section(f"Largest known training runs up to {f.at.isoformat()}")
+    for i, e in enumerate(f.entries, 1):
+        sec.add(
+            f"{i}. {e.model.name} ({e.model.released.isoformat()})",
+            fmt(e.compute, Kind.FLOP, sig),
+            e.basis,
+        )
+    thr = Section("Thresholds")
+    for t in thresholds():
+        above = sum(e.compute.value > t.flop for e in f.entries)
+        thr.add(f"{fmt_sci(t.flop)} FLOP", t.label, f"{above} of these above; {t.status}")
+    footer = [f"{t.label}: {t.source}" for t in thresholds()]
+    footer.append(f"Data: {credit()}; curated figures: flopcast show MODEL.")
+    render("", [sec, thr], footer=footer)

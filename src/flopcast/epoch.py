@@ -1,0 +1,555 @@
+"""Epoch AI's AI Models database: import, validation, and its models usable by name.
+
+Epoch AI publishes its Notable / Large-scale / All AI Models datasets as CSV under CC BY 4.0.
+flopcast reads them by column name (the columns differ between versions), normalizes them to
+a small CSV of its own, and reports rows whose figures look wrong instead of trusting them.
+A dated snapshot of the language models in the Notable AI Models dataset ships with flopcast
+as the default reference for the frontier (``data/epoch_notable_language.csv``, described in
+``data/epoch.toml``); ``flopcast epoch import FILE.csv`` replaces it with a newer download.
+
+Credit: Epoch AI, "Notable AI Models" dataset, https://epoch.ai/data/notable-ai-models.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flopcast.catalog import Figure, Model
+from flopcast.datafiles import data_path, lenient_key, load_toml
+from flopcast.errors import FlopcastError
+from flopcast.quantity import Kind, Quantity
+
+#: Our column → Epoch's column names, newest first (they were renamed between versions).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "model": ("Model", "System"),
+    "organization": ("Organization",),
+    "published": ("Publication date",),
+    "domain": ("Domain",),
+    "parameters": ("Parameters",),
+    "parameters_notes": ("Parameters notes",),
+    "training_compute": ("Training compute (FLOP)",),
+    "training_compute_notes": ("Training compute notes",),
+    "tokens": (
+        "Training dataset size (total)",
+        "Training dataset size (gradients)",
+        "Training dataset size (datapoints)",
+    ),
+    "confidence": ("Confidence",),
+    "hardware": ("Training hardware",),
+    "hardware_quantity": ("Hardware quantity",),
+    "training_time_hours": ("Training time (hours)",),
+    "utilization": ("Hardware utilization (MFU)", "Hardware utilization"),
+    "open_weights": ("Open model weights?",),
+    "accessibility": ("Model accessibility",),
+    "frontier": ("Frontier model",),
+    "link": ("Link",),
+    "base_model": ("Base model",),
+}
+REQUIRED = ("model", "published", "training_compute")
+
+#: How far apart two figures may be before a row is reported as suspicious.
+SUSPICIOUS_FACTOR = 3.0
+
+
+@dataclass(frozen=True)
+class EpochRow:
+    """One model of Epoch AI's dataset, normalized (numbers as floats, None when blank)."""
+
+    model: str
+    organization: str
+    published: date | None
+    domain: str
+    parameters: float | None
+    training_compute: float | None
+    tokens: float | None
+    confidence: str
+    hardware: str
+    hardware_quantity: float | None
+    training_time_hours: float | None
+    utilization: float | None
+    open_weights: bool | None
+    frontier: bool
+    link: str
+    parameters_notes: str = ""
+    training_compute_notes: str = ""
+    base_model: str = ""
+
+    def to_record(self) -> dict[str, str]:
+        """The row as flopcast's normalized CSV record."""
+
+        def num(x: float | None) -> str:
+            return "" if x is None else repr(x)
+
+        return {
+            "model": self.model,
+            "organization": self.organization,
+            "published": "" if self.published is None else self.published.isoformat(),
+            "domain": self.domain,
+            "parameters": num(self.parameters),
+            "parameters_notes": self.parameters_notes,
+            "training_compute": num(self.training_compute),
+            "training_compute_notes": self.training_compute_notes,
+            "tokens": num(self.tokens),
+            "confidence": self.confidence,
+            "hardware": self.hardware,
+            "hardware_quantity": num(self.hardware_quantity),
+            "training_time_hours": num(self.training_time_hours),
+            "utilization": num(self.utilization),
+            "open_weights": "" if self.open_weights is None else str(self.open_weights).lower(),
+            "frontier": str(self.frontier).lower(),
+            "link": self.link,
+            "base_model": self.base_model,
+        }
+
+
+@dataclass(frozen=True)
+class Suspicion:
+    """A row whose figures disagree with each other, and why."""
+
+    model: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"model": self.model, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class EpochImport:
+    """The result of reading an Epoch AI CSV."""
+
+    path: str
+    rows_read: int
+    rows: tuple[EpochRow, ...]
+    suspicious: tuple[Suspicion, ...]
+    columns_missing: tuple[str, ...] = ()
+    skipped: tuple[Suspicion, ...] = ()
+    saved_to: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "rows_read": self.rows_read,
+            "models": len(self.rows),
+            "suspicious": [s.to_dict() for s in self.suspicious],
+            "skipped": [s.to_dict() for s in self.skipped],
+            "columns_missing": list(self.columns_missing),
+            "saved_to": self.saved_to,
+            "credit": credit(),
+        }
+
+
+def _float(text: str) -> float | None:
+    text = (text or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def _date(text: str) -> date | None:
+    text = (text or "").strip()
+    for form in (text, text[:10]):
+        try:
+            return date.fromisoformat(form)
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{4}", text):
+        return date(int(text), 7, 1)  # a bare year: mid-year
+    return None
+
+
+def _bool(text: str) -> bool | None:
+    t = (text or "").strip().lower()
+    if t in ("yes", "true", "1"):
+        return True
+    if t in ("no", "false", "0"):
+        return False
+    return None
+
+
+# Numbers in notes: "405B", "70 billion", "6.7e10", "3.8 × 10^25", "1.2E+24".
+_NOTE_NUMBER = re.compile(
+    r"(?P<m>\d+(?:\.\d+)?)\s*(?:(?:[x×*]\s*10\s*\^\s*(?P<p>[+-]?\d+))|(?:[eE](?P<e>[+-]?\d+))|"
+    r"\s*(?P<w>billion|million|trillion|[BMT])\b)"
+)
+_WORD = {"billion": 1e9, "million": 1e6, "trillion": 1e12, "b": 1e9, "m": 1e6, "t": 1e12}
+
+
+def note_numbers(text: str) -> list[float]:
+    """The magnitudes written in a free-text note."""
+    out = []
+    for m in _NOTE_NUMBER.finditer(text or ""):
+        base = float(m.group("m"))
+        if m.group("p") is not None:
+            out.append(base * 10 ** int(m.group("p")))
+        elif m.group("e") is not None:
+            out.append(base * 10 ** int(m.group("e")))
+        elif m.group("w"):
+            out.append(base * _WORD[m.group("w").lower()])
+    return out
+
+
+def _near(x: float, candidates: Iterable[float], factor: float) -> bool:
+    return any(c > 0 and 1 / factor <= x / c <= factor for c in candidates)
+
+
+_SPARSE_WORDS = ("activ", "mixture", "moe", "expert", "sparse")
+
+
+def check_row(row: EpochRow) -> list[str]:
+    """Reasons to distrust a row: figures that disagree with each other by more than 3x."""
+    reasons = []
+    f = SUSPICIOUS_FACTOR
+    notes = f"{row.parameters_notes} {row.training_compute_notes}".lower()
+    if row.parameters and row.tokens and row.training_compute:
+        six_nd = 6 * row.parameters * row.tokens
+        ratio = six_nd / row.training_compute
+        sparse = any(w in notes for w in _SPARSE_WORDS)
+        finetune = bool(row.base_model) or any(
+            w in notes for w in ("fine-tun", "finetun", "base model", "continued pre")
+        )
+        if ratio > f and not sparse:
+            reasons.append(
+                f"6·N·D = {six_nd:.3g} is {ratio:.0f}x the stated compute "
+                f"{row.training_compute:.3g}"
+            )
+        elif ratio < 1 / f and not finetune:
+            reasons.append(
+                f"6·N·D = {six_nd:.3g} is {1 / ratio:.0f}x below the stated compute "
+                f"{row.training_compute:.3g}"
+            )
+    if row.parameters:
+        stated = [x for x in note_numbers(row.parameters_notes) if 1e5 <= x <= 1e14]
+        if stated and not _near(row.parameters, stated, f):
+            reasons.append(
+                f"parameters {row.parameters:.3g} disagree with the notes' "
+                f"{', '.join(f'{x:.3g}' for x in stated[:3])}"
+            )
+    if row.training_compute:
+        stated = [x for x in note_numbers(row.training_compute_notes) if x >= 1e15]
+        if stated and not _near(row.training_compute, stated, f):
+            reasons.append(
+                f"compute {row.training_compute:.3g} appears nowhere within 3x in its notes "
+                f"(largest there: {max(stated):.3g})"
+            )
+    return reasons
+
+
+def _pick(header: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    present = set(header)
+    chosen: dict[str, str] = {}
+    missing = []
+    for ours, theirs in COLUMNS.items():
+        col = next((c for c in theirs if c in present), None)
+        if col is None:
+            missing.append(ours)
+        else:
+            chosen[ours] = col
+    return chosen, missing
+
+
+def read_epoch_csv(path: str | Path, *, language_only: bool = True) -> EpochImport:
+    """Read an Epoch AI models CSV (or flopcast's normalized one) by its column names."""
+    p = Path(path)
+    try:
+        fh = p.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise FlopcastError(f"cannot open {p}: {exc.strerror}") from None
+    with fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        normalized = "training_compute" in header and "model" in header
+        if normalized:
+            mapping = {k: k for k in COLUMNS if k in header}
+            missing = [k for k in COLUMNS if k not in header]
+        else:
+            mapping, missing = _pick(header)
+        absent = [k for k in REQUIRED if k not in mapping]
+        if absent:
+            names = ", ".join(repr(COLUMNS[k][0]) for k in absent)
+            raise FlopcastError(
+                f"{p} is not an Epoch AI models CSV: no {names} column "
+                "(download one from https://epoch.ai/data/ai-models)"
+            )
+        rows, suspicious, skipped = [], [], []
+        count = 0
+        for raw in reader:
+            count += 1
+
+            def get(key: str, raw: Mapping[str, str | None] = raw) -> str:
+                col = mapping.get(key)
+                return (raw.get(col) or "").strip() if col else ""
+
+            if language_only and "language" not in get("domain").lower():
+                continue
+            name = get("model")
+            if not name:
+                continue
+            published = _date(get("published"))
+            if published is None:
+                skipped.append(Suspicion(name, "no publication date"))
+                continue
+            util = _float(get("utilization"))
+            open_flag = (
+                _bool(get("open_weights"))
+                if get("open_weights")
+                else ("open weights" in get("accessibility").lower() or None)
+            )
+            row = EpochRow(
+                model=name,
+                organization=get("organization"),
+                published=published,
+                domain=get("domain"),
+                parameters=_float(get("parameters")),
+                training_compute=_float(get("training_compute")),
+                tokens=_float(get("tokens")),
+                confidence=get("confidence"),
+                hardware=get("hardware"),
+                hardware_quantity=_float(get("hardware_quantity")),
+                training_time_hours=_float(get("training_time_hours")),
+                utilization=None if util is None else (util / 100 if util > 1 else util),
+                open_weights=open_flag,
+                frontier=_bool(get("frontier")) is True,
+                link=get("link").split(",")[0].strip(),
+                parameters_notes=get("parameters_notes"),
+                training_compute_notes=get("training_compute_notes"),
+                base_model=get("base_model"),
+            )
+            rows.append(row)
+            suspicious += [Suspicion(name, why) for why in check_row(row)]
+    return EpochImport(
+        str(p), count, tuple(rows), tuple(suspicious), tuple(missing), tuple(skipped)
+    )
+
+
+def write_normalized(rows: Iterable[EpochRow], path: Path, meta: Mapping[str, Any]) -> None:
+    """Write rows as flopcast's normalized CSV, with a JSON sidecar describing the source."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row.to_record())
+    path.with_suffix(".json").write_text(json.dumps(dict(meta), indent=2) + "\n")
+
+
+# --------------------------------------------------------------------------------------
+# The active dataset: the user's import if there is one, else the shipped snapshot.
+
+
+def user_data_dir() -> Path:
+    """Where ``flopcast epoch import`` keeps its copy: $FLOPCAST_DATA_DIR, else XDG data."""
+    explicit = os.environ.get("FLOPCAST_DATA_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "flopcast"
+
+
+def user_snapshot() -> Path:
+    return user_data_dir() / "epoch_models.csv"
+
+
+def settings() -> dict[str, Any]:
+    return dict(load_toml("epoch.toml"))
+
+
+def credit(meta: Mapping[str, Any] | None = None) -> str:
+    """The attribution line to show wherever Epoch AI's data is used."""
+    meta = meta or active_meta()
+    return (
+        f"Epoch AI, '{meta.get('dataset', 'Notable AI Models')}' dataset "
+        f"(snapshot {meta.get('snapshot', '?')}), {meta.get('url', 'https://epoch.ai/data')}, "
+        "CC BY 4.0"
+    )
+
+
+def active_meta() -> dict[str, Any]:
+    user = user_snapshot()
+    if user.exists() and user.with_suffix(".json").exists():
+        loaded: dict[str, Any] = json.loads(user.with_suffix(".json").read_text())
+        return loaded
+    s = settings()["snapshot"]
+    return {
+        "dataset": s["dataset"],
+        "snapshot": s["date"],
+        "url": s["url"],
+        "license": s["license"],
+        "file": s["file"],
+        "origin": "shipped with flopcast",
+    }
+
+
+@cache
+def epoch_rows() -> tuple[EpochRow, ...]:
+    """The active Epoch AI language models (user import, else the shipped snapshot)."""
+    user = user_snapshot()
+    path = user if user.exists() else data_path(settings()["snapshot"]["file"])
+    return read_epoch_csv(path, language_only=False).rows
+
+
+def confidence_factor(label: str) -> float | None:
+    """The 90% factor band Epoch AI's documentation gives a confidence label (None if none)."""
+    bands: dict[str, float] = settings()["confidence"]
+    return bands.get(label.strip().lower()) if label else None
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-")
+    return f"epoch:{slug}"
+
+
+def as_model(row: EpochRow, meta: Mapping[str, Any] | None = None) -> Model:
+    """An Epoch AI row as a catalog :class:`Model` whose figures cite Epoch AI."""
+    meta = meta or active_meta()
+    source = str(meta.get("url", "https://epoch.ai/data/notable-ai-models"))
+    snap = f"Epoch AI {meta.get('dataset', '')}, snapshot {meta.get('snapshot', '')}".strip()
+    figures: dict[str, Figure] = {}
+
+    def add(name: str, value: float | None, kind: Kind, unit: str, note: str = "") -> None:
+        if value is None:
+            return
+        figures[name] = Figure(
+            name, f"{value:g}", source, "Epoch AI", "compiled", Quantity(value, unit=unit),
+            kind, note or snap,
+        )  # fmt: skip
+
+    add("total_params", row.parameters, Kind.COUNT, "params", row.parameters_notes[:300])
+    add("training_tokens", row.tokens, Kind.COUNT, "tokens")
+    add("accelerator_count", row.hardware_quantity, Kind.COUNT, "accelerators")
+    if row.hardware_quantity and row.training_time_hours:
+        add(
+            "accelerator_hours",
+            row.hardware_quantity * row.training_time_hours,
+            Kind.COUNT,
+            "accelerator-hours",
+            "hardware quantity × training time (hours), as listed by Epoch AI",
+        )
+    if row.training_compute is not None:
+        factor = confidence_factor(row.confidence)
+        assumed = factor is None
+        factor = factor or float(settings()["unlabelled_factor"])
+        c = row.training_compute
+        label = row.confidence or "no label"
+        notes = f"; notes: {row.training_compute_notes[:300]}" if row.training_compute_notes else ""
+        figures["training_compute"] = Figure(
+            "training_compute",
+            f"{c:.4g}~{factor:g}x",
+            source,
+            "Epoch AI",
+            "estimated",
+            Quantity(c, c / factor, c * factor, "FLOP"),
+            Kind.FLOP,
+            f"{snap}; confidence {label}"
+            + (f" (band assumed ~{factor:g}x)" if assumed else "")
+            + notes,
+            row.confidence if row.confidence in ("Confident", "Likely", "Speculative") else None,
+        )
+    if row.hardware:
+        figures["training_hardware"] = Figure(
+            "training_hardware", row.hardware, source, "Epoch AI", "compiled", note=snap
+        )
+    return Model(
+        id=_slug(row.model),
+        name=row.model,
+        aliases=(),
+        developer=row.organization or "unknown",
+        family="epoch",
+        released=row.published or date(1970, 1, 1),
+        open_weights=bool(row.open_weights),
+        notes=f"From {credit(meta)}.",
+        figures=figures,
+    )
+
+
+@cache
+def epoch_models() -> tuple[Model, ...]:
+    meta = active_meta()
+    return tuple(as_model(r, meta) for r in epoch_rows())
+
+
+def is_curated(name: str) -> bool:
+    """Whether a model name belongs to the curated catalog (which wins on a clash)."""
+    from flopcast.catalog import _index
+
+    return lenient_key(name) in _index()
+
+
+@cache
+def epoch_index() -> dict[str, tuple[Model, ...]]:
+    """Epoch AI models not in the curated catalog, by folded name."""
+    index: dict[str, list[Model]] = {}
+    for m in epoch_models():
+        if is_curated(m.name):
+            continue
+        index.setdefault(lenient_key(m.name), []).append(m)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _clear() -> None:
+    epoch_rows.cache_clear()
+    epoch_models.cache_clear()
+    epoch_index.cache_clear()
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What ``flopcast epoch import`` did."""
+
+    result: EpochImport
+    saved_to: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.result.to_dict(), "saved_to": self.saved_to, "meta": self.meta}
+
+
+def import_csv(
+    path: str | Path,
+    *,
+    snapshot: str | None = None,
+    dataset: str = "Notable AI Models",
+    output: Path | None = None,
+) -> ImportSummary:
+    """Import an Epoch AI CSV so its language models are usable by name."""
+    result = read_epoch_csv(path, language_only=True)
+    if not result.rows:
+        raise FlopcastError(f"{path}: no language models with a publication date found")
+    snap = snapshot or max(r.published for r in result.rows if r.published).isoformat()
+    meta = {
+        "dataset": dataset,
+        "snapshot": snap,
+        "url": settings()["snapshot"]["url"],
+        "license": "CC BY 4.0",
+        "file": Path(path).name,
+        "origin": f"imported from {Path(path).name}",
+        "rows": len(result.rows),
+    }
+    target = output or user_snapshot()
+    write_normalized(result.rows, target, meta)
+    _clear()
+    return ImportSummary(result, str(target), meta)
+
+
+def reset() -> bool:
+    """Forget the user's import (the shipped snapshot is used again)."""
+    user = user_snapshot()
+    existed = user.exists()
+    for p in (user, user.with_suffix(".json")):
+        if p.exists():
+            p.unlink()
+    _clear()
+    return existed
