@@ -40,9 +40,18 @@ def build_app() -> typer.Typer:
         rich_markup_mode=None,  # plain click help: rich would cost ~50 ms of start-up
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    from flopcast.cli import catalog, cluster, compare, compute, epoch, frontier, hardware
+    from flopcast.cli import (
+        arch,
+        catalog,
+        cluster,
+        compare,
+        compute,
+        epoch,
+        frontier,
+        hardware,
+    )
 
-    for module in (compute, compare, cluster, catalog, frontier, epoch, hardware):
+    for module in (compute, compare, cluster, catalog, frontier, arch, epoch, hardware):
         module.register(app)
     return app
 

@@ -1,0 +1,88 @@
+"""Exact parameters, FLOPs per token and KV cache from a Hugging Face config.json.
+
+``from_config`` reads the config (a dict, a path, a directory holding config.json, a shipped
+config's repo id, or a Hub repo id) and returns an ``ArchBreakdown``: no torch, no weights.
+Every family module mirrors one transformers modeling file; tests prove the counts equal the
+real model classes exactly. Conventions are in ``flopcast.arch.types``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from flopcast.arch import deepseek, dense, gemma, gpt_oss, llama4, mixtral, qwen_moe
+from flopcast.arch.common import Cfg
+from flopcast.arch.types import (
+    CONVENTIONS,
+    GROUPS,
+    ArchBreakdown,
+    Attention,
+    ExtraModule,
+    FlopsPerToken,
+    Layer,
+    ParamGroups,
+    Part,
+)
+from flopcast.errors import FlopcastError
+
+Builder = Callable[[Cfg, str], ArchBreakdown]
+
+BUILDERS: dict[str, Builder] = {
+    "llama": dense.build,
+    "mistral": dense.build,
+    "qwen2": dense.build,
+    "qwen3": dense.build,
+    "mixtral": mixtral.build,
+    "qwen2_moe": qwen_moe.build,
+    "qwen3_moe": qwen_moe.build,
+    "deepseek_v3": deepseek.build,
+    "kimi_k2": deepseek.build,
+    "llama4": llama4.build,
+    "llama4_text": llama4.build,
+    "gpt_oss": gpt_oss.build,
+    "gemma": gemma.build,
+    "gemma2": gemma.build,
+    "gemma3": gemma.build,
+    "gemma3_text": gemma.build,
+}
+SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
+
+__all__ = [
+    "CONVENTIONS",
+    "GROUPS",
+    "SUPPORTED_MODEL_TYPES",
+    "ArchBreakdown",
+    "Attention",
+    "ExtraModule",
+    "FlopsPerToken",
+    "Layer",
+    "ParamGroups",
+    "Part",
+    "from_config",
+]
+
+
+def from_config(config: Mapping[str, Any] | str | Path) -> ArchBreakdown:
+    """Count an architecture from a config dict, a config path/directory or a repo id.
+
+    Raises ``FlopcastError`` (one line) for unreadable or inconsistent configs and for a
+    ``model_type`` flopcast does not support.
+    """
+    if not isinstance(config, Mapping):
+        from flopcast.arch.hub import load_config
+
+        config = load_config(config)
+    model_type = config.get("model_type")
+    if not isinstance(model_type, str) or not model_type:
+        raise FlopcastError(
+            "config.json has no 'model_type'; supported: " + ", ".join(SUPPORTED_MODEL_TYPES)
+        )
+    builder = BUILDERS.get(model_type)
+    if builder is None:
+        raise FlopcastError(
+            f"model_type {model_type!r} is not supported; supported: "
+            + ", ".join(SUPPORTED_MODEL_TYPES)
+        )
+    return builder(Cfg(config, model_type), model_type)

@@ -1,0 +1,440 @@
+"""Typed results of counting an architecture from its config.json.
+
+Conventions (they are stated again in ``ArchBreakdown.conventions``):
+
+* **Parameters** are the unique tensors of the model class that transformers builds for the
+  text model (``*ForCausalLM``). A tied LM head counts once (in the ``embedding`` group; the
+  ``lm_head`` group is then 0). Buffers are not parameters (rotary ``inv_freq``, Gemma's
+  ``embed_scale``, DeepSeek's ``e_score_correction_bias``).
+* **Active parameters per token**: every non-expert parameter, the top-k routed experts, the
+  shared experts and the whole router. Two conventions are offered because vendors differ:
+  ``active_params`` counts the input embedding matrix (Mixtral, Qwen, Llama 4, DeepSeek do);
+  ``active_params_without_embedding`` leaves it out (gpt-oss does). When the embedding is tied
+  to the LM head the shared matrix stays in both, since the LM head uses it.
+* **FLOPs**: one multiply-add is 2 FLOP. A token's forward pass costs 2 x the weights it
+  multiplies (attention projections, the MLP or its k routed experts plus shared experts, the
+  router and the LM head - always counted, tied or not) plus the attention score/value part
+  2 x heads x (d_qk + d_v) per (query, key) pair. The embedding gather, norms, biases,
+  softmax and activations are not counted. Training = 3 x forward (forward + backward).
+* **KV cache**: bytes per token for every attention layer; sliding-window layers hold at most
+  their window and chunked layers (Llama 4) at most one chunk; DeepSeek MLA caches the
+  compressed latent plus the shared rope key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+from flopcast.errors import FlopcastError
+
+Group = Literal[
+    "embedding",
+    "lm_head",
+    "attention",
+    "dense_mlp",
+    "routed_experts",
+    "shared_experts",
+    "router",
+    "norms",
+    "biases",
+]
+GROUPS: tuple[Group, ...] = (
+    "embedding",
+    "lm_head",
+    "attention",
+    "dense_mlp",
+    "routed_experts",
+    "shared_experts",
+    "router",
+    "norms",
+    "biases",
+)
+
+AttentionKind = Literal["full", "sliding", "chunked"]
+MaskMode = Literal["causal", "none"]
+
+# Bits per cached element for the KV dtypes flopcast knows.
+KV_DTYPE_BITS: dict[str, int] = {
+    "fp32": 32,
+    "float32": 32,
+    "bf16": 16,
+    "bfloat16": 16,
+    "fp16": 16,
+    "float16": 16,
+    "fp8": 8,
+    "fp8_e4m3": 8,
+    "fp8_e5m2": 8,
+    "int8": 8,
+    "int4": 4,
+    "fp4": 4,
+}
+
+CONVENTIONS: dict[str, str] = {
+    "params": "unique parameter tensors of the transformers text model; tied LM head counted once",
+    "active_params": "non-expert params + top-k routed + shared experts + full router, "
+    "including the input embedding matrix (Mixtral/Qwen/Llama 4/DeepSeek convention)",
+    "active_params_without_embedding": "active_params minus the input embedding matrix when it "
+    "is not tied to the LM head (gpt-oss convention)",
+    "flop": "1 multiply-add = 2 FLOP; forward = 2 x weights multiplied (LM head counted, "
+    "tied or not) + attention scores/values; training = 3 x forward",
+    "attention": "2 x heads x (d_qk + d_v) per (query, key) pair; causal masking, sliding "
+    "windows and chunked attention reduce the pairs",
+    "kv_cache": "keys+values (or MLA latent + rope key) of every layer; sliding/chunked layers "
+    "capped at their window",
+}
+
+
+def kv_dtype_bits(dtype: str) -> int:
+    """Bits per cached element for a KV-cache dtype name such as ``bf16`` or ``fp8``."""
+    try:
+        return KV_DTYPE_BITS[dtype.lower()]
+    except KeyError:
+        known = ", ".join(sorted(KV_DTYPE_BITS))
+        raise FlopcastError(f"unknown KV-cache dtype {dtype!r}; use one of: {known}") from None
+
+
+class Part(NamedTuple):
+    """One parameter block, e.g. a layer's ``q_proj`` or its routed experts.
+
+    ``params`` is what is stored, ``active`` what one token uses, ``matmul`` the weights
+    multiplied for one token (the multiply-adds; 0 for norms, biases and gathers).
+    """
+
+    group: Group
+    name: str
+    params: int
+    active: int
+    matmul: int
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Shape of one layer's attention, as far as FLOPs and the KV cache are concerned."""
+
+    kind: AttentionKind
+    window: int | None  # sliding window W (keys incl. the query) or chunk size C
+    heads: int
+    qk_dim: int
+    v_dim: int
+    kv_elements: int  # cached elements per token (K and V, or MLA latent + rope key)
+
+    def pair_flops(self) -> int:
+        """FLOP per (query, key) pair: Q.K^T and A.V over all query heads (2 FLOP per MAC)."""
+        return 2 * self.heads * (self.qk_dim + self.v_dim)
+
+    def pairs(self, seq_len: int, mask: MaskMode = "causal") -> int:
+        """(query, key) pairs computed for a sequence of ``seq_len`` tokens.
+
+        ``causal`` mirrors transformers' masks (masking_utils.py): a sliding window keeps
+        keys with kv > q - W, a chunk keeps keys in the query's chunk. ``none`` is the full
+        T x T square that eager attention multiplies regardless of the mask.
+        """
+        t = seq_len
+        if mask == "none":
+            return t * t
+        if self.kind == "sliding" and self.window is not None and t > self.window:
+            w = self.window
+            return w * (w + 1) // 2 + (t - w) * w
+        if self.kind == "chunked" and self.window is not None:
+            c = self.window
+            full, rest = divmod(t, c)
+            return full * c * (c + 1) // 2 + rest * (rest + 1) // 2
+        return t * (t + 1) // 2
+
+    def decode_keys(self, context: int) -> int:
+        """Keys one new token attends to when it is token number ``context`` (incl. itself)."""
+        if self.kind == "sliding" and self.window is not None:
+            return min(context, self.window)
+        if self.kind == "chunked" and self.window is not None:
+            return (context - 1) % self.window + 1
+        return context
+
+    def cached_tokens(self, context: int) -> int:
+        """Tokens this layer must keep in its KV cache at a context of ``context`` tokens."""
+        if self.kind in ("sliding", "chunked") and self.window is not None:
+            return min(context, self.window)
+        return context
+
+
+def _sum(parts: Iterable[Part], attr: str) -> int:
+    return sum(int(getattr(p, attr)) for p in parts)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One decoder layer: its attention shape and its parameter blocks.
+
+    Layers of the same kind are one shared object (most of a model's layers repeat), so the
+    sums below are computed once per kind.
+    """
+
+    attention: Attention
+    mlp: Literal["dense", "moe"]
+    parts: tuple[Part, ...]
+    params: int = field(init=False)
+    active: int = field(init=False)
+    matmul: int = field(init=False)
+    groups: dict[Group, int] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        groups, _, params, active, matmul = zip(*self.parts, strict=True) or ((),) * 5
+        sums: dict[Group, int] = {}
+        for g, n in zip(groups, params, strict=True):
+            sums[g] = sums.get(g, 0) + n
+        object.__setattr__(self, "params", sum(params))
+        object.__setattr__(self, "active", sum(active))
+        object.__setattr__(self, "matmul", sum(matmul))
+        object.__setattr__(self, "groups", sums)
+
+    def group(self, name: Group) -> int:
+        return self.groups.get(name, 0)
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        return {
+            "index": index,
+            "attention": self.attention.kind,
+            "window": self.attention.window,
+            "mlp": self.mlp,
+            "params": self.params,
+            "active_params": self.active,
+            "matmul_params": self.matmul,
+            "kv_elements_per_token": self.attention.kv_elements,
+            "groups": {g: n for g, n in self.groups.items() if n},
+        }
+
+
+@dataclass(frozen=True)
+class ParamGroups:
+    """Parameters by kind. They add up to the total."""
+
+    embedding: int
+    lm_head: int
+    attention: int
+    dense_mlp: int
+    routed_experts: int
+    shared_experts: int
+    router: int
+    norms: int
+    biases: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.to_dict().values())
+
+    def to_dict(self) -> dict[str, int]:
+        return {g: int(getattr(self, g)) for g in GROUPS}
+
+
+@dataclass(frozen=True)
+class ExtraModule:
+    """A module outside the text model (MTP head, vision tower); not in ``total_params``."""
+
+    name: str
+    params: int
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "params": self.params, "note": self.note}
+
+
+@dataclass(frozen=True)
+class FlopsPerToken:
+    """FLOP per token at a context length (see the module docstring for the conventions).
+
+    ``forward``/``training`` are averages over a causal sequence of ``context`` tokens (the
+    prefill/training view); ``decode_forward`` is one new token generated at position
+    ``context`` with all earlier tokens cached.
+    """
+
+    context: int
+    matmul: int
+    attention: float
+    forward: float
+    training: float
+    decode_attention: int
+    decode_forward: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "context": self.context,
+            "matmul": self.matmul,
+            "attention": self.attention,
+            "forward": self.forward,
+            "training": self.training,
+            "decode_attention": self.decode_attention,
+            "decode_forward": self.decode_forward,
+        }
+
+
+@dataclass(frozen=True)
+class ArchBreakdown:
+    """Exact parameter, FLOP and KV-cache accounting of one config.json."""
+
+    model_type: str
+    family: str
+    modeling_file: str
+    vocab_size: int
+    hidden_size: int
+    tied_embeddings: bool
+    model_parts: tuple[Part, ...]
+    layers: tuple[Layer, ...]
+    extras: tuple[ExtraModule, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    # ---- parameters -------------------------------------------------------------------
+    def _layer_counts(self) -> list[tuple[Layer, int]]:
+        """Each distinct layer object with how many times it occurs."""
+        counts: dict[int, int] = {}
+        for layer in self.layers:
+            counts[id(layer)] = counts.get(id(layer), 0) + 1
+        distinct = {id(layer): layer for layer in self.layers}
+        return [(distinct[key], n) for key, n in counts.items()]
+
+    @property
+    def groups(self) -> ParamGroups:
+        sums = dict.fromkeys(GROUPS, 0)
+        for p in self.model_parts:
+            sums[p.group] += p.params
+        for layer, n in self._layer_counts():
+            for g, v in layer.groups.items():
+                sums[g] += n * v
+        return ParamGroups(**sums)
+
+    @property
+    def total_params(self) -> int:
+        """Parameters of the text model (what ``*ForCausalLM`` holds), extras excluded."""
+        return _sum(self.model_parts, "params") + sum(layer.params for layer in self.layers)
+
+    @property
+    def extra_params(self) -> int:
+        return sum(e.params for e in self.extras)
+
+    @property
+    def total_params_with_extras(self) -> int:
+        return self.total_params + self.extra_params
+
+    @property
+    def embedding_params(self) -> int:
+        return sum(p.params for p in self.model_parts if p.group == "embedding")
+
+    @property
+    def active_params(self) -> int:
+        """Active parameters per token, input embedding matrix included."""
+        return _sum(self.model_parts, "active") + sum(layer.active for layer in self.layers)
+
+    @property
+    def active_params_without_embedding(self) -> int:
+        """Active parameters per token without the input embedding (unless tied to the head)."""
+        if self.tied_embeddings:
+            return self.active_params
+        return self.active_params - self.embedding_params
+
+    @property
+    def non_embedding_params(self) -> int:
+        """Total minus the input embedding and an untied LM head (Qwen's "non-embedding")."""
+        g = self.groups
+        return self.total_params - g.embedding - g.lm_head
+
+    @property
+    def matmul_params_per_token(self) -> int:
+        """Weights multiplied for one token (LM head and router included)."""
+        return _sum(self.model_parts, "matmul") + sum(layer.matmul for layer in self.layers)
+
+    # ---- FLOPs ------------------------------------------------------------------------
+    def attention_flops_sequence(self, seq_len: int, mask: MaskMode = "causal") -> int:
+        _check_positive(seq_len, "sequence length")
+        return sum(
+            layer.attention.pair_flops() * layer.attention.pairs(seq_len, mask)
+            for layer in self.layers
+        )
+
+    def forward_flops_sequence(self, seq_len: int, mask: MaskMode = "causal") -> int:
+        """Exact forward FLOP for one sequence of ``seq_len`` tokens (logits at every position).
+
+        ``mask="none"`` counts the full T x T attention square, which is what eager attention
+        multiplies (and what ``torch.utils.flop_counter`` reports) whatever the mask.
+        """
+        return 2 * self.matmul_params_per_token * seq_len + self.attention_flops_sequence(
+            seq_len, mask
+        )
+
+    def flops_per_token(self, context: int) -> FlopsPerToken:
+        """FLOP per token at ``context`` tokens of context (see ``FlopsPerToken``)."""
+        _check_positive(context, "context")
+        matmul = 2 * self.matmul_params_per_token
+        attention = self.attention_flops_sequence(context) / context
+        decode_attention = sum(
+            layer.attention.pair_flops() * layer.attention.decode_keys(context)
+            for layer in self.layers
+        )
+        forward = matmul + attention
+        return FlopsPerToken(
+            context=context,
+            matmul=matmul,
+            attention=attention,
+            forward=forward,
+            training=3 * forward,
+            decode_attention=decode_attention,
+            decode_forward=matmul + decode_attention,
+        )
+
+    # ---- KV cache ---------------------------------------------------------------------
+    @property
+    def kv_elements_per_token(self) -> int:
+        return sum(layer.attention.kv_elements for layer in self.layers)
+
+    def kv_cache_bytes_per_token(self, dtype: str = "bf16") -> int:
+        """KV-cache bytes per token with every layer holding the token (no window caps)."""
+        return self.kv_elements_per_token * kv_dtype_bits(dtype) // 8
+
+    def kv_cache_bytes(self, context: int, dtype: str = "bf16", batch: int = 1) -> int:
+        """KV-cache bytes for ``batch`` sequences of ``context`` tokens, window caps applied."""
+        _check_positive(context, "context")
+        _check_positive(batch, "batch")
+        elements = sum(
+            layer.attention.kv_elements * layer.attention.cached_tokens(context)
+            for layer in self.layers
+        )
+        return batch * elements * kv_dtype_bits(dtype) // 8
+
+    # ---- output -----------------------------------------------------------------------
+    def to_dict(
+        self, context: int | None = None, kv_dtype: str = "bf16", layers: bool = True
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "model_type": self.model_type,
+            "family": self.family,
+            "modeling_file": self.modeling_file,
+            "num_layers": len(self.layers),
+            "vocab_size": self.vocab_size,
+            "hidden_size": self.hidden_size,
+            "tied_embeddings": self.tied_embeddings,
+            "total_params": self.total_params,
+            "active_params": self.active_params,
+            "active_params_without_embedding": self.active_params_without_embedding,
+            "non_embedding_params": self.non_embedding_params,
+            "matmul_params_per_token": self.matmul_params_per_token,
+            "groups": self.groups.to_dict(),
+            "extras": [e.to_dict() for e in self.extras],
+            "total_params_with_extras": self.total_params_with_extras,
+            "kv_cache": {
+                "dtype": kv_dtype,
+                "bytes_per_token": self.kv_cache_bytes_per_token(kv_dtype),
+            },
+            "conventions": dict(CONVENTIONS),
+            "notes": list(self.notes),
+        }
+        if context is not None:
+            out["flops_per_token"] = self.flops_per_token(context).to_dict()
+            out["kv_cache"]["context"] = context
+            out["kv_cache"]["bytes_at_context"] = self.kv_cache_bytes(context, kv_dtype)
+        if layers:
+            out["layers"] = [layer.to_dict(i) for i, layer in enumerate(self.layers)]
+        return out
+
+
+def _check_positive(value: int, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise FlopcastError(f"{what} must be a positive integer, got {value!r}")

@@ -1,0 +1,118 @@
+"""Exact counts of the shipped release configs (src/flopcast/data/configs).
+
+The ``HF_TOTAL`` numbers were computed with transformers 5.24.0 and torch 2.13.0 on the
+meta device: ``tests/arch/hf.py build_model(config)`` (AutoModelForCausalLM, or
+AutoModelForImageTextToText for multimodal llama4; kimi_k2 loads as deepseek_v3), then
+``sum(p.numel() for p in model.parameters())``. Reproduce with
+``python -m tests.arch.hf`` from the repo root (prints the same table). The flopcast
+assertions run without torch; ``test_recorded_totals_match_transformers`` re-derives them.
+
+Headline figures (model cards / papers) for comparison, rounding noted:
+  Llama-3.1-8B "8B" (card 8.03B); Llama-3.1-70B "70B" (70.55B, 0.8% above the name);
+  Llama 4 Scout "109B total / 17B active" (108.64B with vision, text 107.77B; 17.17B active);
+  Llama 4 Maverick "400B / 17B" (401.58B with vision, text 400.71B; 17.18B active);
+  DeepSeek-V3 "671B + 14B MTP, 37B active" (671.03B; MTP 11.61B unique; 37.55B active);
+  Kimi K2 "1T / 32B active" (1,026.41B; 32.86B active);
+  gpt-oss-120b "116.83B / 5.13B active, input embedding excluded" (exact match);
+  Mixtral-8x7B "46.7B / 12.9B active" (46.70B / 12.88B);
+  Qwen3-32B "32.8B, 31.2B non-embedding" (32.76B / 31.21B).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flopcast.arch import from_config
+from flopcast.arch.hub import shipped_configs
+
+# repo -> (transformers total on meta, flopcast text total, active, active without embedding)
+HF_TOTAL: dict[str, tuple[int, int, int, int]] = {
+    "Qwen/Qwen2.5-32B-Instruct": (32_763_876_352, 32_763_876_352, 32_763_876_352, 31_985_308_672),
+    "Qwen/Qwen3-32B": (32_762_123_264, 32_762_123_264, 32_762_123_264, 31_984_210_944),
+    "deepseek-ai/DeepSeek-V3": (671_026_404_352, 671_026_404_352, 37_552_282_624, 36_625_603_584),
+    "meta-llama/Llama-3.1-70B-Instruct": (
+        70_553_706_496,
+        70_553_706_496,
+        70_553_706_496,
+        69_503_033_344,
+    ),
+    "meta-llama/Llama-3.1-8B-Instruct": (
+        8_030_261_248,
+        8_030_261_248,
+        8_030_261_248,
+        7_504_924_672,
+    ),
+    "meta-llama/Llama-4-Maverick-17B-128E-Instruct": (
+        401_583_781_376,
+        400_711_848_960,
+        17_184_691_200,
+        16_150_205_440,
+    ),
+    "meta-llama/Llama-4-Scout-17B-16E-Instruct": (
+        108_641_793_536,
+        107_769_861_120,
+        17_172_894_720,
+        16_138_408_960,
+    ),
+    "mistralai/Mixtral-8x7B-v0.1": (46_702_792_704, 46_702_792_704, 12_879_925_248, 12_748_853_248),
+    "moonshotai/Kimi-K2-Instruct": (
+        1_026_408_209_408,
+        1_026_408_209_408,
+        32_861_477_888,
+        31_687_072_768,
+    ),
+    "openai/gpt-oss-120b": (116_829_156_672, 116_829_156_672, 5_711_982_912, 5_132_849_472),
+}
+
+
+def _load(repo: str) -> dict[str, object]:
+    with shipped_configs()[repo].open(encoding="utf-8") as f:
+        data: dict[str, object] = json.load(f)
+    return data
+
+
+def test_every_shipped_config_has_recorded_totals() -> None:
+    assert set(shipped_configs()) == set(HF_TOTAL)
+    assert len(HF_TOTAL) >= 8
+
+
+@pytest.mark.parametrize("repo", sorted(HF_TOTAL))
+def test_flopcast_matches_recorded_totals(repo: str) -> None:
+    hf_total, text_total, active, active_no_emb = HF_TOTAL[repo]
+    got = from_config(_load(repo))
+    assert got.total_params == text_total
+    built_extras = sum(e.params for e in got.extras if e.name != "mtp")
+    assert got.total_params + built_extras == hf_total
+    assert got.active_params == active
+    assert got.active_params_without_embedding == active_no_emb
+    assert from_config(repo).total_params == text_total  # repo id resolves to the shipped file
+
+
+@pytest.mark.parametrize("repo", sorted(HF_TOTAL))
+def test_recorded_totals_match_transformers(repo: str) -> None:
+    from . import hf
+
+    model = hf.build_model(_load(repo))
+    assert sum(p.numel() for p in model.parameters()) == HF_TOTAL[repo][0]
+    real = hf.param_groups(model)
+    real.pop("extra", None)
+    got = from_config(_load(repo))
+    assert {g: n for g, n in got.groups.to_dict().items() if n} == real
+
+
+def test_published_cross_checks() -> None:
+    """Independent published figures the exact counts must reproduce."""
+    v3 = from_config("deepseek-ai/DeepSeek-V3")
+    (mtp,) = v3.extras
+    # README_WEIGHTS.md: MTP "11.5B unique" (the extra decoder layer); active 36.6B incl. head
+    assert round(mtp.params / 1e9, 1) == 11.6
+    assert round(v3.active_params_without_embedding / 1e9, 1) == 36.6
+    oss = from_config("openai/gpt-oss-120b")  # model card: 116.83B total, 5.13B active
+    assert round(oss.total_params / 1e9, 2) == 116.83
+    assert round(oss.active_params_without_embedding / 1e9, 2) == 5.13
+    # MXFP4 experts (4.25 bits) + bf16 rest = 60.77 GiB checkpoint (card: 60.8 GiB)
+    experts = oss.groups.routed_experts
+    size = experts * 17 // 32 + (oss.total_params - experts) * 2
+    assert round(size / 2**30, 1) == 60.8
