@@ -154,3 +154,36 @@ def test_cli_show_and_models(cli: CLI) -> None:
     assert all(m["architecture"] == "moe" for m in r.json()["models"])
     r = cli("show", "maverik")
     assert r.code == 2 and "closest: llama-4-maverick" in r.err
+
+
+def test_stated_totals_agree_with_exact_counts_from_shipped_configs() -> None:
+    """Headline figures are rounded; each is within 3% of the exact count (most within 1.5%)."""
+    from flopcast.accounting import exact_counts
+
+    checked = {}
+    for m in catalog():
+        e = exact_counts(m)
+        if e is None:
+            continue
+        assert e.total_rounding is not None
+        assert abs(e.total_rounding) < 0.03, (m.id, e.total_rounding)
+        if e.active_rounding is not None:
+            assert abs(e.active_rounding) < 0.03, (m.id, e.active_rounding)
+        checked[m.id] = e
+    assert {"llama-4-maverick", "llama-4-scout", "deepseek-v3", "gpt-oss-120b"} <= set(checked)
+    # exact values counted from config.json (cross-checked against transformers in tests/arch)
+    assert checked["llama-4-maverick"].total_params == 400_711_848_960
+    assert checked["deepseek-v3"].active_params == 37_552_282_624
+    # gpt-oss states "active" without the input embedding: 5.1B vs exact 5,132,849,472
+    assert checked["gpt-oss-120b"].active_convention == "without the input embedding"
+    # Scout's stated 109B includes the vision tower
+    assert checked["llama-4-scout"].total_convention.startswith("with vision")
+
+
+def test_compute_shows_exact_active_variant(cli: CLI) -> None:
+    r = cli("compute", "maverick", "--json")
+    data = r.json()
+    assert data["exact_counts"]["active_params"] == 17_184_691_200
+    assert data["operation_count_exact_flop"] == pytest.approx(6 * 17_184_691_200 * 22e12)
+    # the headline stays on the stated figures, reproducing the essay's 2.24e24
+    assert data["training_compute_flop"]["value"] == pytest.approx(2.244e24)

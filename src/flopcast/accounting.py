@@ -8,6 +8,7 @@ figure can be overridden, which makes the result a what-if on 6·N·D.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,89 @@ from flopcast.uncertainty import Sampling
 
 
 @dataclass(frozen=True)
+class ExactCounts:
+    """A catalog model's exact parameter counts from its shipped config.json."""
+
+    config: str  # the repo id whose config.json was counted
+    total_params: int
+    active_params: int | None
+    stated_total: float | None
+    stated_active: float | None
+    total_convention: str = "text model"
+    active_convention: str = "with the input embedding"
+
+    @staticmethod
+    def _diff(stated: float | None, exact: int | None) -> float | None:
+        return None if stated is None or not exact else stated / exact - 1
+
+    @property
+    def total_rounding(self) -> float | None:
+        """How far the stated total is from the exact one (0.01 = stated is 1% above)."""
+        return self._diff(self.stated_total, self.total_params)
+
+    @property
+    def active_rounding(self) -> float | None:
+        return self._diff(self.stated_active, self.active_params)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "config": self.config,
+            "total_params": self.total_params,
+            "active_params": self.active_params,
+            "stated_total_vs_exact": self.total_rounding,
+            "stated_active_vs_exact": self.active_rounding,
+            "total_convention": self.total_convention,
+            "active_convention": self.active_convention,
+        }
+
+
+def exact_counts(m: Model) -> ExactCounts | None:
+    """Exact counts from the config.json shipped for the model's Hugging Face repo, if any."""
+    if m.hf_repo is None:
+        return None
+    from flopcast.arch import from_config
+    from flopcast.arch.hub import read_config_file, shipped_config_for
+
+    path = shipped_config_for(m.hf_repo)
+    if path is None:
+        return None
+    arch = from_config(read_config_file(path))
+    total, active = m.value("total_params"), m.value("active_params")
+
+    def nearest(stated: float | None, options: dict[str, int]) -> tuple[str, int]:
+        # vendors state totals differently (Scout's 109B includes its vision tower, Maverick's
+        # 400B does not): compare with whichever the stated figure is closest to
+        if stated is None:
+            return next(iter(options.items()))
+        return min(options.items(), key=lambda kv: abs(math.log(stated / kv[1])))
+
+    total_conv, total_exact = nearest(
+        None if total is None else total.value,
+        {
+            "text model": arch.total_params,
+            "with vision and other extra modules": arch.total_params_with_extras,
+        },
+    )
+    # the developer's own convention for "active" (gpt-oss leaves the input embedding out)
+    if m.active_excludes_embedding:
+        active_conv, active_exact = (
+            "without the input embedding",
+            arch.active_params_without_embedding,
+        )
+    else:
+        active_conv, active_exact = "with the input embedding", arch.active_params
+    return ExactCounts(
+        config=m.hf_repo,
+        total_params=total_exact,
+        active_params=active_exact,
+        stated_total=None if total is None else total.value,
+        stated_active=None if active is None else active.value,
+        total_convention=total_conv,
+        active_convention=active_conv,
+    )
+
+
+@dataclass(frozen=True)
 class ModelCompute:
     """A model's training compute, the figure chosen as headline, and why."""
 
@@ -28,6 +112,18 @@ class ModelCompute:
     stated: Figure | None  # the catalog's training_compute figure, if any
     headline: Quantity
     basis: str  # how the headline was obtained, in words
+    exact: ExactCounts | None = None
+
+    @property
+    def operation_count_exact(self) -> float | None:
+        """6·N·D with the exact active parameters of the shipped config.json (central)."""
+        est = self.estimate
+        if self.exact is None or self.exact.active_params is None or est is None:
+            return None
+        tokens = est.inputs.get("tokens")
+        if tokens is None or est.operation_count is None:
+            return None
+        return est.flop_per_param_token * self.exact.active_params * tokens.quantity.value
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +131,8 @@ class ModelCompute:
             "name": self.model.name,
             "training_compute_flop": self.headline.to_dict(),
             "basis": self.basis,
+            "exact_counts": None if self.exact is None else self.exact.to_dict(),
+            "operation_count_exact_flop": self.operation_count_exact,
             "stated_compute": None if self.stated is None else self.stated.to_dict(),
             "estimate": None if self.estimate is None else self.estimate.to_dict(),
         }
@@ -131,4 +229,5 @@ def model_compute(
             f"{m.name} has no training compute, parameters and tokens, or accelerator-hours in "
             "the catalog: give --active and --tokens"
         )
-    return ModelCompute(m, est, stated, headline.with_unit("FLOP"), basis)
+    exact = exact_counts(m) if active_params is None else None
+    return ModelCompute(m, est, stated, headline.with_unit("FLOP"), basis, exact)

@@ -100,6 +100,7 @@ class Model:
     predecessor: str | None = None
     notes: str = ""
     figures: dict[str, Figure] = field(default_factory=dict)
+    active_excludes_embedding: bool = False  # the developer's "active" leaves it out (gpt-oss)
 
     def figure(self, name: str) -> Figure | None:
         return self.figures.get(name)
@@ -125,6 +126,7 @@ class Model:
             "hf_repo": self.hf_repo,
             "predecessor": self.predecessor,
             "notes": self.notes,
+            "active_excludes_embedding": self.active_excludes_embedding,
             "figures": {k: v.to_dict() for k, v in self.figures.items()},
         }
 
@@ -161,6 +163,7 @@ def _schema() -> type[BaseModel]:
         hf_repo: str | None = Field(None, pattern=r"^[\w.-]+/[\w.-]+$")
         predecessor: str | None = None
         notes: str = ""
+        active_excludes_embedding: bool = False
 
     from pydantic import create_model
 
@@ -216,6 +219,7 @@ def _parse_entry(raw: dict[str, Any], index: int) -> Model:
         predecessor=row.predecessor,
         notes=row.notes,
         figures=figures,
+        active_excludes_embedding=row.active_excludes_embedding,
     )
 
 

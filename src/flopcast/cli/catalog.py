@@ -10,7 +10,9 @@ import typer
 from flopcast.cli.common import JsonOpt, SigOpt
 
 if TYPE_CHECKING:
+    from flopcast.accounting import ExactCounts
     from flopcast.catalog import Model
+    from flopcast.cli.common import Section
 
 
 def register(app: typer.Typer) -> None:
@@ -166,6 +168,12 @@ def show_command(
             else fmt(fig.quantity, fig.kind, sig)
         )
         figs.add(fig.name.replace("_", " "), value, notes.mark(_Src(fig.provenance, fig.source)))
+    sections = [ident, figs]
+    from flopcast.accounting import exact_counts
+
+    exact = exact_counts(m)
+    if exact is not None:
+        sections.append(exact_section(exact))
     footer = notes.lines()
     for fig in m.figures.values():
         if fig.note:
@@ -176,7 +184,32 @@ def show_command(
         footer.append("Epoch AI, Notable AI Models (snapshot 2026-04), CC BY 4.0.")
     if m.aliases:
         footer.append(f"aliases: {', '.join(m.aliases)}")
-    render(f"{m.name} ({m.id})", [ident, figs], footer=footer)
+    render(f"{m.name} ({m.id})", sections, footer=footer)
+
+
+def exact_section(exact: ExactCounts) -> Section:
+    """Exact counts from the shipped config.json, and how far the stated figures round."""
+    from flopcast.cli.common import Section
+
+    sec = Section("Exact, from config.json", subtitle=f"{exact.config} (flopcast arch)")
+
+    def note(diff: float | None, convention: str) -> str:
+        if diff is None:
+            return convention
+        return f"{convention}; the stated figure is {diff:+.2%} off"
+
+    sec.add(
+        "total params",
+        f"{exact.total_params:,}",
+        note(exact.total_rounding, exact.total_convention),
+    )
+    if exact.active_params is not None:
+        sec.add(
+            "active params",
+            f"{exact.active_params:,}",
+            note(exact.active_rounding, exact.active_convention),
+        )
+    return sec
 
 
 class _Src:

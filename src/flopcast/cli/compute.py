@@ -185,7 +185,7 @@ def _model_compute(
     from flopcast.catalog import model
     from flopcast.cli.common import print_json, render
     from flopcast.compute import compare
-    from flopcast.quantity import Kind, fmt
+    from flopcast.quantity import Kind, Quantity, fmt
 
     m = model(name)
     res = model_compute(
@@ -226,6 +226,15 @@ def _model_compute(
             f"vs {fmt_flop(comparison.b, sig)}", fmt_ratio(comparison.ratio, sig), comparison.words
         )
         sections.append(sec)
+    if res.exact is not None:
+        from flopcast.cli.catalog import exact_section
+
+        ex = exact_section(res.exact)
+        exact_c = res.operation_count_exact
+        if exact_c is not None and res.estimate is not None and res.estimate.operation_count:
+            diff = exact_c / res.estimate.operation_count.value - 1
+            ex.add("6·N·D with exact active", fmt_flop(Quantity(exact_c), sig), f"{diff:+.2%}")
+        sections.append(ex)
     if thr_section is not None:
         sections.append(thr_section)
     headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
