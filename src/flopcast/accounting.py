@@ -163,9 +163,7 @@ def model_compute(
     sampling: Sampling | None = None,
 ) -> ModelCompute:
     """Training compute of a catalog model; keyword arguments override its figures."""
-    overridden = any(
-        v is not None for v in (active_params, tokens, accelerators, accelerator_hours, duration)
-    )
+    overridden = any(v is not None for v in (active_params, tokens))
     n_fig = m.figure("active_params") or (
         m.figure("total_params") if m.architecture == "dense" else None
     )
@@ -179,6 +177,19 @@ def model_compute(
         if accelerator_hours is not None
         else (hours_fig.quantity if hours_fig else None)
     )
+    count_fig = None if (accelerators or accelerator_hours) else m.figure("accelerator_count")
+    days_fig = (
+        None
+        if (duration or accelerator_hours or hours_fig is not None)
+        else m.figure("training_duration")
+    )
+    rate_fig = None if (peak or utilization) else m.figure("achieved_flops")
+    if accelerators is None and count_fig is not None:
+        accelerators = count_fig.quantity
+    if duration is None and days_fig is not None:
+        duration = days_fig.quantity
+    if achieved is None and rate_fig is not None:
+        achieved = rate_fig.quantity
     acc_name = accelerator_name
     if acc_name is None and hw_fig is not None and peak is None and achieved is None:
         try:
@@ -186,7 +197,11 @@ def model_compute(
         except FlopcastError:
             acc_name = None  # hardware not in the table: the hardware method is skipped
     has_counting = n is not None and d is not None
-    has_hardware = hours is not None or (accelerators is not None and duration is not None)
+    has_hardware = (
+        hours is not None
+        or (accelerators is not None and duration is not None)
+        or (accelerators is not None and has_counting)
+    )
     if has_hardware and acc_name is None and peak is None and achieved is None:
         has_hardware = False
     est = None
@@ -194,13 +209,13 @@ def model_compute(
         est = estimate(
             active_params=n if has_counting else None,
             tokens=d if has_counting else None,
-            accelerators=accelerators,
+            accelerators=accelerators if has_hardware else None,
             accelerator_name=acc_name if has_hardware else None,
             precision=precision,
             peak=peak if has_hardware else None,
             utilization=utilization if has_hardware else None,
             achieved=achieved if has_hardware else None,
-            duration=duration,
+            duration=duration if has_hardware else None,
             accelerator_hours=hours if has_hardware else None,
             sampling=sampling,
         )
@@ -210,6 +225,9 @@ def model_compute(
             est = _catalog_input(est, "tokens", d_fig)
         if accelerator_hours is None:
             est = _catalog_input(est, "accelerator_hours", hours_fig)
+        est = _catalog_input(est, "accelerators", count_fig)
+        est = _catalog_input(est, "duration", days_fig)
+        est = _catalog_input(est, "achieved", rate_fig)
     stated = m.figure("training_compute")
     if est is not None and est.operation_count is not None and overridden:
         headline, basis = est.operation_count, "6·N·D with the figures you gave"

@@ -32,6 +32,8 @@ FIGURE_KINDS: dict[str, Kind] = {
     "training_tokens": Kind.COUNT,
     "accelerator_count": Kind.COUNT,
     "accelerator_hours": Kind.COUNT,
+    "achieved_flops": Kind.RATE,  # per accelerator, as the developer reported it
+    "training_duration": Kind.DURATION,
     "training_compute": Kind.FLOP,
     "context_length": Kind.COUNT,
     "vocab_size": Kind.COUNT,
@@ -47,6 +49,7 @@ UNITS = {
     "accelerator_hours": "accelerator-hours",
     "training_compute": "FLOP",
     "context_length": "tokens",
+    "achieved_flops": "FLOP/s",
 }
 
 CATALOG_FILE = "data/models.toml"
@@ -188,7 +191,9 @@ def _parse_entry(raw: dict[str, Any], index: int) -> Model:
         quantity, kind = None, FIGURE_KINDS.get(name)
         if kind is not None:
             try:
-                quantity = parse(fig.value, kind, what=f"{name}", unit=UNITS.get(name, ""))
+                quantity = parse(
+                    fig.value, kind, what=name, unit=UNITS.get(name, ""), default_duration="d"
+                )
             except FlopcastError as exc:
                 raise FlopcastError(f"{label}: field {name}: {exc}") from None
             if fig.basis == "estimated" and not quantity.uncertain:

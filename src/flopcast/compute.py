@@ -403,9 +403,9 @@ class Comparison:
 def compare(
     a: QuantityLike,
     b: QuantityLike,
+    b_label: str = "b",
     *,
     a_label: str = "a",
-    b_label: str = "b",
     sampling: Sampling | None = None,
 ) -> Comparison:
     """Compare two compute figures: ``compare("5.18e25", "3.8e25").words == "36% more"``."""

@@ -167,7 +167,7 @@ def show_command(
             if fig.quantity is None or fig.kind is None
             else fmt(fig.quantity, fig.kind, sig)
         )
-        figs.add(fig.name.replace("_", " "), value, notes.mark(_Src(fig.provenance, fig.source)))
+        figs.add(fig.name.replace("_", " "), value, notes.mark(fig.provenance, fig.source))
     sections = [ident, figs]
     from flopcast.accounting import exact_counts
 
@@ -210,9 +210,3 @@ def exact_section(exact: ExactCounts) -> Section:
             note(exact.active_rounding, exact.active_convention),
         )
     return sec
-
-
-class _Src:
-    def __init__(self, origin: str, source: str) -> None:
-        self.origin = origin
-        self.source = source

@@ -73,7 +73,7 @@ def cluster_command(
     ):
         item = res.inputs.get(key)
         if item is not None:
-            sec.add(label, fmt(item.quantity, item.kind, sig), notes.mark(item))
+            sec.add(label, fmt(item.quantity, item.kind, sig), notes.mark(item.origin, item.source))
     out = Section("Produces")
     out.add("cluster throughput", fmt(res.flops, Kind.RATE, sig))
     out.add("per day", fmt(res.flop_per_day, Kind.FLOP, sig))

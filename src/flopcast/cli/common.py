@@ -58,10 +58,8 @@ class Footnotes:
     def __init__(self) -> None:
         self._sources: list[str] = []
 
-    def mark(self, item: Any) -> str:
-        """The origin of an input (``given``, ``assumed``, a table) with its footnote mark."""
-        origin = str(item.origin)
-        source = str(getattr(item, "source", "") or "")
+    def mark(self, origin: str, source: str = "") -> str:
+        """An origin (``given``, ``assumed``, a table) with the footnote mark of its source."""
         if not source:
             return origin
         if source not in self._sources:

@@ -10,6 +10,7 @@ from flopcast.cli.common import JsonOpt, SamplesOpt, Section, SeedOpt, SigOpt
 from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 
 if TYPE_CHECKING:
+    from flopcast.cli.common import Footnotes
     from flopcast.compute import ComputeEstimate
     from flopcast.quantity import Quantity
     from flopcast.uncertainty import Sampling
@@ -138,9 +139,7 @@ def compute_command(
         recompute=recompute,
         sampling=s,
     )
-    comparison = (
-        compare(est.best, vs, a_label="this run", b_label="--vs", sampling=s) if vs else None
-    )
+    comparison = compare(est.best, *_vs(vs, s), a_label="this run", sampling=s) if vs else None
     thr_section, thr_data = threshold_rows(est.best)
     if json_output:
         data = est.to_dict()
@@ -150,16 +149,18 @@ def compute_command(
         print_json(data)
         return
     headline, sections, footer = compute_sections(est, sig)
-    if thr_section is not None:
-        sections.append(thr_section)
     if comparison is not None:
         sec = Section("Compared")
         sec.add(
-            f"vs {fmt_flop(comparison.b, sig)}",
+            f"vs {comparison.b_label}: {fmt_flop(comparison.b, sig)}"
+            if comparison.b_label != "--vs"
+            else f"vs {fmt_flop(comparison.b, sig)}",
             f"{fmt_ratio(comparison.ratio, sig)}",
             comparison.words,
         )
         sections.append(sec)
+    if thr_section is not None:
+        sections.append(thr_section)
     render(headline, sections, est.warnings, footer)
 
 
@@ -183,7 +184,7 @@ def _model_compute(
 ) -> None:
     from flopcast.accounting import model_compute
     from flopcast.catalog import model
-    from flopcast.cli.common import print_json, render
+    from flopcast.cli.common import Footnotes, print_json, render
     from flopcast.compute import compare
     from flopcast.quantity import Kind, Quantity, fmt
 
@@ -193,9 +194,7 @@ def _model_compute(
         precision=precision, peak=peak, utilization=mfu, achieved=achieved, duration=days,
         accelerator_hours=gpu_hours, sampling=s,
     )  # fmt: skip
-    comparison = (
-        compare(res.headline, vs, a_label=m.name, b_label="--vs", sampling=s) if vs else None
-    )
+    comparison = compare(res.headline, *_vs(vs, s), a_label=m.name, sampling=s) if vs else None
     thr_section, thr_data = threshold_rows(res.headline)
     if json_output:
         data = res.to_dict()
@@ -207,23 +206,30 @@ def _model_compute(
     sections: list[Section] = []
     footer: list[str] = []
     warnings: tuple[str, ...] = ()
-    if res.estimate is not None:
-        _, sections, footer = compute_sections(res.estimate, sig)
-        warnings = res.estimate.warnings
+    notes = Footnotes()
+    stated = None
     if res.stated is not None and res.stated.quantity is not None:
         stated = Section("Stated in the catalog")
         stated.add(
             "training compute",
             fmt(res.stated.quantity, Kind.FLOP, sig),
-            f"{res.stated.provenance} ({res.stated.source})",
+            notes.mark(res.stated.provenance, res.stated.source),
         )
-        if res.stated.note:
-            stated.add("", res.stated.note)
+    if res.estimate is not None:
+        _, sections, footer = compute_sections(res.estimate, sig, notes)
+        warnings = res.estimate.warnings
+    else:
+        footer = notes.lines()
+    if stated is not None:
         sections.insert(0, stated)
     if comparison is not None:
         sec = Section("Compared")
         sec.add(
-            f"vs {fmt_flop(comparison.b, sig)}", fmt_ratio(comparison.ratio, sig), comparison.words
+            f"vs {comparison.b_label}: {fmt_flop(comparison.b, sig)}"
+            if comparison.b_label != "--vs"
+            else f"vs {fmt_flop(comparison.b, sig)}",
+            fmt_ratio(comparison.ratio, sig),
+            comparison.words,
         )
         sections.append(sec)
     if res.exact is not None:
@@ -239,6 +245,14 @@ def _model_compute(
         sections.append(thr_section)
     headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
     render(headline, sections, warnings, footer)
+
+
+def _vs(vs: str, s: Sampling) -> tuple[Quantity, str]:
+    """``--vs``: a compute figure or a model name, as (compute, label)."""
+    from flopcast.cli.compare import _resolve
+
+    label, q, basis = _resolve(vs, s)
+    return q, label if basis else "--vs"
 
 
 def threshold_rows(q: Quantity) -> tuple[Section | None, list[dict[str, object]]]:
@@ -275,18 +289,20 @@ def fmt_ratio(q: Quantity, sig: int) -> str:
     return text.replace(" (90%:", "x (90%:") if q.uncertain else text + "x"
 
 
-def compute_sections(est: ComputeEstimate, sig: int) -> tuple[str, list[Section], list[str]]:
+def compute_sections(
+    est: ComputeEstimate, sig: int, notes: Footnotes | None = None
+) -> tuple[str, list[Section], list[str]]:
     """Human-readable sections and source footnotes of a :class:`ComputeEstimate`."""
     from flopcast.cli.common import Footnotes
     from flopcast.quantity import Kind, fmt
 
     inputs = est.inputs
-    notes = Footnotes()
+    notes = notes if notes is not None else Footnotes()
 
     def show_input(sec: Section, key: str, label: str) -> None:
         item = inputs.get(key)
         if item is not None:
-            sec.add(label, fmt(item.quantity, item.kind, sig), notes.mark(item))
+            sec.add(label, fmt(item.quantity, item.kind, sig), notes.mark(item.origin, item.source))
 
     sections: list[Section] = []
     if est.operation_count is not None:

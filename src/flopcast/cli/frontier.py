@@ -31,7 +31,7 @@ def frontier_command(
     from flopcast.cli.common import Section, print_json, render
     from flopcast.epoch import credit
     from flopcast.frontier import frontier, thresholds
-    from flopcast.quantity import Kind, fmt, fmt_sci
+    from flopcast.quantity import fmt_sci
 
     f = frontier(at, top)
     if json_output:
@@ -39,17 +39,40 @@ def frontier_command(
         data["thresholds"] = [t.to_dict() for t in thresholds()]
         print_json(data)
         return
-    sec = Section(f"Largest known training runs up to {f.at.isoformat()}")
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"Largest known training runs up to {f.at.isoformat()}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for col, kw in (
+        ("#", {"justify": "right"}),
+        ("model", {"no_wrap": True}),
+        ("released", {"no_wrap": True}),
+        ("FLOP", {"justify": "right", "no_wrap": True}),
+        ("90% range", {"no_wrap": True}),
+        ("basis", {"overflow": "fold"}),
+    ):
+        table.add_column(col, **kw)
     for i, e in enumerate(f.entries, 1):
-        sec.add(
-            f"{i}. {e.model.name} ({e.model.released.isoformat()})",
-            fmt(e.compute, Kind.FLOP, sig),
-            e.basis,
+        q = e.compute
+        rng = (
+            f"{fmt_sci(q.low, sig)}–{fmt_sci(q.high, sig)}"
+            if q.uncertain and q.low is not None and q.high is not None
+            else ""
         )
+        table.add_row(
+            str(i), e.model.name, e.model.released.isoformat(), fmt_sci(q.value, sig), rng, e.basis
+        )
+    Console(highlight=False).print(table)
     thr = Section("Thresholds")
     for t in thresholds():
         above = sum(e.compute.value > t.flop for e in f.entries)
         thr.add(f"{fmt_sci(t.flop)} FLOP", t.label, f"{above} of these above; {t.status}")
     footer = [f"{t.label}: {t.source}" for t in thresholds()]
     footer.append(f"Data: {credit()}; curated figures: flopcast show MODEL.")
-    render("", [sec, thr], footer=footer)
+    render("", [thr], footer=footer)
