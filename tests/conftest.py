@@ -26,8 +26,12 @@ CLI = Callable[..., Run]
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> CLI:
-    """``cli("compute", "--active", "17B", ...)`` → exit code, stdout, stderr."""
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CLI:
+    """``cli("compute", "--active", "17B", ...)`` → exit code, stdout, stderr.
+
+    A wide terminal, so that assertions on human output are not broken by line wrapping.
+    """
+    monkeypatch.setenv("COLUMNS", "200")
 
     def run(*args: str) -> Run:
         code = main(list(args))

@@ -49,9 +49,20 @@ def build_app() -> typer.Typer:
         epoch,
         frontier,
         hardware,
+        scaling,
     )
 
-    for module in (compute, compare, cluster, catalog, frontier, arch, epoch, hardware):
+    for module in (
+        compute,
+        compare,
+        cluster,
+        catalog,
+        frontier,
+        scaling,
+        arch,
+        epoch,
+        hardware,
+    ):
         module.register(app)
     return app
 

@@ -1,0 +1,335 @@
+"""``flopcast optimal``, ``overtrain``, ``fit`` and ``laws``: compute-optimality, explicit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from flopcast.cli.common import JsonOpt, SamplesOpt, Section, SeedOpt, SigOpt
+from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from flopcast.scaling import Multiplier, OptimalPoint, Sparsity
+
+LawOpt = Annotated[
+    str,
+    typer.Option(
+        "--law",
+        help="Scaling law: hoffmann2022, epoch2024, llama3, llama3-fit, kaplan2020, "
+        "deepseek2024, fixed:R (R tokens/param), or a saved fit .json (flopcast laws lists them).",
+    ),
+]
+MoeOpt = Annotated[
+    str,
+    typer.Option(
+        "--moe",
+        help="MoE data-efficiency multiplier m(S): default (3·(S/8)^0.5), ludziejewski2025, "
+        "none, or a number.",
+    ),
+]
+SparsityOpt = Annotated[
+    float | None,
+    typer.Option("--sparsity", help="State the sparsity S of a 1:S mixture-of-experts model."),
+]
+SparsityFromOpt = Annotated[
+    str,
+    typer.Option(
+        "--sparsity-from",
+        help="For a catalog MoE model: 'params' (total/active) or 'experts' (routed/active).",
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "optimal",
+        help=(
+            "The compute-optimal model for a budget under a named scaling law, adjusted for "
+            "MoE sparsity.\n\nExample: flopcast optimal --compute 5.2e25 --sparsity 8 --law llama3"
+        ),
+    )(optimal_command)
+    app.command(
+        "overtrain",
+        help=(
+            "Tokens per active parameter against the law's compute-optimum: the overtraining "
+            "factor k, what it costs, and the verdict under every shipped law.\n\n"
+            "Example: flopcast overtrain llama-4-maverick --law fixed:40"
+        ),
+    )(overtrain_command)
+    app.command(
+        "fit",
+        help=(
+            "Fit L(N, D) = E + A/N^α + B/D^β to your own runs (CSV with N, D or C, and loss) as "
+            "Hoffmann et al. and Besiroglu et al. did, with bootstrap intervals; --save writes "
+            "a law usable as --law FILE.json.\n\nExample: flopcast fit runs.csv --save my-fit.json"
+        ),
+    )(fit_command)
+    app.command("laws", help="The scaling laws flopcast ships, with their citations.")(laws_command)
+
+
+def _mult_text(m: Multiplier) -> str:
+    return f"{m.value:.3g} ({m.name}: {m.formula})"
+
+
+def _sparsity_text(sp: Sparsity | None) -> str:
+    return "dense" if sp is None else f"{sp.label} ({sp.definition}: {sp.detail})"
+
+
+def _optimal_rows(sec: Section, p: OptimalPoint, sig: int) -> None:
+    from flopcast.quantity import fmt_plain, fmt_sci, fmt_si
+
+    sec.add("compute", f"{fmt_sci(p.compute, sig)} FLOP")
+    sec.add("sparsity S", _sparsity_text(p.sparsity))
+    sec.add("dense optimum", f"{fmt_plain(p.dense_tokens_per_param, sig)} tokens/param")
+    sec.add("data-efficiency m(S)", _mult_text(p.multiplier))
+    sec.add("optimal tokens per param", fmt_plain(p.tokens_per_param, sig))
+    sec.add("parameters N (active)", fmt_si(p.N, sig))
+    sec.add("tokens D", fmt_si(p.D, sig))
+    if p.loss is not None:
+        sec.add("predicted loss", fmt_plain(p.loss, 4))
+
+
+def optimal_command(
+    name: Annotated[
+        str | None, typer.Argument(metavar="[MODEL]", help="Use a catalog model's compute.")
+    ] = None,
+    compute: Annotated[
+        str | None, typer.Option("--compute", "-C", help="Training budget: 5.2e25.")
+    ] = None,
+    law: LawOpt = "fixed:40",
+    moe: MoeOpt = "default",
+    sparsity: SparsityOpt = None,
+    sparsity_from: SparsityFromOpt = "params",
+    json_output: JsonOpt = False,
+    sig: SigOpt = 3,
+) -> None:
+    from flopcast.cli.common import print_json, render
+    from flopcast.errors import FlopcastError
+    from flopcast.quantity import Kind, parse
+    from flopcast.scaling import optimal
+
+    sp = None
+    if name is not None:
+        from flopcast.accounting import model_compute
+        from flopcast.catalog import model
+        from flopcast.optimality import optimality
+
+        m = model(name)
+        c = compute if compute is not None else model_compute(m).headline.value
+        if sparsity is None and m.is_moe:
+            sp = optimality(m, sparsity_from=_sparsity_from(sparsity_from)).report.sparsity
+    elif compute is None:
+        raise FlopcastError("give a budget (--compute 5.2e25) or a model name")
+    else:
+        c = compute
+    budget = parse(c, Kind.FLOP, what="--compute").value
+    p = optimal(law, budget, sparsity=sparsity if sparsity is not None else sp, moe=_moe(moe))
+    if json_output:
+        print_json(p.to_dict())
+        return
+    sec = Section("Compute-optimal model", subtitle=f"{p.law}: {p.law_title}")
+    _optimal_rows(sec, p, sig)
+    footer = [f"{p.citation.paper}, {p.citation.where} {p.citation.url}".strip()]
+    footer += list(p.notes)
+    render("", [sec], footer=footer)
+
+
+def _moe(text: str) -> str | float:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _sparsity_from(text: str) -> SparsityFrom:
+    from flopcast.errors import FlopcastError
+
+    if text not in ("params", "experts"):
+        raise FlopcastError(f"--sparsity-from {text!r}: use params or experts")
+    return "params" if text == "params" else "experts"
+
+
+if TYPE_CHECKING:
+    from flopcast.optimality import SparsityFrom
+
+
+def overtrain_command(
+    name: Annotated[str | None, typer.Argument(metavar="[MODEL]", help="A catalog model.")] = None,
+    active: Annotated[
+        str | None, typer.Option("--active", "-N", help="Active parameters: 17B.")
+    ] = None,
+    total: Annotated[
+        str | None, typer.Option("--total", help="Total parameters (MoE): 400B.")
+    ] = None,
+    tokens: Annotated[str | None, typer.Option("--tokens", "-D", help="Tokens: 22T.")] = None,
+    law: LawOpt = "fixed:40",
+    moe: MoeOpt = "default",
+    sparsity: SparsityOpt = None,
+    sparsity_from: SparsityFromOpt = "params",
+    json_output: JsonOpt = False,
+    sig: SigOpt = 3,
+    samples: SamplesOpt = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
+) -> None:
+    from flopcast.catalog import model
+    from flopcast.cli.common import Footnotes, print_json, render, sampling
+    from flopcast.optimality import optimality
+    from flopcast.quantity import Kind, fmt, fmt_plain, fmt_sci, fmt_si
+
+    m = model(name) if name is not None else None
+    o = optimality(
+        m,
+        active_params=active,
+        total_params=total,
+        tokens=tokens,
+        law=law,
+        moe=_moe(moe),
+        sparsity=sparsity,
+        sparsity_from=_sparsity_from(sparsity_from),
+        sampling=sampling(samples, seed),
+    )
+    if json_output:
+        print_json(o)
+        return
+    r = o.report
+    notes = Footnotes()
+    inputs = Section("Inputs")
+    for key, label in (
+        ("active_params", "active parameters"),
+        ("total_params", "total parameters"),
+        ("tokens", "training tokens"),
+    ):
+        item = o.inputs.get(key)
+        if item is not None:
+            inputs.add(
+                label, fmt(item.quantity, Kind.COUNT, sig), notes.mark(item.origin, item.source)
+            )
+    inputs.add("compute", f"{fmt_sci(r.compute, sig)} FLOP", r.compute_source)
+    sec = Section("Compute-optimality", subtitle=f"{r.law}: {r.law_title}")
+    sec.add("tokens per active parameter", fmt(o.tokens_per_param, Kind.NUMBER, sig))
+    sec.add("dense optimum", f"{fmt_plain(r.dense_optimal_tokens_per_param, sig)} tokens/param")
+    sec.add("sparsity S", _sparsity_text(r.sparsity))
+    sec.add("data-efficiency m(S)", _mult_text(r.multiplier))
+    sec.add("optimal tokens per param", fmt_plain(r.optimal_tokens_per_param, sig))
+    sec.add("overtraining factor k", fmt(o.k, Kind.NUMBER, sig), r.verdict)
+    sec.add(
+        "cost",
+        f"{fmt_plain(r.cost, sig)}x compute",
+        f"for the same loss as a compute-optimal run (exponents of {r.cost_law})",
+    )
+    opt = r.compute_optimal
+    sec.add(
+        "compute-optimal instead",
+        f"N = {fmt_si(opt.N, sig)}, D = {fmt_si(opt.D, sig)}",
+        "for the same compute",
+    )
+    laws = Section("Under the other laws", subtitle="same inputs, sparsity and m(S)")
+    for other in o.others:
+        laws.add(
+            other.law,
+            f"optimal {fmt_plain(other.optimal_tokens_per_param, sig)} tok/param, "
+            f"k = {fmt_plain(other.k, sig)}",
+            other.verdict,
+        )
+    footer = notes.lines() + list(r.notes)
+    footer.append(
+        "m(S) was measured far below frontier compute (Abnar et al. 2025; Ludziejewski et al. "
+        "2025): treat it as an assumption."
+    )
+    headline = f"{o.name}: {r.verdict} under {r.law}"
+    render(headline, [inputs, sec, laws], footer=footer)
+
+
+def fit_command(
+    path: Annotated[Path, typer.Argument(help="CSV of runs: columns N, D (or C) and loss.")],
+    approach: Annotated[
+        int, typer.Option("--approach", help="3: parametric L(N, D); 2: isoFLOP parabolas.")
+    ] = 3,
+    n_column: Annotated[str, typer.Option("--n-col", help="Column of parameters.")] = "N",
+    d_column: Annotated[str, typer.Option("--d-col", help="Column of tokens.")] = "D",
+    c_column: Annotated[str, typer.Option("--c-col", help="Column of compute.")] = "C",
+    loss_column: Annotated[str, typer.Option("--loss-col", help="Column of loss.")] = "loss",
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples.")] = 1000,
+    drop_top: Annotated[
+        int, typer.Option("--drop-top", help="Drop the K highest-loss runs first.")
+    ] = 0,
+    budget: Annotated[
+        list[str] | None, typer.Option("--budget", help="Compute budgets for allocations.")
+    ] = None,
+    save: Annotated[Path | None, typer.Option("--save", help="Write the fit as a law.")] = None,
+    seed: SeedOpt = 0,
+    json_output: JsonOpt = False,
+    sig: SigOpt = 3,
+) -> None:
+    from flopcast.cli.common import print_json, render
+    from flopcast.errors import FlopcastError
+    from flopcast.quantity import Kind, fmt_plain, fmt_sci, fmt_si, parse
+    from flopcast.scaling.fit import fit_isoflop, fit_parametric, read_runs, save_fit
+
+    runs = read_runs(
+        path, n_column=n_column, d_column=d_column, c_column=c_column, loss_column=loss_column
+    )
+    budgets = [parse(b, Kind.FLOP, what="--budget").value for b in budget or []]
+    if approach == 3:
+        res = fit_parametric(
+            runs, bootstrap=bootstrap, seed=seed, drop_top_losses=drop_top, budgets=budgets
+        )
+    elif approach == 2:
+        res = fit_isoflop(runs, bootstrap=bootstrap, seed=seed, budgets=budgets)  # type: ignore[assignment]
+    else:
+        raise FlopcastError(f"--approach {approach}: use 3 (parametric) or 2 (isoFLOP)")
+    saved = save_fit(res, save) if save is not None else None
+    if json_output:
+        data = res.to_dict()
+        data["saved_to"] = None if saved is None else str(saved)
+        print_json(data)
+        return
+    from flopcast.scaling.fit import FitResult, IsoFlopFit
+
+    sections = []
+    if isinstance(res, FitResult):
+        sec = Section(
+            "L(N, D) = E + A/N^α + B/D^β",
+            subtitle=f"{res.n_runs} runs; Huber δ={res.delta:g}; {res.starts} starts",
+        )
+        for key in ("E", "A", "B", "alpha", "beta"):
+            iv = res.interval(key)
+            rng = f"(90%: {fmt_plain(iv.low, sig)}–{fmt_plain(iv.high, sig)})" if iv else ""
+            sec.add(key, fmt_plain(getattr(res, key), 4), rng)
+        sec.add("N_opt ∝ C^a", f"a = {fmt_plain(res.a_N, 3)}", "a = β/(α+β)")
+        sections.append(sec)
+    elif isinstance(res, IsoFlopFit):
+        sec = Section("N_opt = n · C^a (isoFLOP parabolas)", subtitle=f"{len(res.groups)} groups")
+        sec.add("a", fmt_plain(res.a, 4))
+        sec.add("n", fmt_sci(res.n_coef, 4))
+        sections.append(sec)
+    alloc = Section("Compute-optimal allocation", subtitle="bootstrap 90% intervals")
+    for a in res.allocations:
+        iv = a.tokens_per_param_interval
+        rng = f"(90%: {fmt_plain(iv.low, sig)}–{fmt_plain(iv.high, sig)})" if iv else ""
+        alloc.add(
+            f"at {fmt_sci(a.compute, sig)} FLOP",
+            f"N = {fmt_si(a.N, sig)}, D = {fmt_si(a.D, sig)}, "
+            f"{fmt_plain(a.tokens_per_param, sig)} tok/param",
+            rng,
+        )
+    sections.append(alloc)
+    footer = [f"saved to {saved}: use --law {saved}"] if saved is not None else []
+    render(f"Fit of {path}", sections, footer=footer)
+
+
+def laws_command(json_output: JsonOpt = False) -> None:
+    from flopcast.cli.common import print_json, render
+    from flopcast.scaling import get_law, law_names
+
+    laws = [get_law(n) for n in law_names()]
+    if json_output:
+        print_json({"laws": [law.to_dict() for law in laws]})
+        return
+    sec = Section("Named scaling laws", subtitle="also fixed:R and saved fits (--law FILE.json)")
+    for law in laws:
+        c = law.citation
+        sec.add(law.name, law.title, f"{c.paper}, {c.where}")
+    render("", [sec])

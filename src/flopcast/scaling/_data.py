@@ -1,0 +1,60 @@
+"""Loading ``data/scaling_laws.toml`` (lazily, once) and small shared helpers.
+
+Standard library only at import time; pydantic is imported when the file is first read.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from flopcast.datafiles import load_toml
+from flopcast.errors import FlopcastError
+
+if TYPE_CHECKING:
+    from flopcast.scaling._schema import ScalingLawsFile
+
+DATA_FILE = "scaling_laws.toml"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a law or multiplier comes from: the paper, the section/equation, and a URL."""
+
+    paper: str
+    where: str
+    url: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"paper": self.paper, "where": self.where, "url": self.url}
+
+
+@cache
+def scaling_file() -> ScalingLawsFile:
+    """The validated contents of ``data/scaling_laws.toml`` (read once per process)."""
+    from pydantic import ValidationError
+
+    from flopcast.scaling._schema import ScalingLawsFile
+
+    try:
+        return ScalingLawsFile.model_validate(load_toml(DATA_FILE))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise FlopcastError(f"cannot read flopcast's {DATA_FILE}: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise FlopcastError(f"invalid {DATA_FILE} at {where}: {first['msg']}") from exc
+
+
+def positive(name: str, value: float) -> float:
+    """``value`` as a float if it is a finite positive number, else a one-line FlopcastError."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise FlopcastError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(x) or x <= 0:
+        raise FlopcastError(f"{name} must be a finite positive number, got {value!r}")
+    return x
