@@ -49,10 +49,12 @@ def build_app() -> typer.Typer:
         epoch,
         frontier,
         hardware,
+        report,
         scaling,
     )
 
     for module in (
+        report,
         compute,
         compare,
         cluster,

@@ -1,0 +1,146 @@
+"""``flopcast report``: the whole analysis of a model or a family — the main job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from flopcast.cli.common import JsonOpt
+
+if TYPE_CHECKING:
+    from flopcast.report.build import Report
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "report",
+        help=(
+            "The whole compute analysis of a model or a family, in words, tables and plots: "
+            "training compute both ways, context (predecessor, peers, frontier, thresholds), "
+            "compute-optimality under every law, what a frontier cluster could have done, "
+            "running it locally, and sources. With no name: the Llama 4 family.\n\n"
+            "Examples: flopcast report; flopcast report llama-4-maverick -o maverick.html; "
+            "flopcast report --active 288B --total 2T --tokens 30T --gpus 32K --gpu h100"
+        ),
+    )(report_command)
+
+
+def report_command(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Models or families (llama-4, deepseek-v3).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write report.md (plots beside it) or report.html."),
+    ] = None,
+    no_plots: Annotated[bool, typer.Option("--no-plots", help="Skip the plots.")] = False,
+    law: Annotated[
+        str | None, typer.Option("--law", help="Scaling law for the verdict (default fixed:40).")
+    ] = None,
+    moe: Annotated[str | None, typer.Option("--moe", help="MoE multiplier m(S).")] = None,
+    name: Annotated[
+        str, typer.Option("--name", help="Name of a model given by numbers.")
+    ] = "Unreleased model",
+    active: Annotated[str | None, typer.Option("--active", help="Active parameters.")] = None,
+    total: Annotated[str | None, typer.Option("--total", help="Total parameters.")] = None,
+    tokens: Annotated[str | None, typer.Option("--tokens", help="Training tokens.")] = None,
+    gpus: Annotated[str | None, typer.Option("--gpus", help="Accelerators.")] = None,
+    gpu: Annotated[str | None, typer.Option("--gpu", help="Accelerator type.")] = None,
+    json_output: JsonOpt = False,
+) -> None:
+    from flopcast.errors import FlopcastError
+    from flopcast.report.build import build, custom_model
+
+    if active is not None or tokens is not None:
+        if active is None or tokens is None:
+            raise FlopcastError("a model given by numbers needs --active and --tokens")
+        if names:
+            raise FlopcastError("give model names or numbers (--active, --tokens), not both")
+        m = custom_model(name=name, active=active, tokens=tokens, total=total, gpus=gpus, gpu=gpu)
+        report = build(models=[m], title=f"Compute accounting: {name}", law=law, moe=moe)
+    else:
+        report = build(list(names or []), law=law, moe=moe)
+    if json_output:
+        from flopcast.cli.common import print_json
+
+        if output is not None and output.suffix == ".json":
+            import json
+
+            output.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+            print(f"wrote {output}")
+            return
+        print_json(report)
+        return
+    if output is None:
+        from flopcast.report.markdown import render
+
+        print(render(report), end="")
+        return
+    write_report(report, output, plots=not no_plots)
+    print(f"wrote {output}")
+
+
+def write_report(report: Report, output: Path, *, plots: bool) -> None:
+    """Write Markdown (plots as PNG files beside it) or self-contained HTML."""
+    from flopcast.errors import FlopcastError
+
+    suffix = output.suffix.lower()
+    if suffix not in (".md", ".html", ".htm"):
+        raise FlopcastError(f"-o {output}: write .md, .html or .json (with --json)")
+    figures = report_plots(report) if plots else {}
+    try:
+        if suffix == ".md":
+            from flopcast.report.markdown import render as render_md
+
+            images = {}
+            if figures:
+                folder = output.with_name(output.stem + "_files")
+                folder.mkdir(parents=True, exist_ok=True)
+                for i, (caption, png) in enumerate(figures.items(), 1):
+                    path = folder / f"plot{i}.png"
+                    path.write_bytes(png)
+                    images[caption] = f"{folder.name}/{path.name}"
+            output.write_text(render_md(report, images), encoding="utf-8")
+        else:
+            from flopcast.report.html import render as render_html
+
+            output.write_text(render_html(report, figures), encoding="utf-8")
+    except OSError as exc:
+        raise FlopcastError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def report_plots(report: Report) -> dict[str, bytes]:
+    """The report's figures as PNG bytes, by caption (empty if plotting is unavailable)."""
+    import importlib
+
+    try:
+        plots: Any = importlib.import_module("flopcast.report.plots")
+    except ImportError:
+        return {}
+    if not all(hasattr(plots, f) for f in ("timeline", "tokens_per_param", "to_png_bytes")):
+        return {}
+    ids = [m for m in report.highlight if m != "custom"]
+    out: dict[str, bytes] = {}
+    out["Training compute over time (log scale), with the models of this report highlighted"] = (
+        plots.to_png_bytes(plots.timeline(ids))
+    )
+    out[f"Tokens per active parameter against compute, with compute-optimal lines under "
+        f"{report.settings['law']}"] = plots.to_png_bytes(
+        plots.tokens_per_param(ids, law=str(report.settings["law"]))
+    )  # fmt: skip
+    memory = getattr(plots, "memory", None)
+    if memory is not None:
+        from flopcast.catalog import model
+
+        for mid in ids:
+            m = model(mid)
+            if m.open_weights and m.hf_repo:
+                try:
+                    out[f"Memory to run {m.name} locally, by weight format"] = plots.to_png_bytes(
+                        memory(mid)
+                    )
+                except Exception:
+                    continue
+    return out

@@ -1,0 +1,159 @@
+"""flopcast report: the essay's whole analysis, generated from the numbers."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flopcast.report.build import build
+from flopcast.report.markdown import render
+from tests.conftest import CLI
+
+
+@pytest.fixture(scope="module")
+def llama4() -> Any:
+    return build()
+
+
+@pytest.fixture(scope="module")
+def md(llama4: Any) -> str:
+    return str(render(llama4))
+
+
+def _part(report: Any, model_id: str) -> Any:
+    return next(p for p in report.models if p.model == model_id)
+
+
+def test_default_is_the_llama_4_family(llama4: Any) -> None:
+    assert [p.model for p in llama4.models] == [
+        "llama-4-scout", "llama-4-maverick", "llama-4-behemoth"
+    ]  # fmt: skip
+    assert "Llama 4 family" in llama4.title
+
+
+def test_behemoth_compute_and_predecessor(llama4: Any, md: str) -> None:
+    b = _part(llama4, "llama-4-behemoth")
+    comp = b.section("compute").data["training_compute_flop"]["value"]
+    assert comp == pytest.approx(5.184e25)
+    pred = b.section("context").data["predecessor"]
+    assert pred["model"] == "llama-3.1-405b" and pred["words"] == "36% more"
+    assert "Llama 4 Behemoth (preview): 5.2e25 FLOP, 36% more than Llama 3.1 405B" in md
+
+
+def test_the_100k_h100_alternative(llama4: Any, md: str) -> None:
+    b = _part(llama4, "llama-4-behemoth")
+    total = b.section("cluster").data["cluster"]["total_flop"]["value"]
+    assert total == pytest.approx(1e5 * 989.4e12 * 0.4 * 90 * 86400)
+    assert "100K NVIDIA H100 SXM5 80GB running 90 days at 40% utilization" in md
+    assert "produces 3.1e26 FLOP" in md
+
+
+def test_maverick_overtrained_and_below_deepseek_and_frontier(llama4: Any, md: str) -> None:
+    m = _part(llama4, "llama-4-maverick")
+    assert m.section("compute").data["training_compute_flop"]["value"] == pytest.approx(2.244e24)
+    opt = m.section("optimality").data
+    assert opt["law"] == "fixed:40"
+    assert 6 < opt["k"] < 7  # "~7x overtrained" under the essay's assumptions
+    assert len(opt["other_laws"]) >= 8  # and what the other laws say
+    peers = {p["model"]: p for p in m.section("context").data["peers"]}
+    assert peers["deepseek-v3"]["words"] == "1.5x less"
+    frontier = {f["model"]: f for f in m.section("context").data["frontier"]}
+    assert {"grok-3", "gpt-4.5"} <= set(frontier)
+    assert all(90 <= 1 / f["ratio"] <= 210 for f in frontier.values())
+    assert "Llama 4 Maverick: 2.2e24 FLOP" in md
+    assert "overtrained 6.3x" in md
+    assert "1.5x less than DeepSeek-V3" in md
+    assert re.search(r"GPT-4\.5 \(3\.8e26 FLOP.*169x less", md)
+
+
+def test_every_number_has_a_source(llama4: Any, md: str) -> None:
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", md)}
+    listed = {s["n"] for s in llama4.sources}
+    assert cited <= listed
+    assert all(s["url"].startswith("http") for s in llama4.sources)
+    assert any("Epoch AI" in s["text"] and "CC BY 4.0" in s["text"] for s in llama4.sources)
+
+
+def test_no_model_specific_sentence_is_hand_written() -> None:
+    """The builder's templates name no model: every name in the prose comes from the data."""
+    source = Path(__file__).resolve().parents[1] / "src/flopcast/report/build.py"
+    text = source.read_text(encoding="utf-8")
+    for name in ("Llama", "Maverick", "Behemoth", "Scout", "DeepSeek", "GPT-4", "Grok"):
+        assert name not in text
+
+
+def test_json_report(cli: CLI) -> None:
+    r = cli("report", "llama-4", "--json")
+    assert r.code == 0, r.err
+    d = r.json()
+    names = [m["name"] for m in d["models"]]
+    assert "Llama 4 Maverick" in names
+    mav = next(m for m in d["models"] if m["model"] == "llama-4-maverick")
+    sec = {s["key"]: s for s in mav["sections"]}
+    assert sec["compute"]["data"]["training_compute_flop"]["value"] == pytest.approx(2.244e24)
+    assert sec["optimality"]["data"]["k"] == pytest.approx(6.29, rel=0.01)
+
+
+def test_report_for_an_unreleased_model_by_numbers(cli: CLI) -> None:
+    r = cli("report", "--active", "288B", "--total", "2T", "--tokens", "30T",
+            "--gpus", "32K", "--gpu", "h100", "--name", "Next model")  # fmt: skip
+    assert r.code == 0, r.err
+    assert "# Compute accounting: Next model" in r.out
+    assert "5.2e25 FLOP" in r.out
+
+
+class _Html(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "img":
+            self.images.append(dict(attrs).get("src") or "")
+
+
+def test_html_report_is_self_contained(cli: CLI, tmp_path: Path) -> None:
+    pytest.importorskip("flopcast.report.plots")  # lands with the plots
+    out = tmp_path / "report.html"
+    r = cli("report", "llama-4-maverick", "-o", str(out))
+    assert r.code == 0, r.err
+    text = out.read_text(encoding="utf-8")
+    parser = _Html()
+    parser.feed(text)
+    assert parser.tags[0] == "html" and "table" in parser.tags
+    assert "http://" not in text.split('<ol class="sources">')[0].replace("https://", "")
+    assert parser.images, "plots are embedded"
+    import base64
+    import io
+
+    for src in parser.images:
+        assert src.startswith("data:image/png;base64,")
+        png = base64.b64decode(src.split(",", 1)[1])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        mpl_image = pytest.importorskip("matplotlib.image")
+        pixels = mpl_image.imread(io.BytesIO(png), format="png")
+        assert pixels.shape[0] > 200 and pixels.shape[1] > 300
+
+
+def test_markdown_file_with_plots_beside_it(cli: CLI, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    r = cli("report", "maverick", "-o", str(out))
+    assert r.code == 0, r.err
+    text = out.read_text(encoding="utf-8")
+    for link in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
+        assert (tmp_path / link).exists()
+
+
+def test_bad_report_input(cli: CLI, tmp_path: Path) -> None:
+    r = cli("report", "maverik")
+    assert r.code == 2 and "closest: llama-4-maverick" in r.err
+    r = cli("report", "--active", "17B")
+    assert r.code == 2 and "--tokens" in r.err
+    r = cli("report", "maverick", "-o", str(tmp_path / "r.pdf"))
+    assert r.code == 2 and ".md, .html" in r.err
