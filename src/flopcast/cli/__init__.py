@@ -15,18 +15,19 @@ import typer
 
 from flopcast.errors import FlopcastError
 
-HELP = """Compute accounting for AI models: training FLOP by 6·N·D and by hardware, comparisons,
-clusters, with sources and 90% ranges.
+HELP = """Compute accounting for AI models: training FLOP by 6·N·D and by hardware,
+comparisons with other models and the frontier, compute-optimality, clusters, exact
+architecture counts, with sources and 90% ranges.
 
+\b
 Examples:
-
-  flopcast compute --active 288B --tokens 30T..40T
-
-  flopcast compute --active 17B --tokens 22T --gpu-hours 2.38M --gpu h100
-
+  flopcast report                 # the whole analysis of the Llama 4 family
+  flopcast compute maverick
+  flopcast compute --active 288B --tokens 30T..40T --vs llama-3.1-405b
+  flopcast compare maverick deepseek-v3 --frontier
+  flopcast overtrain maverick --law fixed:40
   flopcast cluster --gpus 100K --gpu h100 --days 90 --mfu 0.4
-
-  flopcast compare 5.18e25 3.8e25
+  flopcast arch meta-llama/Llama-4-Maverick-17B-128E
 """
 
 
