@@ -15,7 +15,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from flopcast.datafiles import lenient_key, load_toml
+from flopcast.datafiles import check_unique_names, first_error, lenient_key, load_toml
 from flopcast.errors import FlopcastError
 from flopcast.quantity import Kind, Quantity, parse
 
@@ -180,9 +180,7 @@ def _parse_entry(raw: dict[str, Any], index: int) -> Model:
     try:
         row: Any = _schema().model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise FlopcastError(f"{label}: field {where}: {err['msg']}") from None
+        raise FlopcastError(f"{label}: field {first_error(exc)}") from None
     figures: dict[str, Figure] = {}
     for name in (*FIGURE_KINDS, *TEXT_FIGURES):
         fig = getattr(row, name)
@@ -233,14 +231,7 @@ def catalog() -> tuple[Model, ...]:
     """Every curated model, validated on first use."""
     rows = load_toml("models.toml").get("model", [])
     out = tuple(_parse_entry(raw, i) for i, raw in enumerate(rows))
-    seen: dict[str, str] = {}
-    for m in out:
-        for key in {lenient_key(m.id), *(lenient_key(a) for a in m.aliases)}:
-            if key in seen and seen[key] != m.id:
-                raise FlopcastError(
-                    f"{CATALOG_FILE}: name {key!r} is used by both {seen[key]} and {m.id}"
-                )
-            seen[key] = m.id
+    check_unique_names(CATALOG_FILE, ((m.id, m.aliases) for m in out))
     return out
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flopcast.compute import Input, default_precision, default_utilization
+from flopcast.compute import (
+    MFU_AND_ACHIEVED,
+    Input,
+    default_precision,
+    default_utilization,
+    table_peak,
+)
 from flopcast.errors import FlopcastError
 from flopcast.hardware import Accelerator, accelerator, normalize_precision
 from flopcast.quantity import SECONDS_PER_DAY, Kind, Quantity, QuantityLike, parse
@@ -65,10 +71,7 @@ def cluster(
         )
     }
     if utilization is not None and achieved is not None:
-        raise FlopcastError(
-            "--mfu and --achieved both given: an achieved FLOP/s already includes the "
-            "utilization; give one of them"
-        )
+        raise FlopcastError(MFU_AND_ACHIEVED)
     acc: Accelerator | None = None
     if accelerator_name is not None:
         acc = (
@@ -88,13 +91,7 @@ def cluster(
             )
         elif acc is not None:
             assert prec is not None
-            inputs["peak"] = Input(
-                "peak",
-                Quantity.exact(acc.peak_flops(prec)),
-                Kind.RATE,
-                f"table: {acc.name}, dense {prec}",
-                acc.source,
-            )
+            inputs["peak"] = table_peak(acc, prec)
         else:
             raise FlopcastError(
                 "a cluster needs a FLOP/s per accelerator: add --gpu NAME (e.g. --gpu h100), "

@@ -78,6 +78,23 @@ def default_utilization() -> Input:
     return Input("utilization", q, Kind.FRACTION, "assumed", entry["source"], entry["note"])
 
 
+def table_peak(acc: Accelerator, precision: str) -> Input:
+    """The dense peak of an accelerator at a precision, as an input citing the table."""
+    return Input(
+        "peak",
+        Quantity.exact(acc.peak_flops(precision)),
+        Kind.RATE,
+        f"table: {acc.name}, dense {precision}",
+        acc.source,
+    )
+
+
+MFU_AND_ACHIEVED = (
+    "--mfu and --achieved both given: an achieved FLOP/s already includes the "
+    "utilization; give one of them"
+)
+
+
 def default_precision() -> str:
     return str(load_toml("defaults.toml")["precision"]["value"])
 
@@ -196,10 +213,7 @@ def estimate(
             f"operation counting needs both the active parameters and the tokens: add {missing}"
         )
     if "utilization" in inputs and "achieved" in inputs:
-        raise FlopcastError(
-            "--mfu and --achieved both given: an achieved FLOP/s already includes the "
-            "utilization; give one of them"
-        )
+        raise FlopcastError(MFU_AND_ACHIEVED)
     if "accelerator_hours" in inputs and "duration" in inputs and "accelerators" in inputs:
         raise FlopcastError(
             "--gpu-hours, --gpus and --days all given: they over-determine the run; "
@@ -230,13 +244,7 @@ def estimate(
         prec = normalize_precision(precision or default_precision())
     if "peak" not in inputs and acc is not None:
         assert prec is not None
-        inputs["peak"] = Input(
-            "peak",
-            Quantity.exact(acc.peak_flops(prec)),
-            Kind.RATE,
-            f"table: {acc.name}, dense {prec}",
-            acc.source,
-        )
+        inputs["peak"] = table_peak(acc, prec)
 
     has_time = "accelerator_hours" in inputs or ("accelerators" in inputs and "duration" in inputs)
     if hardware_given and "accelerators" not in inputs and "accelerator_hours" not in inputs:

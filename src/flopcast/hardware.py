@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from flopcast.datafiles import lenient_key, load_toml
+from flopcast.datafiles import check_unique_names, first_error, lenient_key, load_toml
 from flopcast.errors import FlopcastError
 
 if TYPE_CHECKING:
@@ -159,9 +159,7 @@ def accelerators() -> tuple[Accelerator, ...]:
     try:
         table: Any = _schema().model_validate(load_toml("accelerators.toml"))
     except ValidationError as exc:  # a broken data file is a bug: name the entry and field
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise FlopcastError(f"data/accelerators.toml: {where}: {err['msg']}") from None
+        raise FlopcastError(f"data/accelerators.toml: {first_error(exc)}") from None
     out = []
     for row in table.accelerator:
         peaks = {k: v for k, v in row.peak_tflops.model_dump().items() if v is not None}
@@ -184,19 +182,8 @@ def accelerators() -> tuple[Accelerator, ...]:
                 epoch_notes=dict(row.epoch_notes),
             )
         )
-    _check_unique(out)
+    check_unique_names("data/accelerators.toml", ((a.id, a.aliases) for a in out))
     return tuple(out)
-
-
-def _check_unique(rows: list[Accelerator]) -> None:
-    seen: dict[str, str] = {}
-    for acc in rows:
-        for key in {lenient_key(acc.id), *(lenient_key(a) for a in acc.aliases)}:
-            if key in seen and seen[key] != acc.id:
-                raise FlopcastError(
-                    f"data/accelerators.toml: name {key!r} is used by both {seen[key]} and {acc.id}"
-                )
-            seen[key] = acc.id
 
 
 def _strip_noise(key: str) -> str:

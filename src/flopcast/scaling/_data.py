@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from flopcast.datafiles import load_toml
+from flopcast.datafiles import first_error, load_toml
 from flopcast.errors import FlopcastError
 
 if TYPE_CHECKING:
@@ -44,9 +44,7 @@ def scaling_file() -> ScalingLawsFile:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise FlopcastError(f"cannot read flopcast's {DATA_FILE}: {exc}") from exc
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise FlopcastError(f"invalid {DATA_FILE} at {where}: {first['msg']}") from exc
+        raise FlopcastError(f"invalid {DATA_FILE} at {first_error(exc)}") from exc
 
 
 def positive(name: str, value: float) -> float:
