@@ -4,7 +4,8 @@ Run: python benchmarks/startup.py [--runs 15]
 
 Goals: `flopcast --help` under 8x the bare interpreter's start-up, importing no numpy, scipy,
 pydantic or matplotlib; a compute with ranges under 25x end to end (issue 2); loading the whole
-catalog for `flopcast show maverick` under 15x (issue 3).
+catalog for `flopcast show maverick` under 15x (issue 3); the Llama 4 report under 1 s without
+plots and under 5 s with them (issue 7).
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+HTML_OUT = Path(tempfile.gettempdir()) / "flopcast-benchmark-report.html"
 
 COMMANDS: dict[str, list[str]] = {
     "python -c pass": [sys.executable, "-c", "pass"],
@@ -24,6 +29,10 @@ COMMANDS: dict[str, list[str]] = {
     ],
     "flopcast hardware h100": [sys.executable, "-m", "flopcast", "hardware", "h100"],
     "flopcast show maverick (catalog)": [sys.executable, "-m", "flopcast", "show", "maverick"],
+    "flopcast report (Markdown, no plots)": [sys.executable, "-m", "flopcast", "report"],
+    "flopcast report -o x.html (with plots)": [
+        sys.executable, "-m", "flopcast", "report", "-o", str(HTML_OUT)
+    ],
 }  # fmt: skip
 
 
@@ -54,7 +63,7 @@ def main() -> None:
     base = results["python -c pass"]
     print(f"median of {args.runs} runs")
     for name, seconds in results.items():
-        print(f"  {name:36s} {seconds * 1000:7.1f} ms   {seconds / base:5.1f}x bare python")
+        print(f"  {name:40s} {seconds * 1000:7.1f} ms   {seconds / base:5.1f}x bare python")
     print(f"heavy modules imported by --help: {heavy_imports_for_help() or 'none'}")
 
 
