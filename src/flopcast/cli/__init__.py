@@ -50,6 +50,8 @@ def build_app() -> typer.Typer:
         epoch,
         frontier,
         hardware,
+        local,
+        plot,
         report,
         scaling,
     )
@@ -65,6 +67,8 @@ def build_app() -> typer.Typer:
         arch,
         epoch,
         hardware,
+        plot,
+        local,
     ):
         module.register(app)
     return app

@@ -98,7 +98,7 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
             if figures:
                 folder = output.with_name(output.stem + "_files")
                 folder.mkdir(parents=True, exist_ok=True)
-                for i, (caption, png) in enumerate(figures.items(), 1):
+                for i, (caption, (png, _alt)) in enumerate(figures.items(), 1):
                     path = folder / f"plot{i}.png"
                     path.write_bytes(png)
                     images[caption] = f"{folder.name}/{path.name}"
@@ -111,36 +111,32 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
         raise FlopcastError(f"cannot write {output}: {exc.strerror}") from None
 
 
-def report_plots(report: Report) -> dict[str, bytes]:
-    """The report's figures as PNG bytes, by caption (empty if plotting is unavailable)."""
-    import importlib
+def report_plots(report: Report) -> dict[str, tuple[bytes, str]]:
+    """The report's figures as (PNG bytes, alt text), by caption."""
+    from flopcast.catalog import model
+    from flopcast.errors import FlopcastError
+    from flopcast.report import plots
 
-    try:
-        plots: Any = importlib.import_module("flopcast.report.plots")
-    except ImportError:
-        return {}
-    if not all(hasattr(plots, f) for f in ("timeline", "tokens_per_param", "to_png_bytes")):
-        return {}
     ids = [m for m in report.highlight if m != "custom"]
-    out: dict[str, bytes] = {}
-    out["Training compute over time (log scale), with the models of this report highlighted"] = (
-        plots.to_png_bytes(plots.timeline(ids))
-    )
-    out[f"Tokens per active parameter against compute, with compute-optimal lines under "
-        f"{report.settings['law']}"] = plots.to_png_bytes(
-        plots.tokens_per_param(ids, law=str(report.settings["law"]))
-    )  # fmt: skip
-    memory = getattr(plots, "memory", None)
-    if memory is not None:
-        from flopcast.catalog import model
+    out: dict[str, tuple[bytes, str]] = {}
 
-        for mid in ids:
-            m = model(mid)
-            if m.open_weights and m.hf_repo:
-                try:
-                    out[f"Memory to run {m.name} locally, by weight format"] = plots.to_png_bytes(
-                        memory(mid)
-                    )
-                except Exception:
-                    continue
+    def add(caption: str, fig: Any) -> None:
+        out[caption] = (plots.to_png_bytes(fig), plots.alt_text(fig))
+
+    add(
+        "Training compute over time (log scale), with the models of this report highlighted",
+        plots.timeline(ids),
+    )
+    add(
+        "Tokens per active parameter against compute, with compute-optimal lines under "
+        f"{report.settings['law']}",
+        plots.tokens_per_param(ids, law=str(report.settings["law"])),
+    )
+    for mid in ids:
+        m = model(mid)
+        if m.open_weights and m.hf_repo:
+            try:
+                add(f"Memory to run {m.name} locally, by weight format", plots.memory(mid))
+            except FlopcastError:  # e.g. no config.json or parameter count to size it from
+                continue
     return out

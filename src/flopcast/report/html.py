@@ -65,17 +65,17 @@ def png_data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def render(report: Report, plots: Mapping[str, bytes] | None = None) -> str:
-    """The report as an HTML document; ``plots`` maps a caption to PNG bytes to embed."""
+def render(report: Report, plots: Mapping[str, tuple[bytes, str]] | None = None) -> str:
+    """The report as an HTML document; ``plots`` maps a caption to (PNG bytes, alt text)."""
     e = html.escape
     body = [f"<h1>{e(report.title)}</h1>"]
     if report.summary:
         body.append("<h2>Summary</h2><ul>")
         body += [f"<li>{e(line)}</li>" for line in report.summary]
         body.append("</ul>")
-    for caption, png in (plots or {}).items():
+    for caption, (png, alt) in (plots or {}).items():
         body.append(
-            f'<figure><img src="{png_data_url(png)}" alt="{e(caption)}">'
+            f'<figure><img src="{png_data_url(png)}" alt="{e(alt or caption)}">'
             f"<figcaption>{e(caption)}</figcaption></figure>"
         )
     for part in report.models:

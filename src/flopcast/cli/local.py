@@ -1,0 +1,462 @@
+"""``flopcast local`` and ``flopcast memory``: can I run it, where, and how fast at most."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from flopcast.cli.common import JsonOpt
+
+if TYPE_CHECKING:
+    from flopcast.cli.common import Section
+    from flopcast.memory import Fit, Machine, MemoryEstimate, ModelSpec
+
+ModelArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[MODEL]",
+        help="A catalog model (scout, maverick, gpt-oss-120b), a config.json path or "
+        "directory, or a Hub repo id. Optional with --total.",
+    ),
+]
+QuantOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--quant",
+        "-q",
+        metavar="FORMAT",
+        help="Weight format: native (the checkpoint's own, default), bf16, fp8, int8, int4 "
+        "(GPTQ/AWQ g128), nf4, mxfp4, nvfp4, a GGUF type (q8_0, q6_k, q5_k_m, q4_k_m, q4_0, "
+        "q3_k_m, q2_k, iq4_xs, iq3_xxs, iq2_xxs, iq1_s, ...) or a uniform width (4bit, 4.5bpw).",
+    ),
+]
+ContextOpt = Annotated[
+    str,
+    typer.Option(
+        "--context",
+        "-c",
+        metavar="TOKENS",
+        help="Context length: 8192, 32k, 128k, 1M. Here k = 1,024 and M = 1,048,576, as "
+        "context windows are quoted (128k = 131,072); elsewhere flopcast reads K as 1,000.",
+    ),
+]
+KvOpt = Annotated[
+    str,
+    typer.Option(
+        "--kv-dtype",
+        metavar="DTYPE",
+        help="KV-cache type: bf16/f16 (default), fp8, q8_0, q4_0, f32.",
+    ),
+]
+SeqOpt = Annotated[
+    int, typer.Option("--sequences", min=1, max=100_000, help="Concurrent sequences (KV cache).")
+]
+OverheadOpt = Annotated[
+    float,
+    typer.Option(
+        "--overhead",
+        min=0,
+        max=1000,
+        metavar="GB",
+        help="Runtime overhead per device: context + compute buffers (default 1 GB).",
+    ),
+]
+TotalOpt = Annotated[
+    str | None,
+    typer.Option("--total", metavar="PARAMS", help="Total parameters instead of a config: 109B."),
+]
+ActiveOpt = Annotated[
+    str | None,
+    typer.Option("--active", metavar="PARAMS", help="Active parameters per token: 17B."),
+]
+KvPerTokenOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--kv-per-token",
+        min=1,
+        metavar="BYTES",
+        help="KV-cache bytes per token in 16 bits, for a model without a config.",
+    ),
+]
+TextOnlyOpt = Annotated[
+    bool, typer.Option("--text-only", help="Leave a vision tower out of the weights.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "local",
+        help=(
+            "Can I run it? The memory a model needs (weights + KV cache + overhead) against "
+            "consumer GPUs, Macs, DGX Spark, Strix Halo and datacenter nodes: fits / fits if "
+            "the GPU limit is raised / fits with CPU offload / does not fit, with headroom and "
+            "decode-speed upper bounds. With --on: the best format and longest context that "
+            "fit one machine.\n\n"
+            "Examples: flopcast local llama-4-scout --quant q4_k_m --context 32k\n\n"
+            "flopcast local llama-4-scout --on 'rtx 4090'"
+        ),
+    )(local_command)
+    app.command(
+        "memory",
+        help=(
+            "Inference memory of a model at a format and context: weights per tensor group, "
+            "KV cache, overhead, and the bytes one decoded token reads.\n\n"
+            "Example: flopcast memory maverick --quant int4 --context 128k"
+        ),
+    )(memory_command)
+
+
+def _spec(
+    model: str | None,
+    total: str | None,
+    active: str | None,
+    kv_per_token: int | None,
+    text_only: bool,
+) -> ModelSpec:
+    from flopcast.memory import model_spec
+
+    return model_spec(
+        model, total=total, active=active, kv_bytes_per_token=kv_per_token, text_only=text_only
+    )
+
+
+def memory_command(
+    model: ModelArg = None,
+    quant: QuantOpt = None,
+    context: ContextOpt = "8192",
+    kv_dtype: KvOpt = "bf16",
+    sequences: SeqOpt = 1,
+    overhead: OverheadOpt = 1.0,
+    total: TotalOpt = None,
+    active: ActiveOpt = None,
+    kv_per_token: KvPerTokenOpt = None,
+    text_only: TextOnlyOpt = False,
+    json_output: JsonOpt = False,
+) -> None:
+    from flopcast.cli.common import print_json, render
+    from flopcast.memory import memory, parse_context
+
+    ctx = parse_context(context)
+    spec = _spec(model, total, active, kv_per_token, text_only)
+    est = memory(spec, quant, ctx, kv_dtype, sequences, overhead)
+    if json_output:
+        print_json(est)
+        return
+    headline = (
+        f"{spec.name} at {est.weights.format.name}, {ctx:,} tokens: "
+        f"{_gb(est.total)} on one device ({est.total / 2**30:.1f} GiB)"
+    )
+    if spec.estimate:
+        headline += "  [estimate: no config.json]"
+    render(headline, _memory_sections(est), warnings=_warnings(est), footer=_footer(est))
+
+
+def local_command(
+    model: ModelArg = None,
+    quant: QuantOpt = None,
+    context: ContextOpt = "8192",
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            metavar="MACHINE",
+            help="One machine: 'rtx 4090', 'm3 ultra 512', 'dgx spark', '8x h100', "
+            "'2x rtx 3090', 'cpu 128gb'. Shows the best format and longest context that fit.",
+        ),
+    ] = None,
+    kv_dtype: KvOpt = "bf16",
+    sequences: SeqOpt = 1,
+    overhead: OverheadOpt = 1.0,
+    os_reserve: Annotated[
+        float,
+        typer.Option(
+            "--os-reserve",
+            min=0,
+            max=10_000,
+            metavar="GB",
+            help="Memory the OS keeps when a unified-memory GPU limit is raised or weights "
+            "are offloaded to host RAM (default 8 GB).",
+        ),
+    ] = 8.0,
+    ram: Annotated[
+        float | None,
+        typer.Option(
+            "--ram",
+            min=1,
+            max=100_000,
+            metavar="GB",
+            help="Host RAM for CPU offload next to discrete GPUs (default: the machine's).",
+        ),
+    ] = None,
+    total: TotalOpt = None,
+    active: ActiveOpt = None,
+    kv_per_token: KvPerTokenOpt = None,
+    text_only: TextOnlyOpt = False,
+    json_output: JsonOpt = False,
+) -> None:
+    from flopcast.cli.common import print_json
+    from flopcast.memory import fit, fit_table, machine, memory, parse_context
+
+    ctx = parse_context(context)
+    spec = _spec(model, total, active, kv_per_token, text_only)
+    mach = machine(on) if on is not None else None  # validate before any work
+    est = memory(spec, quant, ctx, kv_dtype, sequences, overhead)
+    if mach is not None:
+        one = fit(est, mach, os_reserve_gb=os_reserve, host_ram_gb=ram)
+        _one_machine(est, one, os_reserve, ram, json_output)
+        return
+    rows = fit_table(est, os_reserve_gb=os_reserve, host_ram_gb=ram)
+    if json_output:
+        print_json({"memory": est.to_dict(), "machines": [r.to_dict() for r in rows]})
+        return
+    _table(est, rows, os_reserve)
+
+
+# ---- rendering -----------------------------------------------------------------------------
+
+
+def _gb(n: float) -> str:
+    if n >= 1e8 or n == 0:
+        return f"{n / 1e9:,.1f} GB"
+    return f"{n / 1e6:,.0f} MB" if n >= 1e6 else f"{n / 1e3:,.0f} KB"
+
+
+def _rate(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+
+
+def _bound(x: float | None) -> str:
+    return "–" if x is None else f"≤ {_rate(x)} tokens/s"
+
+
+def _memory_sections(est: MemoryEstimate) -> list[Section]:
+    from flopcast.cli.common import Section
+    from flopcast.quantity import fmt_si
+
+    w, kv = est.weights, est.kv
+    ws = Section(
+        "Weights",
+        subtitle=f"{w.format.name}; {w.bits_per_weight:.3g} bits/weight overall; "
+        f"{fmt_si(w.params, 4)} parameters",
+    )
+    for g in w.groups:
+        types = ", ".join(
+            f"{k} {100 * v / g.params:.0f}%"
+            for k, v in sorted(g.types.items(), key=lambda t: -t[1])
+        )
+        ws.add(
+            g.name.replace("_", " "),
+            _gb(g.bytes),
+            f"{fmt_si(g.params, 4)} params at {g.bits_per_weight:.3g} bpw ({types})",
+        )
+    ws.add("all weights", _gb(w.bytes), f"{w.bytes / 2**30:.2f} GiB; {w.bytes:,} bytes")
+
+    ks = Section("KV cache", subtitle=f"{kv.dtype}, {kv.bits_per_element:g} bits per element")
+    if kv.known:
+        ks.add("per token, every layer", f"{kv.bytes_per_token:,} B")
+        ks.add(
+            f"at {kv.context:,} tokens" + (f" x {kv.sequences}" if kv.sequences > 1 else ""),
+            _gb(kv.bytes),
+            f"{kv.bytes / 2**30:.3g} GiB; {kv.note}".rstrip("; "),
+        )
+    else:
+        ks.add("not included", "–", kv.note)
+
+    os_ = Section("Overhead and total", subtitle="one device")
+    os_.add(
+        "overhead", _gb(est.overhead_per_device), "runtime context + compute buffers (--overhead)"
+    )
+    os_.add("total", _gb(est.total), f"{est.total / 2**30:.2f} GiB")
+
+    ds = Section("Per decoded token", subtitle="bytes read; tokens/s <= bandwidth / bytes")
+    ds.add(
+        "active weights",
+        _gb(w.read_bytes_per_token),
+        f"{fmt_si(est.model.active_params, 4)} active params (one embedding row read)",
+    )
+    if kv.known:
+        ds.add("KV cache", _gb(kv.read_bytes_per_token), f"at {kv.context:,} tokens")
+    ds.add(
+        "total",
+        _gb(est.decode_bytes_per_token),
+        f"e.g. <= {1e12 / est.decode_bytes_per_token:,.0f} tokens/s at 1,000 GB/s",
+    )
+    return [ws, ks, os_, ds]
+
+
+def _warnings(est: MemoryEstimate) -> list[str]:
+    out = []
+    if est.model.estimate:
+        out.append(
+            "estimate: no config.json, so no per-tensor mix"
+            + ("" if est.kv.known else " and no KV cache")
+        )
+    mx = est.model.max_context
+    if mx is not None and est.context > mx:
+        out.append(f"context {est.context:,} is above the model's maximum of {mx:,} tokens")
+    return out
+
+
+def _footer(est: MemoryEstimate) -> list[str]:
+    f = est.weights.format
+    lines = [f"format: {f.note} [{f.source}]"]
+    lines += [f"model: {est.model.source}"] + [f"note: {n}" for n in est.model.notes]
+    lines += [f"note: {n}" for n in est.weights.notes]
+    lines.append("GB = 10^9 bytes, GiB = 2^30 bytes")
+    return lines
+
+
+def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False, soft_wrap=False)
+    spec, w, kv = est.model, est.weights, est.kv
+    kv_text = f"KV {_gb(kv.bytes)}" if kv.known else "KV not included (no config)"
+    title = (
+        f"{spec.name} at {w.format.name}, {est.context:,} tokens: weights {_gb(w.bytes)} + "
+        f"{kv_text} + overhead {_gb(est.overhead_per_device)} per device"
+    )
+    if spec.estimate:
+        title += "  [estimate: no config.json]"
+    console.print(Text(title, style="bold"))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for col, justify in (
+        ("machine", "left"),
+        ("GPU memory", "right"),
+        ("need", "right"),
+        ("verdict", "left"),
+        ("headroom", "right"),
+        ("decode ≤ tok/s", "right"),
+    ):
+        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    style = {"fits": "green", "does_not_fit": "red"}
+    for r in rows:
+        table.add_row(
+            r.machine.name,
+            f"{r.limit_bytes / 1e9:,.0f} GB",
+            f"{r.need_bytes / 1e9:,.1f} GB",
+            Text(r.label, style=style.get(r.verdict, "yellow")),
+            f"{r.headroom_bytes / 1e9:+,.1f} GB",
+            _rate(r.decode_tokens_per_s),
+        )
+    console.print(table)
+    fixes = [(r, n) for r in rows for n in r.remedies]
+    if fixes:
+        console.print(Text("Notes, and what would make it fit", style="bold cyan"))
+        for r, note in fixes:
+            console.print(f"  {r.machine.name}: {note}")
+    for warning in _warnings(est):
+        console.print(Text(f"warning: {warning}", style="yellow"))
+    console.print()
+    for line in _table_footer(est, os_reserve):
+        console.print(Text(line, style="dim"))
+
+
+def _table_footer(est: MemoryEstimate, os_reserve: float) -> list[str]:
+    return [
+        "GPU memory: what the model may use by default (Macs: 3/4 of RAM, Metal's working set; "
+        f"Strix Halo: 96 GB); raised limits and host RAM keep {os_reserve:g} GB for the OS "
+        "(--os-reserve); desktops assume 64 GB host RAM at 89.6 GB/s (--ram).",
+        "decode ≤ tok/s: an upper bound, memory bandwidth / bytes read per token (active "
+        "weights + KV at this context); multi-GPU rows assume tensor parallelism.",
+        "capacities are vendors' GB read as 10^9 bytes (the chips are binary: up to 7.4% more).",
+        *_footer(est),
+    ]
+
+
+def _one_machine(
+    est: MemoryEstimate, r: Fit, os_reserve: float, ram: float | None, json_output: bool
+) -> None:
+    from flopcast.cli.common import Section, print_json, render
+    from flopcast.memory import best_format
+
+    m = r.machine
+    choice = best_format(
+        est.model,
+        m,
+        est.context,
+        kv_dtype=est.kv.dtype,
+        sequences=est.sequences,
+        overhead_gb=est.overhead_per_device / 1e9,
+        os_reserve_gb=os_reserve,
+        host_ram_gb=ram,
+    )
+    if json_output:
+        print_json({"memory": est.to_dict(), "fit": r.to_dict(), "best": choice.to_dict()})
+        return
+    fmt = est.weights.format
+    at = Section(f"At {fmt.name}", subtitle=f"{est.context:,} tokens of context")
+    at.add("verdict", r.label)
+    at.add(
+        "needs",
+        _gb(r.need_bytes),
+        f"weights {_gb(est.weights.bytes)} + KV "
+        f"{_gb(est.kv.bytes)} + overhead {_gb(m.devices * est.overhead_per_device)}",
+    )
+    at.add("GPU memory", _gb(r.limit_bytes), _limit_note(m, os_reserve))
+    at.add("headroom", f"{r.headroom_bytes / 1e9:+,.1f} GB")
+    at.add(
+        "decode",
+        _bound(r.decode_tokens_per_s),
+        f"upper bound: bandwidth / {_gb(est.decode_bytes_per_token)} read per token",
+    )
+    if r.prefill_tokens_per_s is not None:
+        at.add(
+            "prefill",
+            _bound(r.prefill_tokens_per_s),
+            f"upper bound: dense {m.peak_precision} peak / forward FLOP per token",
+        )
+    if r.longest_context is not None:
+        at.add("longest context", f"{r.longest_context:,} tokens", "at this format")
+    for note in r.remedies:
+        at.add("to fit", "", note)
+    best = Section("Best format that fits", subtitle="the checkpoint's own first, then GGUF")
+    if choice.fit is None:
+        best.add("none", "", "not even the smallest format fits within the default GPU limit")
+        if choice.relaxed is not None:
+            x = choice.relaxed
+            best.add(
+                x.label,
+                x.estimate.weights.format.name,
+                f"needs {_gb(x.need_bytes)}; decode {_bound(x.decode_tokens_per_s)}",
+            )
+    else:
+        b = choice.fit
+        bw = b.estimate.weights
+        best.add("format", bw.format.name, f"{bw.bits_per_weight:.3g} bits/weight")
+        best.add("needs", _gb(b.need_bytes), f"weights {_gb(bw.bytes)}")
+        best.add("headroom", f"{b.headroom_bytes / 1e9:+,.1f} GB")
+        best.add("decode", _bound(b.decode_tokens_per_s), "upper bound")
+        if choice.longest_context is not None:
+            best.add(
+                "longest context",
+                f"{choice.longest_context:,} tokens",
+                "at this format, within the default GPU limit",
+            )
+    headline = f"{est.model.name} on {m.name}: {r.label} at {fmt.id}"
+    if est.model.estimate:
+        headline += "  [estimate: no config.json]"
+    render(
+        headline,
+        [at, best],
+        warnings=_warnings(est),
+        footer=[*_footer(est), f"machine: {m.notes or m.name} [{m.source}]"],
+    )
+
+
+def _limit_note(m: Machine, os_reserve: float) -> str:
+    if m.kind == "unified":
+        return (
+            f"{m.gpu_share:.0%} of {m.memory_gb:g} GB by default; up to "
+            f"{m.memory_gb - os_reserve:g} GB if raised"
+        )
+    if m.kind == "cpu":
+        return f"{m.memory_gb:g} GB RAM less {os_reserve:g} GB for the OS"
+    host = f"; host RAM {m.host_ram_gb:g} GB for offload" if m.host_ram_gb else ""
+    return f"{m.devices} x {m.device_memory_gb:g} GB{host}"
