@@ -70,6 +70,19 @@ def test_maverick_overtrained_and_below_deepseek_and_frontier(llama4: Any, md: s
     assert re.search(r"GPT-4\.5 \(3\.8e26 FLOP.*169x less", md)
 
 
+def test_scout_at_4_bits_fits_96_gb_machines_not_one_consumer_gpu(llama4: Any, md: str) -> None:
+    local = _part(llama4, "llama-4-scout").section("local")
+    assert local is not None
+    weights = local.data["headline"]["weights"]["bytes"]
+    assert 53e9 < weights < 56e9  # 108.6B parameters × 4 bits
+    verdicts = {f["machine"]: f["verdict"] for f in local.data["fits"]}
+    for machine in ("rtx-pro-6000", "m4-max-128", "dgx-spark", "ryzen-ai-max-395", "m3-ultra-512"):
+        assert verdicts[machine] == "fits", machine
+    for machine in ("rtx-4090", "rtx-5090"):
+        assert verdicts[machine] != "fits", machine
+    assert "It does not fit" in md or "Only with help" in md
+
+
 def test_every_number_has_a_source(llama4: Any, md: str) -> None:
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", md)}
     listed = {s["n"] for s in llama4.sources}
