@@ -187,3 +187,26 @@ def test_compute_shows_exact_active_variant(cli: CLI) -> None:
     assert data["operation_count_exact_flop"] == pytest.approx(6 * 17_184_691_200 * 22e12)
     # the headline stays on the stated figures, reproducing the essay's 2.24e24
     assert data["training_compute_flop"]["value"] == pytest.approx(2.244e24)
+
+
+def test_a_malformed_entry_names_the_file_the_entry_and_the_field() -> None:
+    from flopcast.catalog import _parse_entry
+
+    entry = {
+        "id": "broken-model", "name": "Broken", "developer": "X", "family": "x",
+        "released": "2025-01-01", "open_weights": True,
+        "total_params": {"value": "7B", "source": "not a url", "by": "X", "basis": "reported"},
+    }  # fmt: skip
+    with pytest.raises(FlopcastError) as info:
+        _parse_entry(entry, 3)
+    message = str(info.value)
+    assert "models.toml" in message and "#4 (broken-model)" in message
+    assert "total_params.source" in message
+    entry["total_params"] = {"value": "7X", "source": "https://x.org", "by": "X",
+                             "basis": "reported"}  # fmt: skip
+    with pytest.raises(FlopcastError, match="field total_params: cannot read"):
+        _parse_entry(entry, 0)
+    entry["total_params"] = {"value": "7B", "source": "https://x.org", "by": "Y",
+                             "basis": "estimated"}  # fmt: skip
+    with pytest.raises(FlopcastError, match="an estimate needs a range"):
+        _parse_entry(entry, 0)

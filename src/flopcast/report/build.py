@@ -382,7 +382,7 @@ def optimality_section(o: Optimality | None, m: Model, sources: Sources) -> Sect
         )
     r = o.report
     c = r.law_title
-    law_cite = f" [{sources.cite(r.law + ': ' + c, _law_url(r.law))}]" if _law_url(r.law) else ""
+    law_cite = _law_cite(sources, r.law, c)
     s = [
         f"{m.name} saw {fmt_plain(r.tokens_per_param, 3)} tokens per active parameter.",
     ]
@@ -426,13 +426,23 @@ def optimality_section(o: Optimality | None, m: Model, sources: Sources) -> Sect
             f"({lo.law}) to {fmt_plain(hi.k, 2)} ({hi.law}): {tally}."
         )
     rows = tuple(
-        (x.law, fmt_plain(x.optimal_tokens_per_param, 3), fmt_plain(x.k, 2), x.verdict)
+        (
+            x.law + _law_cite(sources, x.law, x.law_title),
+            fmt_plain(x.optimal_tokens_per_param, 3),
+            fmt_plain(x.k, 2),
+            x.verdict,
+        )
         for x in (r, *o.others)
     )
     table = Table(
         "The verdict under each law", ("law", "optimal tokens/param", "k", "verdict"), rows
     )
     return Section("optimality", "Compute-optimality", tuple(s), (table,), o.to_dict())
+
+
+def _law_cite(sources: Sources, name: str, title: str) -> str:
+    url = _law_url(name)
+    return f" [{sources.cite(f'{name}: {title}', url)}]" if url else ""
 
 
 def _law_url(name: str) -> str:
