@@ -25,6 +25,14 @@ class Run:
 CLI = Callable[..., Run]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Validated data files are cached in a directory of the test session's own."""
+    import os
+
+    os.environ["FLOPCAST_CACHE_DIR"] = str(tmp_path_factory.mktemp("flopcast-cache"))
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CLI:
     """``cli("compute", "--active", "17B", ...)`` → exit code, stdout, stderr.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flopcast.accounting import model_compute
@@ -158,7 +160,7 @@ def test_cli_show_and_models(cli: CLI) -> None:
 
 def test_stated_totals_agree_with_exact_counts_from_shipped_configs() -> None:
     """Headline figures are rounded; each is within 3% of the exact count (most within 1.5%)."""
-    from flopcast.accounting import exact_counts
+    from flopcast.exact import exact_counts
 
     checked = {}
     for m in catalog():
@@ -210,3 +212,27 @@ def test_a_malformed_entry_names_the_file_the_entry_and_the_field() -> None:
                              "basis": "estimated"}  # fmt: skip
     with pytest.raises(FlopcastError, match="an estimate needs a range"):
         _parse_entry(entry, 0)
+
+
+def test_validated_catalog_is_cached_without_pydantic(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom flopcast.catalog import catalog\nfrom flopcast.hardware import "
+        "accelerators\nprint(len(catalog()), len(accelerators()), 'pydantic' in sys.modules)"
+    )
+    env = {**os.environ, "FLOPCAST_CACHE_DIR": str(tmp_path)}
+
+    def run() -> str:
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        ).stdout.split()[-1]
+
+    assert run() == "True"  # first run: validated with pydantic, then cached
+    assert run() == "False"  # later runs: loaded without importing pydantic
+    # a changed data file (here: a broken cache) just means validating again
+    for f in tmp_path.iterdir():
+        f.write_bytes(b"not a pickle")
+    assert run() == "True"

@@ -179,3 +179,22 @@ def test_help_does_not_import_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "HEAVY:\n" in out, out[-200:]
+
+
+def test_every_command_a_module_registers_is_listed() -> None:
+    """The lazy top-level group lists exactly the commands the modules define."""
+    from flopcast.cli import COMMANDS, _module_commands
+
+    defined = set()
+    for module in {m for m, _ in COMMANDS.values()}:
+        defined |= set(_module_commands(module))
+    assert defined == set(COMMANDS)
+
+
+def test_help_lists_every_command(cli: CLI) -> None:
+    from flopcast.cli import COMMANDS
+
+    r = cli("--help")
+    assert r.code == 0
+    for name in COMMANDS:
+        assert f"  {name} " in r.out

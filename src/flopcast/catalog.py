@@ -13,9 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flopcast.datafiles import check_unique_names, first_error, lenient_key, load_toml
+from flopcast.datafiles import (
+    check_unique_names,
+    data_path,
+    first_error,
+    lenient_key,
+    load_toml,
+    validated,
+)
 from flopcast.errors import FlopcastError
 from flopcast.quantity import Kind, Quantity, parse
 
@@ -228,11 +236,17 @@ def _parse_entry(raw: dict[str, Any], index: int) -> Model:
 
 @cache
 def catalog() -> tuple[Model, ...]:
-    """Every curated model, validated on first use."""
-    rows = load_toml("models.toml").get("model", [])
-    out = tuple(_parse_entry(raw, i) for i, raw in enumerate(rows))
-    check_unique_names(CATALOG_FILE, ((m.id, m.aliases) for m in out))
-    return out
+    """Every curated model, validated on first use (and cached: see :func:`validated`)."""
+    import flopcast.quantity
+
+    def build() -> tuple[Model, ...]:
+        rows = load_toml("models.toml").get("model", [])
+        out = tuple(_parse_entry(raw, i) for i, raw in enumerate(rows))
+        check_unique_names(CATALOG_FILE, ((m.id, m.aliases) for m in out))
+        return out
+
+    sources = (data_path("models.toml"), Path(__file__), Path(flopcast.quantity.__file__))
+    return validated("catalog", sources, build)
 
 
 def _names(m: Model) -> set[str]:
@@ -271,11 +285,14 @@ def model(name: str) -> Model:
     """A model by any of its names: ``maverick``, ``Llama 4 Maverick``, ``llama4-maverick``,
     ``Llama-4-Maverick-17B-128E``. The curated catalog first, then Epoch AI's dataset (for
     models the catalog lacks). Ambiguous or unknown names are one-line errors."""
-    from flopcast.epoch import epoch_index
-
     key = lenient_key(name)
     if not key:
         raise FlopcastError("empty model name: run 'flopcast models' to list them")
+    exact = _index().get(key, ())
+    if len(exact) == 1:  # the common case: no need to read Epoch AI's dataset
+        return exact[0]
+    from flopcast.epoch import epoch_index
+
     indexes = (_index(), epoch_index())
     for index in indexes:
         exact = index.get(key, ())

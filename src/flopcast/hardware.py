@@ -10,9 +10,17 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flopcast.datafiles import check_unique_names, first_error, lenient_key, load_toml
+from flopcast.datafiles import (
+    check_unique_names,
+    data_path,
+    first_error,
+    lenient_key,
+    load_toml,
+    validated,
+)
 from flopcast.errors import FlopcastError
 
 if TYPE_CHECKING:
@@ -153,7 +161,12 @@ def _schema() -> type[BaseModel]:
 
 @cache
 def accelerators() -> tuple[Accelerator, ...]:
-    """Every accelerator in the shipped table, validated on first use."""
+    """Every accelerator in the shipped table, validated on first use (then cached)."""
+    sources = (data_path("accelerators.toml"), Path(__file__))
+    return validated("accelerators", sources, _build_accelerators)
+
+
+def _build_accelerators() -> tuple[Accelerator, ...]:
     from pydantic import ValidationError
 
     try:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from flopcast.datafiles import data_path
 from flopcast.errors import FlopcastError
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
@@ -22,7 +22,7 @@ _HELP = "set HF_TOKEN to a Hugging Face token, or pass a local config.json path 
 
 def shipped_configs() -> dict[str, Path]:
     """Repo id -> path of the config.json files shipped in ``flopcast/data/configs``."""
-    root = resources.files("flopcast") / "data" / "configs"
+    root = data_path("configs")
     out: dict[str, Path] = {}
     if not root.is_dir():
         return out

@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from flopcast.errors import FlopcastError
 
@@ -31,46 +34,84 @@ Examples:
 """
 
 
+#: Every command: the module that defines it, and the one line ``flopcast --help`` shows.
+#: Commands load lazily: ``flopcast --help`` imports none of these modules, and
+#: ``flopcast compute ...`` imports only ``flopcast.cli.compute``.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "report": ("flopcast.cli.report", "The whole analysis of a model or a family."),
+    "compute": ("flopcast.cli.compute", "Training compute by 6·N·D and by hardware, reconciled."),
+    "compare": ("flopcast.cli.compare", "Compare compute figures or models, in numbers and words."),
+    "frontier": ("flopcast.cli.frontier", "The largest known training runs up to a date."),
+    "cluster": ("flopcast.cli.cluster", "What N accelerators for T days produce."),
+    "models": ("flopcast.cli.catalog", "The model catalog as a table."),
+    "show": ("flopcast.cli.catalog", "One model: every figure with its source and range."),
+    "optimal": ("flopcast.cli.scaling", "The compute-optimal model for a budget."),
+    "overtrain": ("flopcast.cli.scaling", "Overtraining factor and its cost, under every law."),
+    "fit": ("flopcast.cli.scaling", "Fit a scaling law to your own runs."),
+    "laws": ("flopcast.cli.scaling", "The scaling laws flopcast ships."),
+    "local": ("flopcast.cli.local", "Can I run it? A model against machines."),
+    "memory": ("flopcast.cli.local", "Memory to run a model: weights, KV cache, overhead."),
+    "arch": ("flopcast.cli.arch", "Exact parameters, FLOPs and KV cache from a config.json."),
+    "hardware": ("flopcast.cli.hardware", "Accelerators: dense peak FLOP/s, memory, sources."),
+    "plot": ("flopcast.cli.plot", "Plots: timeline, tokens per parameter, memory."),
+    "epoch": ("flopcast.cli.epoch", "Epoch AI's database: import, status, reset."),
+}
+
+_APP_SETTINGS: dict[str, Any] = {
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,  # plain click help: rich would cost ~50 ms of start-up
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+
+
+@cache
+def _module_commands(module_name: str) -> dict[str, Any]:
+    """The click commands a CLI module registers, by name (built on first use)."""
+    import importlib
+
+    from typer.main import get_command
+
+    sub = typer.Typer(**_APP_SETTINGS)
+    importlib.import_module(module_name).register(sub)
+    cmd = get_command(sub)
+    commands = getattr(cmd, "commands", None)
+    if commands is not None:
+        return dict(commands)
+    return {str(cmd.name): cmd}  # a module with a single command
+
+
+class LazyGroup(TyperGroup):
+    """The top-level group: lists :data:`COMMANDS` and imports a command only when it runs."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        commands = _module_commands(COMMANDS[cmd_name][0])
+        cmd = commands.get(cmd_name)
+        if cmd is None and len(commands) == 1:  # registered under its function's name
+            cmd = next(iter(commands.values()))
+        if cmd is not None:
+            cmd.name = cmd_name
+        return cmd
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
+
+
 def build_app() -> typer.Typer:
     app = typer.Typer(
-        name="flopcast",
-        help=HELP,
-        no_args_is_help=True,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        rich_markup_mode=None,  # plain click help: rich would cost ~50 ms of start-up
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
-    from flopcast.cli import (
-        arch,
-        catalog,
-        cluster,
-        compare,
-        compute,
-        epoch,
-        frontier,
-        hardware,
-        local,
-        plot,
-        report,
-        scaling,
+        name="flopcast", help=HELP, no_args_is_help=True, cls=LazyGroup, **_APP_SETTINGS
     )
 
-    for module in (
-        report,
-        compute,
-        compare,
-        cluster,
-        catalog,
-        frontier,
-        scaling,
-        arch,
-        epoch,
-        hardware,
-        plot,
-        local,
-    ):
-        module.register(app)
+    @app.callback()
+    def _root() -> None:
+        """The group's own options (only --help)."""
+
     return app
 
 

@@ -10,9 +10,9 @@ import typer
 from flopcast.cli.common import JsonOpt, SigOpt
 
 if TYPE_CHECKING:
-    from flopcast.accounting import ExactCounts
     from flopcast.catalog import Model
     from flopcast.cli.common import Section
+    from flopcast.exact import ExactCounts
 
 
 def register(app: typer.Typer) -> None:
@@ -169,7 +169,7 @@ def show_command(
         )
         figs.add(fig.name.replace("_", " "), value, notes.mark(fig.provenance, fig.source))
     sections = [ident, figs]
-    from flopcast.accounting import exact_counts
+    from flopcast.exact import exact_counts
 
     exact = exact_counts(m)
     if exact is not None:
