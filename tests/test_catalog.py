@@ -236,3 +236,11 @@ def test_validated_catalog_is_cached_without_pydantic(tmp_path: Path) -> None:
     for f in tmp_path.iterdir():
         f.write_bytes(b"not a pickle")
     assert run() == "True"
+
+
+def test_recompute_applies_to_a_model_by_name(cli: CLI) -> None:
+    r = cli("compute", "maverick", "--recompute", "--json")
+    assert r.code == 0, r.err
+    d = r.json()
+    assert d["training_compute_flop"]["value"] == pytest.approx(8 * 17e9 * 22e12)  # 8·N·D
+    assert d["basis"].startswith("8·N·D")

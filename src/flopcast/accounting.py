@@ -77,10 +77,11 @@ def model_compute(
     achieved: QuantityLike | None = None,
     duration: QuantityLike | None = None,
     accelerator_hours: QuantityLike | None = None,
+    recompute: bool = False,
     sampling: Sampling | None = None,
 ) -> ModelCompute:
     """Training compute of a catalog model; keyword arguments override its figures."""
-    overridden = any(v is not None for v in (active_params, tokens))
+    overridden = recompute or any(v is not None for v in (active_params, tokens))
     n_fig = m.figure("active_params") or (
         m.figure("total_params") if m.architecture == "dense" else None
     )
@@ -134,6 +135,7 @@ def model_compute(
             achieved=achieved if has_hardware else None,
             duration=duration if has_hardware else None,
             accelerator_hours=hours if has_hardware else None,
+            recompute=recompute,
             sampling=sampling,
         )
         if active_params is None:
@@ -147,7 +149,10 @@ def model_compute(
         est = _catalog_input(est, "achieved", rate_fig)
     stated = m.figure("training_compute")
     if est is not None and est.operation_count is not None and overridden:
-        headline, basis = est.operation_count, "6·N·D with the figures you gave"
+        basis = f"{est.flop_per_param_token}·N·D with the figures you gave"
+        if recompute:
+            basis += ", counting full activation recomputation"
+        headline = est.operation_count
     elif stated is not None and stated.basis == "reported" and stated.quantity is not None:
         headline, basis = stated.quantity, f"reported by {stated.by}"
     elif est is not None and est.operation_count is not None:

@@ -122,7 +122,7 @@ def compute_command(
         _model_compute(
             name, active=active, tokens=tokens, gpus=gpus, gpu=gpu, precision=precision,
             peak=peak, mfu=mfu, achieved=achieved, days=days, gpu_hours=gpu_hours, vs=vs,
-            json_output=json_output, sig=sig, s=s,
+            recompute=recompute, json_output=json_output, sig=sig, s=s,
         )  # fmt: skip
         return
     est = estimate(
@@ -178,6 +178,7 @@ def _model_compute(
     days: str | None,
     gpu_hours: str | None,
     vs: str | None,
+    recompute: bool,
     json_output: bool,
     sig: int,
     s: Sampling,
@@ -192,7 +193,7 @@ def _model_compute(
     res = model_compute(
         m, active_params=active, tokens=tokens, accelerators=gpus, accelerator_name=gpu,
         precision=precision, peak=peak, utilization=mfu, achieved=achieved, duration=days,
-        accelerator_hours=gpu_hours, sampling=s,
+        accelerator_hours=gpu_hours, recompute=recompute, sampling=s,
     )  # fmt: skip
     comparison = compare(res.headline, *_vs(vs, s), a_label=m.name, sampling=s) if vs else None
     thr_section, thr_data = threshold_rows(res.headline)
