@@ -71,9 +71,7 @@ def cluster_command(
         ("duration", "duration"),
         ("compute", "training budget"),
     ):
-        item = res.inputs.get(key)
-        if item is not None:
-            sec.add(label, fmt(item.quantity, item.kind, sig), notes.mark(item.origin, item.source))
+        sec.add_input(label, res.inputs.get(key), notes, sig)
     out = Section("Produces")
     out.add("cluster throughput", fmt(res.flops, Kind.RATE, sig))
     out.add("per day", fmt(res.flop_per_day, Kind.FLOP, sig))

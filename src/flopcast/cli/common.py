@@ -51,6 +51,15 @@ class Section:
     def add(self, label: str, value: str, note: str = "") -> None:
         self.rows.append((label, value, note))
 
+    def add_input(self, label: str, item: Any, notes: Footnotes, sig: int) -> None:
+        """A row for an input (a :class:`flopcast.compute.Input`), its origin footnoted."""
+        from flopcast.quantity import fmt
+
+        if item is not None:
+            self.add(
+                label, fmt(item.quantity, item.kind, sig), notes.mark(item.origin, item.source)
+            )
+
 
 class Footnotes:
     """Numbered source footnotes: a row says ``assumed [1]``, the footer gives the source."""

@@ -301,9 +301,7 @@ def compute_sections(
     notes = notes if notes is not None else Footnotes()
 
     def show_input(sec: Section, key: str, label: str) -> None:
-        item = inputs.get(key)
-        if item is not None:
-            sec.add(label, fmt(item.quantity, item.kind, sig), notes.mark(item.origin, item.source))
+        sec.add_input(label, inputs.get(key), notes, sig)
 
     sections: list[Section] = []
     if est.operation_count is not None:

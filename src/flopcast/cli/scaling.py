@@ -201,11 +201,7 @@ def overtrain_command(
         ("total_params", "total parameters"),
         ("tokens", "training tokens"),
     ):
-        item = o.inputs.get(key)
-        if item is not None:
-            inputs.add(
-                label, fmt(item.quantity, Kind.COUNT, sig), notes.mark(item.origin, item.source)
-            )
+        inputs.add_input(label, o.inputs.get(key), notes, sig)
     inputs.add("compute", f"{fmt_sci(r.compute, sig)} FLOP", r.compute_source)
     sec = Section("Compute-optimality", subtitle=f"{r.law}: {r.law_title}")
     sec.add("tokens per active parameter", fmt(o.tokens_per_param, Kind.NUMBER, sig))
