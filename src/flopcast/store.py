@@ -1,0 +1,211 @@
+"""Reading and writing files safely: the one place flopcast touches the file system for data.
+
+* Writes go to a temporary file in the target's directory, are flushed to disk, and are renamed
+  into place (``os.replace`` is atomic on POSIX and Windows): a reader sees the old file or the
+  new one, never half of one. A failed write leaves the previous file intact.
+* Writers that may run concurrently (imports into the data directory) take a lock
+  (:func:`locked`, a lock file beside the target, via the ``filelock`` library).
+* Reads accept regular files only (a FIFO or a device would block or never end), refuse files
+  above a size cap, and decode UTF-8 with or without a byte-order mark; anything else is a
+  one-line :class:`~flopcast.errors.FlopcastError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from flopcast.errors import FlopcastError
+
+#: The largest file flopcast reads unless told otherwise (a config.json is ~10 KB, Epoch AI's
+#: whole database ~10 MB).
+MAX_READ_BYTES = 64 * 1024 * 1024
+#: How deep a JSON document may nest (real config.json files nest 3-4 levels).
+MAX_JSON_DEPTH = 64
+#: Seconds a writer waits for another one to finish before giving up.
+LOCK_TIMEOUT_S = 60.0
+
+
+def _check_target_dir(path: Path, what: str) -> None:
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise FlopcastError(f"{what} {str(path)!r}: directory {str(parent)!r} does not exist")
+    if not parent.is_dir():
+        raise FlopcastError(f"{what} {str(path)!r}: {str(parent)!r} is not a directory")
+    if path.exists() and path.is_dir():
+        raise FlopcastError(f"{what} {str(path)!r} is a directory: give a file name")
+
+
+def atomic_write(path: str | Path, data: bytes | str, *, what: str = "output file") -> Path:
+    """Write ``data`` to ``path`` all at once: temporary file, fsync, rename into place.
+
+    A missing directory, a directory in the way, or a failed write (disk full, a size limit)
+    is a one-line error; the previous file, if any, is left as it was.
+    """
+    target = Path(path)
+    _check_target_dir(target, what)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent) or "."
+    )
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if target.exists():  # keep the previous file's permissions
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        else:
+            with contextlib.suppress(OSError):
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise FlopcastError(
+            f"could not write {what} {str(target)!r}: {exc.strerror or exc}; "
+            "the previous file, if any, is unchanged"
+        ) from None
+    return target
+
+
+def atomic_write_json(path: str | Path, data: Any, *, what: str = "output file") -> Path:
+    """:func:`atomic_write` of a JSON document; non-finite numbers are refused, not written."""
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    except ValueError:
+        raise FlopcastError(
+            f"{what} {str(path)!r}: refusing to write a non-finite number (inf or NaN)"
+        ) from None
+    return atomic_write(path, text + "\n", what=what)
+
+
+@contextlib.contextmanager
+def locked(path: str | Path, *, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the lock of ``path`` (a ``.lock`` file beside it) while writing it and its kin."""
+    from filelock import FileLock, Timeout
+
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FlopcastError(
+            f"cannot create directory {str(target.parent)!r}: {exc.strerror or exc}"
+        ) from None
+    lock = FileLock(str(target) + ".lock")
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise FlopcastError(
+            f"{str(target)!r} is being written by another flopcast process; try again later"
+        ) from None
+    except OSError as exc:
+        raise FlopcastError(f"cannot lock {str(target)!r}: {exc.strerror or exc}") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def check_regular(path: str | Path, what: str, max_bytes: int = MAX_READ_BYTES) -> Path:
+    """``path`` as a readable regular file of at most ``max_bytes`` (else a one-line error)."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise FlopcastError(f"{what} {str(p)!r} not found") from None
+    except OSError as exc:
+        raise FlopcastError(f"cannot read {what} {str(p)!r}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise FlopcastError(f"{what} {str(p)!r} is a directory: give a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise FlopcastError(
+            f"{what} {str(p)!r} is not a regular file (a pipe or a device): save it to a file first"
+        )
+    if st.st_size > max_bytes:
+        raise FlopcastError(
+            f"{what} {str(p)!r} is {st.st_size:,} bytes, above the {max_bytes:,}-byte limit"
+        )
+    return p
+
+
+def read_bytes(path: str | Path, what: str, max_bytes: int = MAX_READ_BYTES) -> bytes:
+    """The bytes of a regular file, bounded by ``max_bytes``."""
+    p = check_regular(path, what, max_bytes)
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise FlopcastError(f"cannot read {what} {str(p)!r}: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:  # grew while we read it
+        raise FlopcastError(f"{what} {str(p)!r} is above the {max_bytes:,}-byte limit")
+    return data
+
+
+def decode_text(data: bytes, what: str) -> str:
+    """UTF-8 text, with or without a byte-order mark; any other encoding is a one-line error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FlopcastError(f"{what} is UTF-16 encoded: save it as UTF-8 and try again")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FlopcastError(
+            f"{what} is not UTF-8 (undecodable byte at offset {exc.start}): "
+            "save it as UTF-8 and try again"
+        ) from None
+
+
+def read_text(path: str | Path, what: str, max_bytes: int = MAX_READ_BYTES) -> str:
+    """A regular file's text (UTF-8, BOM allowed), bounded by ``max_bytes``."""
+    return decode_text(read_bytes(path, what, max_bytes), f"{what} {str(path)!r}")
+
+
+def _depth(obj: Any, limit: int) -> int:
+    """How deep a parsed JSON value nests, stopping at ``limit`` (iterative: no recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(obj, 1)]
+    while stack:
+        value, d = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, d)
+            if deepest > limit:
+                return deepest
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((c, d + 1) for c in children)
+    return deepest
+
+
+def parse_json(text: str, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Parse JSON text; malformed, too deeply nested or non-finite input is a one-line error."""
+
+    def no_constant(name: str) -> Any:
+        raise FlopcastError(f"{what}: {name} is not a JSON number; write a finite number")
+
+    try:
+        value = json.loads(text, parse_constant=no_constant)
+    except json.JSONDecodeError as exc:
+        raise FlopcastError(
+            f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except RecursionError:
+        raise FlopcastError(f"{what} nests too deeply (over {max_depth} levels)") from None
+    if _depth(value, max_depth) > max_depth:
+        raise FlopcastError(f"{what} nests too deeply (over {max_depth} levels)")
+    return value
+
+
+def read_json(
+    path: str | Path, what: str, max_bytes: int = MAX_READ_BYTES, max_depth: int = MAX_JSON_DEPTH
+) -> Any:
+    """A regular file's JSON (UTF-8, BOM allowed), bounded in size and depth."""
+    return parse_json(read_text(path, what, max_bytes), f"{what} {str(path)!r}", max_depth)
