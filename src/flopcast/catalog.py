@@ -1,8 +1,9 @@
 """The model catalog: notable models with a source for every figure, looked up by name.
 
-The data is ``data/models.toml`` (one ``[[model]]`` table per model, validated with pydantic
-on first use). Every figure is a quantity in flopcast's syntax with its source, who stated or
-estimated it, and whether the developer reported it or someone estimated it.
+The data is ``data/models.toml`` and any ``data/models/*.toml`` (one ``[[model]]`` table per
+model, validated with pydantic on first use; the conventions are in ``models.toml``'s header).
+Every figure is a quantity in flopcast's syntax with its source, who stated or estimated it,
+and whether the developer reported it or someone estimated it.
 """
 
 from __future__ import annotations
@@ -181,10 +182,16 @@ def _schema() -> type[BaseModel]:
     return create_model("ModelRow", __base__=Identity, **fields)
 
 
-def _parse_entry(raw: dict[str, Any], index: int) -> Model:
+def catalog_files() -> tuple[Path, ...]:
+    """The catalog's data files: ``models.toml``, then ``models/*.toml`` in name order."""
+    extra = sorted(data_path("models").glob("*.toml")) if data_path("models").is_dir() else []
+    return (data_path("models.toml"), *extra)
+
+
+def _parse_entry(raw: dict[str, Any], index: int, file: str = CATALOG_FILE) -> Model:
     from pydantic import ValidationError
 
-    label = f"{CATALOG_FILE}: model #{index + 1} ({raw.get('id', '?')})"
+    label = f"{file}: model #{index + 1} ({raw.get('id', '?')})"
     try:
         row: Any = _schema().model_validate(raw)
     except ValidationError as exc:
@@ -239,13 +246,18 @@ def catalog() -> tuple[Model, ...]:
     """Every curated model, validated on first use (and cached: see :func:`validated`)."""
     import flopcast.quantity
 
-    def build() -> tuple[Model, ...]:
-        rows = load_toml("models.toml").get("model", [])
-        out = tuple(_parse_entry(raw, i) for i, raw in enumerate(rows))
-        check_unique_names(CATALOG_FILE, ((m.id, m.aliases) for m in out))
-        return out
+    files = catalog_files()
 
-    sources = (data_path("models.toml"), Path(__file__), Path(flopcast.quantity.__file__))
+    def build() -> tuple[Model, ...]:
+        out: list[Model] = []
+        for path in files:
+            rel = path.relative_to(data_path("")).as_posix()
+            rows = load_toml(rel).get("model", [])
+            out += [_parse_entry(raw, i, f"data/{rel}") for i, raw in enumerate(rows)]
+        check_unique_names(CATALOG_FILE, ((m.id, m.aliases) for m in out))
+        return tuple(out)
+
+    sources = (*files, Path(__file__), Path(flopcast.quantity.__file__))
     return validated("catalog", sources, build)
 
 
