@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from flopcast.accounting import model_compute
-from flopcast.catalog import catalog, model, models
+from flopcast.catalog import catalog, model
 from flopcast.datafiles import lenient_key
 from flopcast.errors import FlopcastError
 from flopcast.hardware import accelerator
+from flopcast.listing import models
 from flopcast.quantity import fmt_sci
 from tests.conftest import CLI
 
@@ -33,7 +34,7 @@ def test_at_least_40_models_and_the_required_ones() -> None:
 
 @pytest.mark.parametrize("m", catalog(), ids=lambda m: m.id)
 def test_entry_integrity(m: object) -> None:
-    from flopcast.catalog import Model
+    from flopcast.figures import Model
 
     assert isinstance(m, Model)
     for fig in m.figures.values():
@@ -60,7 +61,7 @@ def test_entry_integrity(m: object) -> None:
 
 @pytest.mark.parametrize("m", catalog(), ids=lambda m: m.id)
 def test_six_nd_agrees_with_stated_compute_or_is_explained(m: object) -> None:
-    from flopcast.catalog import Model
+    from flopcast.figures import Model
 
     assert isinstance(m, Model)
     n, d, c = m.value("active_params"), m.value("training_tokens"), m.value("training_compute")

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flopcast.cluster import cluster
-from flopcast.compute import compare, estimate, operation_count, ratio_words
+from flopcast.comparison import compare, ratio_words
+from flopcast.compute import estimate, operation_count
 from flopcast.errors import FlopcastError
 from flopcast.quantity import Z90, Quantity, fmt_sci
 from flopcast.uncertainty import Sampling, propagate

@@ -12,7 +12,8 @@ import flopcast
 from flopcast.catalog import model
 from flopcast.epoch import EpochRow, check_row, epoch_rows, import_csv, note_numbers, read_epoch_csv
 from flopcast.errors import FlopcastError
-from flopcast.frontier import frontier, thresholds_crossed
+from flopcast.frontier import frontier
+from flopcast.regulation import crossed
 from tests.conftest import CLI
 
 SNAPSHOTS = sorted((Path(__file__).resolve().parents[1].parent / "shared/data/epoch").glob(
@@ -142,9 +143,9 @@ def test_frontier_cli(cli: CLI) -> None:
 
 
 def test_thresholds() -> None:
-    assert [t.id for t in thresholds_crossed(5.18e25)] == ["eu-ai-act"]
-    assert len(thresholds_crossed(3e26)) == 3
-    assert thresholds_crossed(2.24e24) == []
+    assert [t.id for t in crossed(5.18e25)] == ["eu-ai-act"]
+    assert len(crossed(3e26)) == 3
+    assert crossed(2.24e24) == ()
 
 
 def test_python_api() -> None:

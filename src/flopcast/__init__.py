@@ -25,10 +25,10 @@ _LAZY = {
     "fmt": "flopcast.quantity",
     "estimate": "flopcast.compute",
     "operation_count": "flopcast.compute",
-    "compare": "flopcast.compute",
-    "ratio_words": "flopcast.compute",
+    "compare": "flopcast.comparison",
+    "ratio_words": "flopcast.comparison",
     "ComputeEstimate": "flopcast.compute",
-    "Comparison": "flopcast.compute",
+    "Comparison": "flopcast.comparison",
     "cluster": "flopcast.cluster",
     "ClusterEstimate": "flopcast.cluster",
     "accelerator": "flopcast.hardware",
@@ -37,13 +37,15 @@ _LAZY = {
     "Sampling": "flopcast.uncertainty",
     "FlopcastError": "flopcast.errors",
     "model": "flopcast.catalog",
-    "models": "flopcast.catalog",
-    "Model": "flopcast.catalog",
-    "to_dataframe": "flopcast.catalog",
+    "models": "flopcast.listing",
+    "Model": "flopcast.figures",
+    "to_dataframe": "flopcast.listing",
+    "headline": "flopcast.accounting",
+    "Headline": "flopcast.accounting",
     "model_compute": "flopcast.accounting",
     "ModelCompute": "flopcast.accounting",
     "frontier": "flopcast.frontier",
-    "thresholds": "flopcast.frontier",
+    "thresholds": "flopcast.regulation",
 }
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "Comparison",
     "ComputeEstimate",
     "FlopcastError",
+    "Headline",
     "Kind",
     "Model",
     "ModelCompute",
@@ -64,6 +67,7 @@ __all__ = [
     "estimate",
     "fmt",
     "frontier",
+    "headline",
     "model",
     "model_compute",
     "models",
@@ -75,21 +79,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from flopcast.accounting import ModelCompute, model_compute
-    from flopcast.catalog import Model, model, models, to_dataframe
+    from flopcast.accounting import Headline, ModelCompute, headline, model_compute
+    from flopcast.catalog import model
     from flopcast.cluster import ClusterEstimate, cluster
-    from flopcast.compute import (
-        Comparison,
-        ComputeEstimate,
-        compare,
-        estimate,
-        operation_count,
-        ratio_words,
-    )
+    from flopcast.comparison import Comparison, compare, ratio_words
+    from flopcast.compute import ComputeEstimate, estimate, operation_count
     from flopcast.errors import FlopcastError
-    from flopcast.frontier import frontier, thresholds
+    from flopcast.figures import Model
+    from flopcast.frontier import frontier
     from flopcast.hardware import Accelerator, accelerator, accelerators
+    from flopcast.listing import models, to_dataframe
     from flopcast.quantity import Kind, Quantity, fmt, parse
+    from flopcast.regulation import thresholds
     from flopcast.uncertainty import Sampling
 
 

@@ -1,23 +1,73 @@
-"""A catalog model's training compute: both methods from its cited figures, reconciled.
+"""A catalog model's training compute: both methods from its cited figures, reconciled, and
+the one headline figure every command, table, plot and report shows for it.
 
-Which figure leads: one the developer reported; else 6·N·D from the catalog's parameters
-and tokens; else a third party's estimate (e.g. Epoch AI's); else the hardware method. Any
-figure can be overridden, which makes the result a what-if on 6·N·D.
+The headline rule (:func:`choose_headline`; docs/conventions.md says why): the figure the
+developer reported; else 6·N·D from the catalog's parameters and tokens; else a third party's
+estimate (e.g. Epoch AI's); else the hardware method from the catalog's accelerator figures;
+else "not disclosed". The figures not chosen are kept as alternatives beside it. Overriding a
+figure (``tokens=...``) makes the result a what-if on 6·N·D.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from flopcast.catalog import Figure, Model
 from flopcast.compute import ComputeEstimate, Input, estimate
 from flopcast.errors import FlopcastError
 from flopcast.exact import ExactCounts, exact_counts
+from flopcast.figures import Figure, Model
 from flopcast.hardware import accelerator
 from flopcast.quantity import Quantity, QuantityLike
 from flopcast.uncertainty import Sampling
+
+#: The order in which figures lead, best first (see the module docstring).
+HEADLINE_RULE: tuple[str, ...] = ("reported", "operation_count", "estimated", "hardware")
+#: The basis of a model whose training compute nobody has disclosed or estimated.
+NOT_DISCLOSED = "not disclosed"
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A training-compute figure of a model that is not its headline, and how it was made."""
+
+    basis: str  # one of HEADLINE_RULE
+    label: str  # in words: "estimated by Epoch AI (Likely)"
+    compute: Quantity
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"basis": self.basis, "label": self.label, **self.compute.to_dict()}
+        if self.source:
+            out["source"] = self.source
+        return out
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A model's headline training compute, its basis, and the other figures beside it.
+
+    ``compute`` is ``None`` (basis ``"not disclosed"``) when nobody has disclosed or estimated
+    it and the catalog lacks the figures to work it out.
+    """
+
+    compute: Quantity | None
+    basis: str  # one of HEADLINE_RULE, "given" (a what-if) or NOT_DISCLOSED
+    label: str  # in words: "reported by Meta", "6·N·D from the catalog's parameters and tokens"
+    source: str = ""
+    alternatives: tuple[Alternative, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "training_compute_flop": None if self.compute is None else self.compute.to_dict(),
+            "basis": self.label,
+            "basis_kind": self.basis,
+            "source": self.source or None,
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
 
 
 @dataclass(frozen=True)
@@ -30,6 +80,8 @@ class ModelCompute:
     headline: Quantity
     basis: str  # how the headline was obtained, in words
     exact: ExactCounts | None = None
+    basis_kind: str = "operation_count"  # one of HEADLINE_RULE, or "given"
+    alternatives: tuple[Alternative, ...] = ()
 
     @property
     def operation_count_exact(self) -> float | None:
@@ -48,11 +100,107 @@ class ModelCompute:
             "name": self.model.name,
             "training_compute_flop": self.headline.to_dict(),
             "basis": self.basis,
+            "basis_kind": self.basis_kind,
+            "alternatives": [a.to_dict() for a in self.alternatives],
             "exact_counts": None if self.exact is None else self.exact.to_dict(),
             "operation_count_exact_flop": self.operation_count_exact,
             "stated_compute": None if self.stated is None else self.stated.to_dict(),
             "estimate": None if self.estimate is None else self.estimate.to_dict(),
         }
+
+
+def _stated_label(stated: Figure) -> str:
+    return stated.provenance
+
+
+def choose_headline(
+    stated: Figure | None,
+    est: ComputeEstimate | None,
+    *,
+    overridden: bool = False,
+    recompute: bool = False,
+) -> Headline | None:
+    """The headline rule: which of a model's training-compute figures leads (None: none).
+
+    ``stated`` is the catalog's training_compute figure; ``est`` both methods from the
+    catalog's other figures. With ``overridden`` (the caller changed a figure), 6·N·D leads.
+    """
+    candidates: dict[str, Alternative] = {}
+    if stated is not None and stated.quantity is not None:
+        kind = "reported" if stated.basis == "reported" else "estimated"
+        q = stated.quantity.with_unit("FLOP")
+        candidates[kind] = Alternative(kind, _stated_label(stated), q, stated.source)
+    if est is not None and est.operation_count is not None:
+        label = f"{est.flop_per_param_token}·N·D from the catalog's parameters and tokens"
+        if overridden:
+            label = f"{est.flop_per_param_token}·N·D with the figures you gave"
+            if recompute:
+                label += ", counting full activation recomputation"
+        candidates["operation_count"] = Alternative(
+            "operation_count", label, est.operation_count.with_unit("FLOP")
+        )
+    if est is not None and est.hardware is not None:
+        candidates["hardware"] = Alternative(
+            "hardware", "hardware method from the catalog's figures", est.hardware.with_unit("FLOP")
+        )
+    if not candidates:
+        return None
+    first: tuple[str, ...] = ("operation_count",) if overridden else ()
+    order = first + HEADLINE_RULE
+    lead = next(candidates[k] for k in order if k in candidates)
+    basis = "given" if overridden and lead.basis == "operation_count" else lead.basis
+    others = tuple(a for k, a in candidates.items() if a is not lead)
+    return Headline(lead.compute, basis, lead.label, lead.source, others)
+
+
+def _headline_of(m: Model) -> Headline:
+    if m.family == "epoch":  # a row of Epoch AI's dataset: its own estimate, if any
+        return choose_headline(m.figure("training_compute"), None) or Headline(
+            None, NOT_DISCLOSED, NOT_DISCLOSED
+        )
+    try:
+        mc = model_compute(m, _canonical=True)
+    except FlopcastError:
+        return Headline(None, NOT_DISCLOSED, NOT_DISCLOSED)
+    return Headline(mc.headline, mc.basis_kind, mc.basis, _lead_source(mc), mc.alternatives)
+
+
+def _lead_source(mc: ModelCompute) -> str:
+    if mc.basis_kind in ("reported", "estimated") and mc.stated is not None:
+        return mc.stated.source
+    return ""
+
+
+@cache
+def headlines() -> dict[str, Headline]:
+    """The headline of every curated model, by id (computed once with the default sampling,
+    then cached on disk with the data files and code it depends on)."""
+    from flopcast.catalog import catalog, catalog_files
+    from flopcast.datafiles import DATA_DIR, validated
+
+    here = Path(__file__).resolve().parent
+    sources = (
+        *catalog_files(),
+        *sorted(DATA_DIR.glob("*.toml")),
+        *(here / f for f in ("accounting.py", "compute.py", "uncertainty.py", "quantity.py")),
+        *(here / f for f in ("hardware.py", "catalog.py", "settings.py")),
+    )
+    return validated("headlines", sources, lambda: {m.id: _headline_of(m) for m in catalog()})
+
+
+def headline(m: Model) -> Headline:
+    """A model's headline training compute: the one figure flopcast shows for it everywhere.
+
+    >>> import flopcast
+    >>> h = flopcast.headline(flopcast.model("llama-3.1-405b"))
+    >>> h.label, h.compute
+    ('reported by Meta', Quantity(value=3.8e+25, low=None, high=None, unit='FLOP'))
+    """
+    if m.family != "epoch":
+        found = headlines().get(m.id)
+        if found is not None:
+            return found
+    return _headline_of(m)
 
 
 def _catalog_input(est: ComputeEstimate, key: str, fig: Figure | None) -> ComputeEstimate:
@@ -79,8 +227,12 @@ def model_compute(
     accelerator_hours: QuantityLike | None = None,
     recompute: bool = False,
     sampling: Sampling | None = None,
+    _canonical: bool = False,
 ) -> ModelCompute:
-    """Training compute of a catalog model; keyword arguments override its figures."""
+    """Training compute of a catalog model; keyword arguments override its figures.
+
+    Without overrides its ``headline`` is the model's :func:`headline`, whatever the sampling.
+    """
     overridden = recompute or any(v is not None for v in (active_params, tokens))
     n_fig = m.figure("active_params") or (
         m.figure("total_params") if m.architecture == "dense" else None
@@ -148,26 +300,19 @@ def model_compute(
         est = _catalog_input(est, "duration", days_fig)
         est = _catalog_input(est, "achieved", rate_fig)
     stated = m.figure("training_compute")
-    if est is not None and est.operation_count is not None and overridden:
-        basis = f"{est.flop_per_param_token}·N·D with the figures you gave"
-        if recompute:
-            basis += ", counting full activation recomputation"
-        headline = est.operation_count
-    elif stated is not None and stated.basis == "reported" and stated.quantity is not None:
-        headline, basis = stated.quantity, f"reported by {stated.by}"
-    elif est is not None and est.operation_count is not None:
-        headline, basis = est.operation_count, "6·N·D from the catalog's parameters and tokens"
-    elif stated is not None and stated.quantity is not None:
-        headline, basis = (
-            stated.quantity,
-            f"estimated by {stated.by}" + (f" ({stated.confidence})" if stated.confidence else ""),
-        )
-    elif est is not None and est.hardware is not None:
-        headline, basis = est.hardware, "hardware method from the catalog's figures"
-    else:
+    choice = choose_headline(stated, est, overridden=overridden, recompute=recompute)
+    if choice is None:
         raise FlopcastError(
-            f"{m.name} has no training compute, parameters and tokens, or accelerator-hours in "
-            "the catalog: give --active and --tokens"
+            f"{m.name}: training compute not disclosed, and the catalog has no parameters and "
+            "tokens or accelerator-hours to estimate it from; give the active parameters and "
+            "the tokens to compute it"
         )
+    if not overridden and not _canonical and m.family != "epoch":
+        canonical = headline(m)  # the one figure every command shows for this model
+        if canonical.compute is not None:
+            choice = canonical
     exact = exact_counts(m) if active_params is None else None
-    return ModelCompute(m, est, stated, headline.with_unit("FLOP"), basis, exact)
+    assert choice.compute is not None
+    return ModelCompute(
+        m, est, stated, choice.compute, choice.label, exact, choice.basis, choice.alternatives
+    )

@@ -9,9 +9,6 @@ and whether the developer reported it or someone estimated it.
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -25,122 +22,15 @@ from flopcast.datafiles import (
     load_toml,
     validated,
 )
+from flopcast.epoch import epoch_index
 from flopcast.errors import FlopcastError
-from flopcast.quantity import Kind, Quantity, parse
+from flopcast.figures import FIGURE_KINDS, TEXT_FIGURES, UNITS, Figure, Model
+from flopcast.quantity import parse
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-#: The quantitative figures a model may carry, and what each measures.
-FIGURE_KINDS: dict[str, Kind] = {
-    "total_params": Kind.COUNT,
-    "active_params": Kind.COUNT,
-    "routed_experts": Kind.NUMBER,
-    "active_routed_experts": Kind.NUMBER,
-    "shared_experts": Kind.NUMBER,
-    "training_tokens": Kind.COUNT,
-    "accelerator_count": Kind.COUNT,
-    "accelerator_hours": Kind.COUNT,
-    "achieved_flops": Kind.RATE,  # per accelerator, as the developer reported it
-    "training_duration": Kind.DURATION,
-    "training_compute": Kind.FLOP,
-    "context_length": Kind.COUNT,
-    "vocab_size": Kind.COUNT,
-}
-#: Figures whose value is a name, not a number.
-TEXT_FIGURES = ("training_hardware", "training_precision")
-
-UNITS = {
-    "total_params": "params",
-    "active_params": "params",
-    "training_tokens": "tokens",
-    "accelerator_count": "accelerators",
-    "accelerator_hours": "accelerator-hours",
-    "training_compute": "FLOP",
-    "context_length": "tokens",
-    "achieved_flops": "FLOP/s",
-}
-
 CATALOG_FILE = "data/models.toml"
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure of a model: its value (with a 90% interval if uncertain) and provenance."""
-
-    name: str
-    text: str  # as written in the catalog
-    source: str
-    by: str
-    basis: str  # "reported" (the developer) or "estimated" (by someone else)
-    quantity: Quantity | None = None  # None for names (hardware, precision)
-    kind: Kind | None = None
-    note: str = ""
-    confidence: str | None = None
-
-    @property
-    def provenance(self) -> str:
-        """``reported by Meta`` or ``estimated by Epoch AI (Likely)``."""
-        label = f"{self.basis} by {self.by}"
-        return f"{label} ({self.confidence})" if self.confidence else label
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"text": self.text}
-        if self.quantity is not None:
-            out.update(self.quantity.to_dict())
-        out.update(source=self.source, by=self.by, basis=self.basis)
-        if self.confidence:
-            out["confidence"] = self.confidence
-        if self.note:
-            out["note"] = self.note
-        return out
-
-
-@dataclass(frozen=True)
-class Model:
-    """A catalog entry as a plain typed value."""
-
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    developer: str
-    family: str
-    released: date
-    open_weights: bool
-    architecture: str | None = None  # "dense" | "moe"; None when undisclosed
-    hf_repo: str | None = None
-    predecessor: str | None = None
-    notes: str = ""
-    figures: dict[str, Figure] = field(default_factory=dict)
-    active_excludes_embedding: bool = False  # the developer's "active" leaves it out (gpt-oss)
-
-    def figure(self, name: str) -> Figure | None:
-        return self.figures.get(name)
-
-    def value(self, name: str) -> Quantity | None:
-        fig = self.figures.get(name)
-        return None if fig is None else fig.quantity
-
-    @property
-    def is_moe(self) -> bool:
-        return self.architecture == "moe"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "aliases": list(self.aliases),
-            "developer": self.developer,
-            "family": self.family,
-            "released": self.released.isoformat(),
-            "architecture": self.architecture,
-            "open_weights": self.open_weights,
-            "hf_repo": self.hf_repo,
-            "predecessor": self.predecessor,
-            "notes": self.notes,
-            "active_excludes_embedding": self.active_excludes_embedding,
-            "figures": {k: v.to_dict() for k, v in self.figures.items()},
-        }
 
 
 @cache
@@ -303,9 +193,7 @@ def model(name: str) -> Model:
     exact = _index().get(key, ())
     if len(exact) == 1:  # the common case: no need to read Epoch AI's dataset
         return exact[0]
-    from flopcast.epoch import epoch_index
-
-    indexes = (_index(), epoch_index())
+    indexes = (_index(), epoch_extras_index())
     for index in indexes:
         exact = index.get(key, ())
         if len(exact) == 1:
@@ -327,75 +215,15 @@ def model(name: str) -> Model:
     raise FlopcastError(f"unknown model {name!r}: {hint}run 'flopcast models' to list them")
 
 
-_YEAR = re.compile(r"^\d{4}$")
+def epoch_extras_index() -> dict[str, tuple[Model, ...]]:
+    """Epoch AI's models that the curated catalog lacks (curated entries win on a clash)."""
+    curated = _index()
+    return {k: v for k, v in epoch_index().items() if k not in curated}
 
 
-class ModelList(list[Model]):
-    """A list of models with ``.to_dataframe()`` (pandas) and ``.to_dict()``."""
-
-    def to_dataframe(self) -> Any:
-        return to_dataframe(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"models": [m.to_dict() for m in self]}
-
-
-def models(
-    *,
-    developer: str | None = None,
-    year: int | None = None,
-    architecture: str | None = None,
-    open_weights: bool | None = None,
-    family: str | None = None,
-    search: str | None = None,
-) -> ModelList:
-    """Catalog entries matching every given filter (case-insensitive text matches)."""
-    out = ModelList()
-    for m in catalog():
-        if developer and lenient_key(developer) not in lenient_key(m.developer):
-            continue
-        if year is not None and m.released.year != year:
-            continue
-        if architecture and m.architecture != architecture.lower():
-            continue
-        if open_weights is not None and m.open_weights != open_weights:
-            continue
-        if family and lenient_key(family) != lenient_key(m.family):
-            continue
-        if search:
-            hay = " ".join([m.id, m.name, m.developer, m.family, *m.aliases, m.notes]).lower()
-            if not all(word in hay for word in search.lower().split()):
-                continue
-        out.append(m)
-    return out
-
-
-def to_dataframe(rows: Iterable[Model] | None = None) -> Any:
-    """The catalog (or some models) as a pandas DataFrame: one row per model, central values.
-
-    Needs pandas (``pip install 'flopcast[pandas]'``).
-    """
-    try:
-        import pandas as pd
-    except ImportError:
-        raise FlopcastError("to_dataframe needs pandas: pip install 'flopcast[pandas]'") from None
-    records = []
-    for m in catalog() if rows is None else rows:
-        rec: dict[str, Any] = {
-            "id": m.id,
-            "name": m.name,
-            "developer": m.developer,
-            "released": m.released,
-            "architecture": m.architecture,
-            "open_weights": m.open_weights,
-        }
-        for name, fig in m.figures.items():
-            rec[name] = fig.quantity.value if fig.quantity is not None else fig.text
-            if fig.quantity is not None and fig.quantity.uncertain:
-                rec[f"{name}_low_90"] = fig.quantity.low
-                rec[f"{name}_high_90"] = fig.quantity.high
-        records.append(rec)
-    return pd.DataFrame.from_records(records)
+def epoch_extras() -> list[Model]:
+    """Epoch AI's models that the curated catalog lacks, as a flat list."""
+    return [m for models in epoch_extras_index().values() for m in models]
 
 
 def family_members(name: str) -> list[Model]:

@@ -24,9 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flopcast.catalog import Figure, Model
 from flopcast.datafiles import data_path, lenient_key, load_toml
 from flopcast.errors import FlopcastError
+from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, Quantity
 
 #: Our column → Epoch's column names, newest first (they were renamed between versions).
@@ -481,20 +481,11 @@ def epoch_models() -> tuple[Model, ...]:
     return tuple(as_model(r, meta) for r in epoch_rows())
 
 
-def is_curated(name: str) -> bool:
-    """Whether a model name belongs to the curated catalog (which wins on a clash)."""
-    from flopcast.catalog import _index
-
-    return lenient_key(name) in _index()
-
-
 @cache
 def epoch_index() -> dict[str, tuple[Model, ...]]:
-    """Epoch AI models not in the curated catalog, by folded name."""
+    """Epoch AI's models by folded name (the catalog decides which of them it lacks)."""
     index: dict[str, list[Model]] = {}
     for m in epoch_models():
-        if is_curated(m.name):
-            continue
         index.setdefault(lenient_key(m.name), []).append(m)
     return {k: tuple(v) for k, v in index.items()}
 

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from flopcast.catalog import Model
+from flopcast.figures import Model
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""The frontier: the largest known training runs up to a date, and regulatory thresholds.
+"""The frontier: the largest known training runs up to a date.
 
-Candidates are the curated catalog (its headline compute, see :mod:`flopcast.accounting`)
-and Epoch AI's language models that the catalog lacks (their compute estimates, with
-Epoch's confidence labels as ranges). Curated entries win on a clash.
+Candidates are the curated catalog (each model's headline compute, see
+:func:`flopcast.accounting.headline`) and Epoch AI's language models that the catalog lacks
+(their compute estimates, with Epoch's confidence labels as ranges). Curated entries win on a
+clash.
 """
 
 from __future__ import annotations
@@ -12,39 +13,11 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from flopcast.accounting import model_compute
-from flopcast.catalog import Model, catalog
-from flopcast.datafiles import load_toml
+from flopcast.accounting import headline
+from flopcast.catalog import catalog, epoch_extras
 from flopcast.errors import FlopcastError
+from flopcast.figures import Model
 from flopcast.quantity import Quantity
-from flopcast.uncertainty import Sampling
-
-#: Frontier listings show many models at once: fewer Monte Carlo samples per model suffice.
-LISTING_SAMPLING = Sampling(samples=4_000)
-
-
-@dataclass(frozen=True)
-class Threshold:
-    id: str
-    flop: float
-    label: str
-    rule: str
-    source: str
-    status: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@cache
-def thresholds() -> tuple[Threshold, ...]:
-    """The regulatory compute thresholds of ``data/thresholds.toml``."""
-    return tuple(Threshold(**row) for row in load_toml("thresholds.toml")["threshold"])
-
-
-def thresholds_crossed(flop: float) -> list[Threshold]:
-    """The thresholds a training compute is above."""
-    return [t for t in thresholds() if flop > t.flop]
 
 
 @dataclass(frozen=True)
@@ -71,23 +44,13 @@ class Entry:
 @cache
 def candidates() -> tuple[Entry, ...]:
     """Every model with a training compute figure, curated first, largest first."""
-    from flopcast.epoch import epoch_index
 
     out = []
-    for m in catalog():
-        try:
-            res = model_compute(m, sampling=LISTING_SAMPLING)
-        except FlopcastError:
-            continue
-        out.append(Entry(m, res.headline, res.basis, "catalog"))
-    for models in epoch_index().values():
+    for origin, models in (("catalog", catalog()), ("Epoch AI", epoch_extras())):
         for m in models:
-            c = m.value("training_compute")
-            fig = m.figure("training_compute")
-            if c is None or fig is None:
-                continue
-            basis = f"estimated by Epoch AI ({fig.confidence or 'no confidence label'})"
-            out.append(Entry(m, c, basis, "Epoch AI"))
+            h = headline(m)
+            if h.compute is not None:
+                out.append(Entry(m, h.compute, h.label, origin))
     return tuple(sorted(out, key=lambda e: -e.compute.value))
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from flopcast.catalog import Figure, Model
 from flopcast.compute import Input
 from flopcast.errors import FlopcastError
+from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, Quantity, QuantityLike, parse
 from flopcast.scaling import (
     OvertrainReport,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,7 +9,6 @@ import typer
 from flopcast.cli.common import JsonOpt, SigOpt
 
 if TYPE_CHECKING:
-    from flopcast.catalog import Model
     from flopcast.cli.common import Section
     from flopcast.exact import ExactCounts
 
@@ -41,57 +39,40 @@ def models_command(
         typer.Option("--open/--closed", help="Only open-weights (or closed) models."),
     ] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text search.")] = None,
+    above: Annotated[
+        str | None,
+        typer.Option("--above", metavar="FLOP", help="Only models above this compute: 1e25."),
+    ] = None,
     sort: Annotated[
-        str, typer.Option("--sort", help="compute, date or params.", metavar="KEY")
+        str, typer.Option("--sort", help="date, compute, params or name.", metavar="KEY")
     ] = "date",
     json_output: JsonOpt = False,
     csv_output: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
     sig: SigOpt = 3,
 ) -> None:
-    from flopcast.catalog import models
+    from flopcast.accounting import headline
     from flopcast.cli.common import print_json
-    from flopcast.errors import FlopcastError
+    from flopcast.listing import models
     from flopcast.quantity import fmt_sci, fmt_si
 
-    if architecture is not None and architecture.lower() not in ("dense", "moe"):
-        raise FlopcastError(f"--arch {architecture!r}: use dense or moe")
     rows = models(
         developer=developer,
         year=year,
         architecture=architecture,
         open_weights=open_weights,
         search=search,
+        above=above,
+        sort=sort,
     )
-
-    def compute_of(m: Model) -> float | None:
-        c = m.value("training_compute")
-        n = m.value("active_params") or m.value("total_params")
-        d = m.value("training_tokens")
-        if c is None and n is not None and d is not None:
-            return 6 * n.value * d.value
-        return None if c is None else c.value
-
-    def params_of(m: Model) -> float:
-        p = m.value("total_params") or m.value("active_params")
-        return 0.0 if p is None else p.value
-
-    keys: dict[str, Callable[[Model], float]] = {
-        "date": lambda m: float(m.released.toordinal()),
-        "compute": lambda m: compute_of(m) or 0.0,
-        "params": params_of,
-    }
-    if sort not in keys:
-        raise FlopcastError(f"--sort {sort!r}: use compute, date or params")
-    rows.sort(key=keys[sort], reverse=sort != "date")
     if json_output:
-        print_json({"models": [m.to_dict() for m in rows]})
+        print_json(rows)
         return
     table_rows = []
     for m in rows:
         total, active, tokens = (
             m.value(k) for k in ("total_params", "active_params", "training_tokens")
         )
-        c = compute_of(m)
+        h = headline(m)
         table_rows.append(
             [
                 m.id,
@@ -100,11 +81,12 @@ def models_command(
                 fmt_si(total.value, sig) if total else "",
                 fmt_si(active.value, sig) if active else "",
                 fmt_si(tokens.value, sig) if tokens else "",
-                fmt_sci(c, sig) if c else "",
+                fmt_sci(h.compute.value, sig) if h.compute else "–",
+                BASIS_CODES.get(h.basis, h.basis),
                 "yes" if m.open_weights else "no",
             ]
         )
-    header = ["id", "released", "arch", "total", "active", "tokens", "compute", "open"]
+    header = ["id", "released", "arch", "total", "active", "tokens", "compute", "basis", "open"]
     if csv_output:
         import csv
         import sys
@@ -118,21 +100,39 @@ def models_command(
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, title=f"{len(rows)} models", title_justify="left")
-    for h in header:
+    for col in header:
         table.add_column(
-            h,
+            col,
             no_wrap=True,
-            justify="right" if h in ("total", "active", "tokens", "compute") else "left",
+            justify="right" if col in ("total", "active", "tokens", "compute") else "left",
         )
     for r in table_rows:
         table.add_row(*r)
     console = Console()
     console.print(table)
     console.print(
-        "compute: as stated in the catalog (reported, or Epoch AI's estimate), else 6·N·D. "
-        "Sources: flopcast show MODEL.",
+        "compute: each model's headline figure, the one every command shows; basis: "
+        + ", ".join(f"{code} = {words}" for code, words in BASIS_WORDS.items())
+        + ". Sources: flopcast show MODEL.",
         style="dim",
     )
+
+
+#: Short codes for the basis column of ``flopcast models``, and what they stand for.
+BASIS_CODES = {
+    "reported": "reported",
+    "operation_count": "6ND",
+    "estimated": "estimate",
+    "hardware": "hardware",
+    "not disclosed": "–",
+}
+BASIS_WORDS = {
+    "reported": "reported by the developer",
+    "6ND": "6·N·D from the catalog's parameters and tokens",
+    "estimate": "a third party's estimate (Epoch AI)",
+    "hardware": "accelerators × peak × utilization × time",
+    "–": "not disclosed",
+}
 
 
 def show_command(
@@ -148,7 +148,9 @@ def show_command(
 
     m = model(name)
     if json_output:
-        print_json(m)
+        from flopcast.accounting import headline
+
+        print_json({**m.to_dict(), "headline": headline(m).to_dict()})
         return
     ident = Section("Model")
     ident.add("developer", m.developer)
@@ -168,7 +170,20 @@ def show_command(
             else fmt(fig.quantity, fig.kind, sig)
         )
         figs.add(fig.name.replace("_", " "), value, notes.mark(fig.provenance, fig.source))
-    sections = [ident, figs]
+    from flopcast.accounting import headline
+    from flopcast.quantity import Kind
+
+    h = headline(m)
+    head = Section("Training compute", subtitle="the headline figure every command shows")
+    if h.compute is None:
+        head.add("headline", "not disclosed", "no reported, estimated or derivable figure")
+    else:
+        head.add("headline", fmt(h.compute, Kind.FLOP, sig), notes.mark(h.label, h.source))
+        for alt in h.alternatives:
+            head.add(
+                "alternative", fmt(alt.compute, Kind.FLOP, sig), notes.mark(alt.label, alt.source)
+            )
+    sections = [ident, figs, head]
     from flopcast.exact import exact_counts
 
     exact = exact_counts(m)

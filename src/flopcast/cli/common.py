@@ -80,7 +80,7 @@ class Footnotes:
 
 
 def print_json(obj: HasDict | dict[str, Any] | list[Any]) -> None:
-    data = obj if isinstance(obj, dict | list) else obj.to_dict()
+    data = obj.to_dict() if hasattr(obj, "to_dict") else obj
     sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
 
 

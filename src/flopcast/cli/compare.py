@@ -9,8 +9,7 @@ import typer
 from flopcast.cli.common import JsonOpt, SamplesOpt, SeedOpt, SigOpt
 
 if TYPE_CHECKING:
-    from flopcast.quantity import Quantity
-    from flopcast.uncertainty import Sampling
+    pass
 from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 
 
@@ -49,24 +48,13 @@ def compare_command(
 ) -> None:
     from flopcast.cli.common import print_json, sampling
     from flopcast.cli.compute import fmt_ratio
-    from flopcast.compute import compare
-    from flopcast.errors import FlopcastError
+    from flopcast.comparison import compare_all
 
-    if len(figures) < 2 and not at_frontier:
-        raise FlopcastError(
-            "compare needs at least two figures or models (flopcast compare 5.18e25 3.8e25), "
-            "or one with --frontier"
-        )
-    s = sampling(samples, seed)
-    resolved = [_resolve(f, s) for f in figures]
-    if at_frontier:
-        resolved += _frontier_of(figures[0], at, top)
-    (first_label, first_q, _), rest = resolved[0], resolved[1:]
-    results = [
-        compare(first_q, q, a_label=first_label, b_label=label, sampling=s) for label, q, _ in rest
-    ]
+    result = compare_all(
+        figures, frontier=at_frontier, at=at, top=top, sampling=sampling(samples, seed)
+    )
     if json_output:
-        print_json({"comparisons": [r.to_dict() for r in results]})
+        print_json(result)
         return
     from rich import box
     from rich.console import Console
@@ -74,61 +62,19 @@ def compare_command(
 
     from flopcast.quantity import Kind, fmt
 
+    first = result.first
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("")
     table.add_column("training compute", overflow="fold")
-    table.add_column(f"{first_label} vs it", overflow="fold")
+    table.add_column(f"{first.label} vs it", overflow="fold")
     table.add_column("in words", no_wrap=True)
-    table.add_row(first_label, fmt(first_q, Kind.FLOP, sig), "", "", style="bold")
-    for r, (label, q, _) in zip(results, rest, strict=True):
-        table.add_row(label, fmt(q, Kind.FLOP, sig), fmt_ratio(r.ratio, sig), r.words)
+    table.add_row(first.label, fmt(first.compute, Kind.FLOP, sig), "", "", style="bold")
+    for r, other in zip(result.results, result.others, strict=True):
+        table.add_row(
+            other.label, fmt(other.compute, Kind.FLOP, sig), fmt_ratio(r.ratio, sig), r.words
+        )
     console = Console(highlight=False)
     console.print(table)
-    for label, _, basis in resolved:
-        if basis:
-            console.print(f"{label}: {basis}", style="dim")
-
-
-def _frontier_of(name: str, at: str | None, top: int) -> list[tuple[str, Quantity, str]]:
-    """The largest runs released before a model (or before --date), as compare entries."""
-    from datetime import timedelta
-
-    from flopcast.catalog import model
-    from flopcast.errors import FlopcastError
-    from flopcast.frontier import frontier
-
-    if at is not None:
-        f = frontier(at, top)
-        exclude = ""
-    else:
-        try:
-            m = model(name)
-        except FlopcastError:
-            raise FlopcastError(
-                f"--frontier needs a model name or --date YYYY-MM-DD for {name!r}"
-            ) from None
-        # strictly before the release, so same-day siblings are not "the frontier"
-        f = frontier(m.released - timedelta(days=1), top + 1)
-        exclude = m.id
-    entries = [e for e in f.entries if e.model.id != exclude][:top]
-    return [
-        (f"{e.model.name} (frontier, {e.model.released.isoformat()})", e.compute, e.basis)
-        for e in entries
-    ]
-
-
-def _resolve(text: str, s: Sampling) -> tuple[str, Quantity, str]:
-    """A figure (``5.18e25``) or a model name (``maverick``): its label, compute and basis."""
-    from flopcast.accounting import model_compute
-    from flopcast.catalog import model
-    from flopcast.errors import FlopcastError
-    from flopcast.quantity import Kind, parse
-
-    try:
-        return text, parse(text, Kind.FLOP, what="figure", unit="FLOP"), ""
-    except FlopcastError:
-        if text[:1].isdigit():
-            raise
-    m = model(text)
-    res = model_compute(m, sampling=s)
-    return m.name, res.headline, res.basis
+    for sub in (first, *result.others):
+        if sub.basis:
+            console.print(f"{sub.label}: {sub.basis}", style="dim")

@@ -11,6 +11,7 @@ from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 
 if TYPE_CHECKING:
     from flopcast.cli.common import Footnotes
+    from flopcast.comparison import Comparison
     from flopcast.compute import ComputeEstimate
     from flopcast.quantity import Quantity
     from flopcast.uncertainty import Sampling
@@ -115,7 +116,8 @@ def compute_command(
     seed: SeedOpt = DEFAULT_SEED,
 ) -> None:
     from flopcast.cli.common import print_json, render, sampling
-    from flopcast.compute import compare, estimate
+    from flopcast.comparison import compare
+    from flopcast.compute import estimate
 
     s = sampling(samples, seed)
     if name is not None:
@@ -139,11 +141,11 @@ def compute_command(
         recompute=recompute,
         sampling=s,
     )
-    comparison = compare(est.best, *_vs(vs, s), a_label="this run", sampling=s) if vs else None
+    comparison = compare(est.best, vs, a_label="this run", sampling=s) if vs else None
     thr_section, thr_data = threshold_rows(est.best)
     if json_output:
         data = est.to_dict()
-        data["thresholds_crossed"] = thr_data
+        data["thresholds"] = thr_data
         if comparison is not None:
             data["comparison"] = comparison.to_dict()
         print_json(data)
@@ -151,16 +153,9 @@ def compute_command(
     headline, sections, footer = compute_sections(est, sig)
     if comparison is not None:
         sec = Section("Compared")
-        sec.add(
-            f"vs {comparison.b_label}: {fmt_flop(comparison.b, sig)}"
-            if comparison.b_label != "--vs"
-            else f"vs {fmt_flop(comparison.b, sig)}",
-            f"{fmt_ratio(comparison.ratio, sig)}",
-            comparison.words,
-        )
+        sec.add(_vs_label(comparison, sig), fmt_ratio(comparison.ratio, sig), comparison.words)
         sections.append(sec)
-    if thr_section is not None:
-        sections.append(thr_section)
+    sections.append(thr_section)
     render(headline, sections, est.warnings, footer)
 
 
@@ -186,7 +181,7 @@ def _model_compute(
     from flopcast.accounting import model_compute
     from flopcast.catalog import model
     from flopcast.cli.common import Footnotes, print_json, render
-    from flopcast.compute import compare
+    from flopcast.comparison import compare
     from flopcast.quantity import Kind, Quantity, fmt
 
     m = model(name)
@@ -195,11 +190,11 @@ def _model_compute(
         precision=precision, peak=peak, utilization=mfu, achieved=achieved, duration=days,
         accelerator_hours=gpu_hours, recompute=recompute, sampling=s,
     )  # fmt: skip
-    comparison = compare(res.headline, *_vs(vs, s), a_label=m.name, sampling=s) if vs else None
+    comparison = compare(res.headline, vs, a_label=m.name, sampling=s) if vs else None
     thr_section, thr_data = threshold_rows(res.headline)
     if json_output:
         data = res.to_dict()
-        data["thresholds_crossed"] = thr_data
+        data["thresholds"] = thr_data
         if comparison is not None:
             data["comparison"] = comparison.to_dict()
         print_json(data)
@@ -225,13 +220,7 @@ def _model_compute(
         sections.insert(0, stated)
     if comparison is not None:
         sec = Section("Compared")
-        sec.add(
-            f"vs {comparison.b_label}: {fmt_flop(comparison.b, sig)}"
-            if comparison.b_label != "--vs"
-            else f"vs {fmt_flop(comparison.b, sig)}",
-            fmt_ratio(comparison.ratio, sig),
-            comparison.words,
-        )
+        sec.add(_vs_label(comparison, sig), fmt_ratio(comparison.ratio, sig), comparison.words)
         sections.append(sec)
     if res.exact is not None:
         from flopcast.cli.catalog import exact_section
@@ -242,38 +231,52 @@ def _model_compute(
             diff = exact_c / res.estimate.operation_count.value - 1
             ex.add("6·N·D with exact active", fmt_flop(Quantity(exact_c), sig), f"{diff:+.2%}")
         sections.append(ex)
-    if thr_section is not None:
-        sections.append(thr_section)
+    sections.append(thr_section)
     headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
     render(headline, sections, warnings, footer)
 
 
-def _vs(vs: str, s: Sampling) -> tuple[Quantity, str]:
-    """``--vs``: a compute figure or a model name, as (compute, label)."""
-    from flopcast.cli.compare import _resolve
+def _vs_label(comparison: Comparison, sig: int) -> str:
+    """``vs Llama 3.1 405B: 3.8e25 FLOP`` for a model, ``vs 3.8e25 FLOP`` for a figure."""
+    if comparison.b_basis:
+        return f"vs {comparison.b_label}: {fmt_flop(comparison.b, sig)}"
+    return f"vs {fmt_flop(comparison.b, sig)}"
 
-    label, q, basis = _resolve(vs, s)
-    return q, label if basis else "--vs"
 
-
-def threshold_rows(q: Quantity) -> tuple[Section | None, list[dict[str, object]]]:
-    """Regulatory thresholds a compute is above (or may be, given its 90% interval)."""
-    from flopcast.frontier import thresholds
+def threshold_rows(q: Quantity) -> tuple[Section, list[dict[str, object]]]:
+    """Where a compute stands against every regulatory threshold: a section and its JSON."""
     from flopcast.quantity import fmt_sci
+    from flopcast.regulation import threshold_verdicts
 
-    sec = Section("Regulatory thresholds")
-    data: list[dict[str, object]] = []
-    for t in thresholds():
-        high = q.high if q.high is not None else q.value
-        if q.value > t.flop:
-            verdict = "above"
-        elif high > t.flop:
-            verdict = "possibly above (within the 90% interval)"
-        else:
-            continue
-        sec.add(f"{verdict} {fmt_sci(t.flop)} FLOP", t.label, t.status)
-        data.append({"threshold": t.id, "flop": t.flop, "verdict": verdict, "source": t.source})
-    return (sec if sec.rows else None), data
+    sec = Section("Regulatory thresholds", subtitle="from the central value and 90% interval")
+    verdicts = threshold_verdicts(q)
+    for v in verdicts:
+        if v.verdict != "below":
+            sec.add(
+                f"{v.verdict} {fmt_sci(v.threshold.flop)} FLOP",
+                v.threshold.label,
+                v.threshold.status,
+            )
+    below = [v for v in verdicts if v.verdict == "below"]
+    if below:
+        lowest = below[0]
+        names = "; ".join(
+            v.threshold.label for v in below if v.threshold.flop == lowest.threshold.flop
+        )
+        sec.add(
+            f"below {fmt_sci(lowest.threshold.flop)} FLOP",
+            f"{_under(lowest.ratio)} under the lowest of the rest: {names}"
+            if len(below) < len(verdicts)
+            else f"{_under(lowest.ratio)} under the lowest: {names}",
+        )
+    return sec, [v.to_dict() for v in verdicts]
+
+
+def _under(ratio: float) -> str:
+    """How far under a threshold: ``4.5x``, ``1.9x``, ``134x``."""
+    from flopcast.quantity import fmt_plain
+
+    return f"{fmt_plain(1 / ratio, 2)}x"
 
 
 def fmt_flop(q: Quantity, sig: int) -> str:

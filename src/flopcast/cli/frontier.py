@@ -30,8 +30,9 @@ def frontier_command(
 ) -> None:
     from flopcast.cli.common import Section, print_json, render
     from flopcast.epoch import credit
-    from flopcast.frontier import frontier, thresholds
+    from flopcast.frontier import frontier
     from flopcast.quantity import fmt_sci
+    from flopcast.regulation import thresholds, verdict
 
     f = frontier(at, top)
     if json_output:
@@ -71,7 +72,7 @@ def frontier_command(
     Console(highlight=False).print(table)
     thr = Section("Thresholds")
     for t in thresholds():
-        above = sum(e.compute.value > t.flop for e in f.entries)
+        above = sum(verdict(e.compute, t.flop) in ("above", "likely above") for e in f.entries)
         thr.add(f"{fmt_sci(t.flop)} FLOP", t.label, f"{above} of these above; {t.status}")
     footer = [f"{t.label}: {t.source}" for t in thresholds()]
     footer.append(f"Data: {credit()}; curated figures: flopcast show MODEL.")

@@ -13,13 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from flopcast import __version__
 from flopcast.accounting import ModelCompute, model_compute
-from flopcast.catalog import Figure, Model, family_members, model
+from flopcast.catalog import family_members, model
 from flopcast.cluster import cluster
-from flopcast.compute import Input, ratio_words
+from flopcast.comparison import ratio_words
+from flopcast.compute import Input
 from flopcast.datafiles import load_toml
 from flopcast.errors import FlopcastError
-from flopcast.frontier import LISTING_SAMPLING, candidates, thresholds, thresholds_crossed
+from flopcast.figures import Figure, Model
+from flopcast.frontier import candidates
 from flopcast.quantity import Kind, Quantity, QuantityLike, fmt_duration, fmt_plain, fmt_sci, parse
+from flopcast.regulation import threshold_verdicts
 from flopcast.uncertainty import Sampling
 
 if TYPE_CHECKING:
@@ -269,7 +272,7 @@ def context_section(m: Model, mc: ModelCompute, sources: Sources) -> Section:
     rows: list[tuple[str, ...]] = []
     if m.predecessor:
         pred = model(m.predecessor)
-        pc = model_compute(pred, sampling=LISTING_SAMPLING)
+        pc = model_compute(pred, sampling=REPORT_LOOP_SAMPLING)
         words = ratio_words(c / pc.headline.value)
         s.append(
             f"That is {words} than its predecessor {pred.name} "
@@ -339,18 +342,25 @@ def context_section(m: Model, mc: ModelCompute, sources: Sources) -> Section:
          "basis": e.basis}
         for e in front
     ]  # fmt: skip
-    crossed = thresholds_crossed(c)
-    if crossed:
-        names = [f"{t.label} ({fmt_sci(t.flop)} FLOP){_t_cite(sources, t)}" for t in crossed]
-        s.append(f"It is above {_join(names)}.")
-    else:
-        lowest = min(thresholds(), key=lambda t: t.flop)
+    verdicts = threshold_verdicts(mc.headline)
+    over = [v for v in verdicts if v.verdict != "below"]
+    if over:
+        names = [
+            f"{v.verdict} {v.threshold.label} ({fmt_sci(v.threshold.flop)} FLOP)"
+            f"{_t_cite(sources, v.threshold)}"
+            for v in over
+        ]
+        s.append(f"Against the regulatory thresholds it is {_join(names)}.")
+    under = [v for v in verdicts if v.verdict == "below"]
+    if under:
+        lowest = under[0]  # verdicts come lowest threshold first
+        every = "every regulatory compute threshold flopcast tracks" if not over else "the others"
         s.append(
-            f"It is below every regulatory compute threshold flopcast tracks; the lowest, "
-            f"{lowest.label} at {fmt_sci(lowest.flop)} FLOP{_t_cite(sources, lowest)}, is "
-            f"{ratio_words(lowest.flop / c).replace(' more', ' higher')}."
+            f"It is below {every}; the lowest of them, {lowest.threshold.label} at "
+            f"{fmt_sci(lowest.threshold.flop)} FLOP{_t_cite(sources, lowest.threshold)}, is "
+            f"{ratio_words(1 / lowest.ratio).replace(' more', ' higher')}."
         )
-    data["thresholds_crossed"] = [t.id for t in crossed]
+    data["thresholds"] = [v.to_dict() for v in verdicts]
     table = Table("Compared with", ("model", "relation", "training compute", "ratio", "in words"),
                   tuple(rows))  # fmt: skip
     return Section("context", "In context", tuple(s), (table,) if rows else (), data)

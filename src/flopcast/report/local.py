@@ -7,9 +7,9 @@ common machines. The machines and formats shown are listed in ``data/defaults.to
 
 from __future__ import annotations
 
-from flopcast.catalog import Model
 from flopcast.datafiles import load_toml
 from flopcast.errors import FlopcastError
+from flopcast.figures import Model
 from flopcast.report.build import Section, Sources, Table, si
 
 

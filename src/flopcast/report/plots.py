@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.transforms import Bbox
 
-    from flopcast.catalog import Model
+    from flopcast.figures import Model
     from flopcast.scaling.moe import MoeSpec
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with colour-vision deficiencies.
@@ -352,7 +352,8 @@ def timeline(
     (lighter), the highlighted models (emphasized and labelled), the regulatory thresholds, and
     90% intervals as whiskers. Highlights may be model or family names."""
     from flopcast.epoch import credit
-    from flopcast.frontier import Entry, candidates, thresholds
+    from flopcast.frontier import Entry, candidates
+    from flopcast.regulation import thresholds
 
     chosen = highlighted_models(highlight)
     entries = candidates()
@@ -608,9 +609,9 @@ class _TppPoint:
 
 def _tpp_points() -> list[_TppPoint]:
     """Catalog models with active parameters (or a dense total) and training tokens."""
+    from flopcast.accounting import headline
     from flopcast.catalog import catalog
-    from flopcast.frontier import LISTING_SAMPLING
-    from flopcast.uncertainty import propagate
+    from flopcast.uncertainty import Sampling, propagate
 
     out = []
     for m in catalog():
@@ -620,15 +621,18 @@ def _tpp_points() -> list[_TppPoint]:
         d_fig = m.figure("training_tokens")
         if n_fig is None or d_fig is None or n_fig.quantity is None or d_fig.quantity is None:
             continue
+        h = headline(m)  # the same compute every other view shows
+        if h.compute is None:
+            continue
         res = propagate(
-            lambda n, d: {"tpp": d / n, "c": 6.0 * n * d},
+            lambda n, d: {"tpp": d / n},
             {"n": n_fig.quantity, "d": d_fig.quantity},
-            sampling=LISTING_SAMPLING,
+            sampling=Sampling(samples=4_000),
         )
         total = m.value("total_params")
         n = n_fig.quantity.value
         s = total.value / n if total is not None and total.value > n * 1.0001 else 1.0
-        tpp, c = res["tpp"], res["c"]
+        tpp, c = res["tpp"], h.compute
         by_epoch = any("epoch" in f.by.lower() for f in (n_fig, d_fig))
         out.append(_TppPoint(m, c.value, c.low, c.high, tpp.value, tpp.low, tpp.high, s, by_epoch))
     return out
