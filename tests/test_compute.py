@@ -14,6 +14,7 @@ from flopcast.compute import estimate, operation_count
 from flopcast.errors import FlopcastError
 from flopcast.quantity import Z90, Quantity, fmt_sci
 from flopcast.uncertainty import Sampling, propagate
+from tests.conftest import CLI
 
 H100_BF16 = 989.4e12  # NVIDIA H100 SXM dense BF16, TFLOP/s ×1e12 (datasheet, without sparsity)
 
@@ -131,8 +132,8 @@ def test_implied_mfu_warnings() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"active_params": "17B"}, "add --tokens"),
-        ({"tokens": "22T"}, "add --active"),
+        ({"active_params": "17B"}, "add tokens"),
+        ({"tokens": "22T"}, "add active_params"),
         (
             {
                 "accelerators": "1K",
@@ -141,13 +142,13 @@ def test_implied_mfu_warnings() -> None:
                 "utilization": 0.4,
                 "achieved": "300T",
             },
-            "--mfu and --achieved",
+            "utilization and achieved",
         ),
         (
             {"accelerators": "1K", "duration": "9d", "accelerator_hours": "1M", "peak": "1P"},
             "over-determine",
         ),
-        ({"active_params": "17B", "tokens": "22T", "duration": "9d"}, "add --gpus"),
+        ({"active_params": "17B", "tokens": "22T", "duration": "9d"}, "add accelerators"),
         ({}, "nothing to compute"),
         ({"accelerators": "1K", "duration": "9d"}, "FLOP/s per accelerator"),
         ({"peak": "989T"}, "how much hardware"),
@@ -157,6 +158,14 @@ def test_implied_mfu_warnings() -> None:
 def test_missing_and_conflicting_inputs(kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(FlopcastError, match=message):
         estimate(**kwargs)  # type: ignore[arg-type]
+
+
+def test_errors_name_inputs_as_the_caller_wrote_them(cli: CLI) -> None:
+    # the same mistake: Python names the keyword argument, the command line the option
+    with pytest.raises(FlopcastError, match=r"add tokens$"):
+        estimate(active_params="17B")
+    r = cli("compute", "--active", "17B")
+    assert r.code == 2 and r.err.rstrip().endswith("add --tokens")
 
 
 @pytest.mark.parametrize(

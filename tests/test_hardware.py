@@ -53,7 +53,7 @@ def test_dense_not_sparse_peaks() -> None:
 def test_unknown_accelerator_suggests_close_names() -> None:
     with pytest.raises(FlopcastError, match=r"did you mean.*h100-sxm") as info:
         accelerator("h10")
-    assert "flopcast hardware" in str(info.value)
+    assert "flopcast.accelerators()" in str(info.value)
 
 
 def test_unknown_precision() -> None:

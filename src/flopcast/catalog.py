@@ -23,7 +23,7 @@ from flopcast.datafiles import (
     validated,
 )
 from flopcast.epoch import epoch_index
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, listing
 from flopcast.figures import FIGURE_KINDS, TEXT_FIGURES, UNITS, Figure, Model
 from flopcast.quantity import parse
 
@@ -189,7 +189,7 @@ def model(name: str) -> Model:
     models the catalog lacks). Ambiguous or unknown names are one-line errors."""
     key = lenient_key(name)
     if not key:
-        raise FlopcastError("empty model name: run 'flopcast models' to list them")
+        raise FlopcastError(f"empty model name: {listing('models')}")
     exact = _index().get(key, ())
     if len(exact) == 1:  # the common case: no need to read Epoch AI's dataset
         return exact[0]
@@ -212,7 +212,7 @@ def model(name: str) -> Model:
         names = {lenient_key(m.name): m.name for ms in indexes[1].values() for m in ms}
         close = [names[k] for k in difflib.get_close_matches(key, list(names), n=4, cutoff=0.6)]
     hint = f"closest: {', '.join(close)}; " if close else ""
-    raise FlopcastError(f"unknown model {name!r}: {hint}run 'flopcast models' to list them")
+    raise FlopcastError(f"unknown model {name!r}: {hint}{listing('models')}")
 
 
 def epoch_extras_index() -> dict[str, tuple[Model, ...]]:

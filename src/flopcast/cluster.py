@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flopcast.compute import (
-    MFU_AND_ACHIEVED,
     Input,
     default_precision,
     default_utilization,
+    mfu_and_achieved,
     table_peak,
 )
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator, accelerator, normalize_precision
 from flopcast.quantity import SECONDS_PER_DAY, Kind, Quantity, QuantityLike, parse
 from flopcast.uncertainty import Sampling, propagate
@@ -65,13 +65,13 @@ def cluster(
     inputs: dict[str, Input] = {
         "accelerators": Input(
             "accelerators",
-            parse(accelerators, Kind.COUNT, what="--gpus", unit="accelerators"),
+            parse(accelerators, Kind.COUNT, what=opt("accelerators"), unit="accelerators"),
             Kind.COUNT,
             "given",
         )
     }
     if utilization is not None and achieved is not None:
-        raise FlopcastError(MFU_AND_ACHIEVED)
+        raise FlopcastError(mfu_and_achieved())
     acc: Accelerator | None = None
     if accelerator_name is not None:
         acc = (
@@ -82,25 +82,25 @@ def cluster(
     prec = normalize_precision(precision or default_precision()) if achieved is None else None
     if achieved is not None:
         inputs["achieved"] = Input(
-            "achieved", parse(achieved, Kind.RATE, what="--achieved"), Kind.RATE, "given"
+            "achieved", parse(achieved, Kind.RATE, what=opt("achieved")), Kind.RATE, "given"
         )
     else:
         if peak is not None:
             inputs["peak"] = Input(
-                "peak", parse(peak, Kind.RATE, what="--peak"), Kind.RATE, "given"
+                "peak", parse(peak, Kind.RATE, what=opt("peak")), Kind.RATE, "given"
             )
         elif acc is not None:
             assert prec is not None
             inputs["peak"] = table_peak(acc, prec)
         else:
             raise FlopcastError(
-                "a cluster needs a FLOP/s per accelerator: add --gpu NAME (e.g. --gpu h100), "
-                "--peak 989T, or --achieved 390T"
+                f"a cluster needs a FLOP/s per accelerator: add {opt('accelerator_name')} (e.g. "
+                f"h100), {opt('peak')} (e.g. 989T), or {opt('achieved')} (e.g. 390T)"
             )
         inputs["utilization"] = (
             Input(
                 "utilization",
-                parse(utilization, Kind.FRACTION, what="--mfu"),
+                parse(utilization, Kind.FRACTION, what=opt("utilization")),
                 Kind.FRACTION,
                 "given",
             )
@@ -110,17 +110,21 @@ def cluster(
     if duration is not None:
         inputs["duration"] = Input(
             "duration",
-            parse(duration, Kind.DURATION, what="--days", default_duration="d"),
+            parse(duration, Kind.DURATION, what=opt("duration"), default_duration="d"),
             Kind.DURATION,
             "given",
         )
     if compute is not None:
         inputs["compute"] = Input(
-            "compute", parse(compute, Kind.FLOP, what="--compute", unit="FLOP"), Kind.FLOP, "given"
+            "compute",
+            parse(compute, Kind.FLOP, what=opt("compute"), unit="FLOP"),
+            Kind.FLOP,
+            "given",
         )
     if duration is None and compute is None:
         raise FlopcastError(
-            "say how long (--days 90) or how much compute (--compute 5.2e25) to plan for"
+            f"say how long ({opt('duration')} 90) or how much compute ({opt('compute')} 5.2e25) "
+            "to plan for"
         )
     names = set(inputs)
 

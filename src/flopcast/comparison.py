@@ -14,7 +14,7 @@ from typing import Any
 
 from flopcast.accounting import headline
 from flopcast.catalog import model
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.quantity import Kind, Quantity, QuantityLike, parse
 from flopcast.uncertainty import Sampling, propagate
 
@@ -157,7 +157,7 @@ def frontier_subjects(first: str, at: date | str | None = None, top: int = 3) ->
         except FlopcastError:
             raise FlopcastError(
                 f"comparing {first!r} with the frontier needs a model name, or a date "
-                "(at='2025-04-05'; --date in the CLI)"
+                f"({opt('at')} 2025-04-05)"
             ) from None
         # strictly before the release, so same-day siblings are not "the frontier"
         f = frontier(m.released - timedelta(days=1), top + 1)

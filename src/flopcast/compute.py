@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flopcast.datafiles import load_toml
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator, accelerator, normalize_precision
 from flopcast.quantity import SECONDS_PER_DAY, Kind, Quantity, QuantityLike, fmt, parse
 from flopcast.uncertainty import Sampling, propagate
@@ -89,10 +89,12 @@ def table_peak(acc: Accelerator, precision: str) -> Input:
     )
 
 
-MFU_AND_ACHIEVED = (
-    "--mfu and --achieved both given: an achieved FLOP/s already includes the "
-    "utilization; give one of them"
-)
+def mfu_and_achieved() -> str:
+    """The error for a utilization given with an achieved FLOP/s (which already includes it)."""
+    return (
+        f"{opt('utilization')} and {opt('achieved')} both given: an achieved FLOP/s already "
+        "includes the utilization; give one of them"
+    )
 
 
 def default_precision() -> str:
@@ -159,13 +161,12 @@ def _given(
     name: str,
     value: QuantityLike | None,
     kind: Kind,
-    what: str,
     unit: str = "",
     default_duration: str | None = None,
 ) -> Input | None:
     if value is None:
         return None
-    q = parse(value, kind, what=what, unit=unit, default_duration=default_duration)
+    q = parse(value, kind, what=opt(name), unit=unit, default_duration=default_duration)
     return Input(name, q, kind, "given")
 
 
@@ -191,16 +192,14 @@ def estimate(
     """
     inputs: dict[str, Input] = {}
     for item in (
-        _given("active_params", active_params, Kind.COUNT, "--active", "params"),
-        _given("tokens", tokens, Kind.COUNT, "--tokens", "tokens"),
-        _given("accelerators", accelerators, Kind.COUNT, "--gpus", "accelerators"),
-        _given("peak", peak, Kind.RATE, "--peak"),
-        _given("utilization", utilization, Kind.FRACTION, "--mfu"),
-        _given("achieved", achieved, Kind.RATE, "--achieved"),
-        _given("duration", duration, Kind.DURATION, "--days", default_duration="d"),
-        _given(
-            "accelerator_hours", accelerator_hours, Kind.COUNT, "--gpu-hours", "accelerator-hours"
-        ),
+        _given("active_params", active_params, Kind.COUNT, "params"),
+        _given("tokens", tokens, Kind.COUNT, "tokens"),
+        _given("accelerators", accelerators, Kind.COUNT, "accelerators"),
+        _given("peak", peak, Kind.RATE),
+        _given("utilization", utilization, Kind.FRACTION),
+        _given("achieved", achieved, Kind.RATE),
+        _given("duration", duration, Kind.DURATION, default_duration="d"),
+        _given("accelerator_hours", accelerator_hours, Kind.COUNT, "accelerator-hours"),
     ):
         if item is not None:
             inputs[item.name] = item
@@ -208,27 +207,31 @@ def estimate(
 
     has_counting = "active_params" in inputs or "tokens" in inputs
     if has_counting and not ("active_params" in inputs and "tokens" in inputs):
-        missing = "--tokens" if "active_params" in inputs else "--active"
+        missing = opt("tokens" if "active_params" in inputs else "active_params")
         raise FlopcastError(
             f"operation counting needs both the active parameters and the tokens: add {missing}"
         )
     if "utilization" in inputs and "achieved" in inputs:
-        raise FlopcastError(MFU_AND_ACHIEVED)
+        raise FlopcastError(mfu_and_achieved())
     if "accelerator_hours" in inputs and "duration" in inputs and "accelerators" in inputs:
+        hours, gpus, days = opt("accelerator_hours"), opt("accelerators"), opt("duration")
         raise FlopcastError(
-            "--gpu-hours, --gpus and --days all given: they over-determine the run; "
-            "give --gpu-hours alone or --gpus with --days"
+            f"{hours}, {gpus} and {days} all given: they over-determine the run; "
+            f"give {hours} alone or {gpus} with {days}"
         )
     if "duration" in inputs and "accelerators" not in inputs and "accelerator_hours" not in inputs:
-        raise FlopcastError("--days needs the number of accelerators: add --gpus N")
+        raise FlopcastError(
+            f"{opt('duration')} needs the number of accelerators: add {opt('accelerators')}"
+        )
 
     hardware_given = any(
         k in inputs for k in ("accelerators", "accelerator_hours", "achieved", "peak")
     ) or (accelerator_name is not None)
     if not has_counting and not hardware_given:
         raise FlopcastError(
-            "nothing to compute: give --active and --tokens (operation counting), and/or "
-            "--gpus with --days or --gpu-hours and --gpu (hardware method)"
+            f"nothing to compute: give {opt('active_params')} and {opt('tokens')} (operation "
+            f"counting), and/or {opt('accelerators')} with {opt('duration')} or "
+            f"{opt('accelerator_hours')} and {opt('accelerator_name')} (hardware method)"
         )
 
     # The accelerator's dense peak, from the table unless given.
@@ -249,13 +252,14 @@ def estimate(
     has_time = "accelerator_hours" in inputs or ("accelerators" in inputs and "duration" in inputs)
     if hardware_given and "accelerators" not in inputs and "accelerator_hours" not in inputs:
         raise FlopcastError(
-            "the hardware method needs how much hardware: add --gpus N with --days, or --gpu-hours"
+            f"the hardware method needs how much hardware: add {opt('accelerators')} with "
+            f"{opt('duration')}, or {opt('accelerator_hours')}"
         )
     needs_rate = has_time or (has_counting and "accelerators" in inputs)
     if needs_rate and "achieved" not in inputs and "peak" not in inputs:
         raise FlopcastError(
-            "the hardware method needs a FLOP/s per accelerator: add --gpu NAME (e.g. --gpu h100), "
-            "--peak 989T, or --achieved 390T"
+            f"the hardware method needs a FLOP/s per accelerator: add {opt('accelerator_name')} "
+            f"(e.g. h100), {opt('peak')} (e.g. 989T), or {opt('achieved')} (e.g. 390T)"
         )
     # The utilization is assumed only where a result depends on it.
     uses_utilization = "achieved" not in inputs and (
@@ -348,7 +352,8 @@ _MIN_RATE = 1e9  # below a GFLOP/s, a rate was almost surely typed without its T
 
 
 def _check_rates(inputs: Mapping[str, Input]) -> None:
-    for name, flag in (("peak", "--peak"), ("achieved", "--achieved")):
+    for name in ("peak", "achieved"):
+        flag = opt(name)
         item = inputs.get(name)
         if item is not None and (item.quantity.low or item.quantity.value) < _MIN_RATE:
             raise FlopcastError(

@@ -15,7 +15,7 @@ from typing import Any
 
 from flopcast.accounting import headline
 from flopcast.catalog import catalog, epoch_extras
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.figures import Model
 from flopcast.quantity import Quantity
 
@@ -83,9 +83,9 @@ def frontier(at: date | str | None = None, top: int = 10) -> Frontier:
         try:
             at = date.fromisoformat(at)
         except ValueError:
-            raise FlopcastError(f"--date {at!r}: write a date as YYYY-MM-DD") from None
+            raise FlopcastError(f"{opt('at')} {at!r}: write a date as YYYY-MM-DD") from None
     at = at or date.today()
     if top < 1:
-        raise FlopcastError("--top must be at least 1")
+        raise FlopcastError(f"{opt('top')} must be at least 1")
     entries = tuple(e for e in candidates() if e.model.released <= at)[:top]
     return Frontier(at, entries)

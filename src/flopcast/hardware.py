@@ -21,7 +21,7 @@ from flopcast.datafiles import (
     load_toml,
     validated,
 )
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, listing, opt
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -78,7 +78,7 @@ class Accelerator:
             have = ", ".join(k for k in PRECISIONS if k in self.peak_tflops)
             raise FlopcastError(
                 f"{self.name} has no {p} peak in flopcast's table; it has: {have} "
-                "(or give --peak yourself)"
+                f"(or give {opt('peak')} yourself)"
             )
         return self.peak_tflops[p] * 1e12
 
@@ -231,6 +231,6 @@ def accelerator(name: str) -> Accelerator:
         close = sorted({index[k].id for k in folded})
     hint = f"did you mean {', '.join(close)}? " if close else ""
     raise FlopcastError(
-        f"unknown accelerator {name!r}: {hint}run 'flopcast hardware' to list them, "
-        "or give --peak yourself"
+        f"unknown accelerator {name!r}: {hint}{listing('accelerators')}, "
+        f"or give {opt('peak')} yourself"
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from flopcast.compute import Input
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, Quantity, QuantityLike, parse
 from flopcast.scaling import (
@@ -99,14 +99,14 @@ def optimality(
         "active_params",
         active_params,
         get("active_params") or (get("total_params") if dense_total else None),
-        "--active",
+        opt("active_params"),
         "params",
     )
-    d_in = _input("tokens", tokens, get("training_tokens"), "--tokens", "tokens")
-    t_in = _input("total_params", total_params, get("total_params"), "--total", "params")
+    d_in = _input("tokens", tokens, get("training_tokens"), opt("tokens"), "tokens")
+    t_in = _input("total_params", total_params, get("total_params"), opt("total_params"), "params")
     name = m.name if m is not None else "Model"
     if n_in is None or d_in is None:
-        missing = "--active" if n_in is None else "--tokens"
+        missing = opt("active_params" if n_in is None else "tokens")
         raise FlopcastError(
             f"{name}: over-training needs active parameters and tokens: add {missing}"
         )
@@ -119,8 +119,8 @@ def optimality(
         e, k = get("routed_experts"), get("active_routed_experts")
         if e is None or k is None or e.quantity is None or k.quantity is None:
             raise FlopcastError(
-                f"{name}: the catalog has no routed-expert counts; use --sparsity-from params "
-                "or --sparsity S"
+                f"{name}: the catalog has no routed-expert counts; count the sparsity from the "
+                f"parameters ({opt('sparsity_from')} params) or give it ({opt('sparsity')} S)"
             )
         sp = sparsity_from_experts(e.quantity.value, k.quantity.value)
     elif t_in is not None and t_in.quantity.value > n_in.quantity.value * 1.0001:

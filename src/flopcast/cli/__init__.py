@@ -16,7 +16,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, cli_surface
 
 HELP = """Compute accounting for AI models: training FLOP by 6·N·D and by hardware,
 comparisons with other models and the frontier, compute-optimality, clusters, exact
@@ -133,11 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = os.environ.get("FLOPCAST_DEBUG", "") not in ("", "0")
     app = build_app()
     try:
-        app(
-            args=list(argv) if argv is not None else None,
-            prog_name="flopcast",
-            standalone_mode=False,
-        )
+        with cli_surface():
+            app(
+                args=list(argv) if argv is not None else None,
+                prog_name="flopcast",
+                standalone_mode=False,
+            )
     except FlopcastError as exc:
         if debug:
             raise
