@@ -80,7 +80,7 @@ def test_lenient_names(name: str) -> None:
 
 
 def test_unknown_and_ambiguous_names() -> None:
-    with pytest.raises(FlopcastError, match="closest: llama-4-maverick"):
+    with pytest.raises(FlopcastError, match="did you mean llama-4-maverick"):
         model("maverik")
     with pytest.raises(FlopcastError, match="ambiguous"):
         model("llama")
@@ -156,7 +156,7 @@ def test_cli_show_and_models(cli: CLI) -> None:
     r = cli("models", "--json", "--arch", "moe")
     assert all(m["architecture"] == "moe" for m in r.json()["models"])
     r = cli("show", "maverik")
-    assert r.code == 2 and "closest: llama-4-maverick" in r.err
+    assert r.code == 2 and "did you mean llama-4-maverick" in r.err
 
 
 def test_stated_totals_agree_with_exact_counts_from_shipped_configs() -> None:

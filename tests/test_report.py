@@ -164,7 +164,7 @@ def test_markdown_file_with_plots_beside_it(cli: CLI, tmp_path: Path) -> None:
 
 def test_bad_report_input(cli: CLI, tmp_path: Path) -> None:
     r = cli("report", "maverik")
-    assert r.code == 2 and "closest: llama-4-maverick" in r.err
+    assert r.code == 2 and "did you mean llama-4-maverick" in r.err
     r = cli("report", "--active", "17B")
     assert r.code == 2 and "--tokens" in r.err
     r = cli("report", "maverick", "-o", str(tmp_path / "r.pdf"))

@@ -8,7 +8,6 @@ and whether the developer reported it or someone estimated it.
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -17,15 +16,16 @@ from typing import TYPE_CHECKING, Any
 from flopcast.datafiles import (
     check_unique_names,
     data_path,
+    did_you_mean,
     first_error,
     lenient_key,
     load_toml,
     validated,
 )
-from flopcast.epoch import epoch_index
+from flopcast.epoch import confidence_factor, epoch_index
 from flopcast.errors import FlopcastError, listing
 from flopcast.figures import FIGURE_KINDS, TEXT_FIGURES, UNITS, Figure, Model
-from flopcast.quantity import parse
+from flopcast.quantity import Quantity, parse
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -99,6 +99,16 @@ def _parse_entry(raw: dict[str, Any], index: int, file: str = CATALOG_FILE) -> M
                 )
             except FlopcastError as exc:
                 raise FlopcastError(f"{label}: field {name}: {exc}") from None
+            if fig.confidence is not None:
+                if quantity.uncertain:
+                    raise FlopcastError(
+                        f"{label}: field {name}: a '{fig.confidence}' estimate takes its band "
+                        f"from its label; write the central value alone"
+                    )
+                factor = confidence_factor(fig.confidence)
+                assert factor is not None  # the schema allows only the labels epoch.toml has
+                v = quantity.value
+                quantity = Quantity(v, v / factor, v * factor, quantity.unit)
             if fig.basis == "estimated" and not quantity.uncertain:
                 raise FlopcastError(
                     f"{label}: field {name}: an estimate needs a range (e.g. '{fig.value}~3x')"
@@ -147,7 +157,7 @@ def catalog() -> tuple[Model, ...]:
         check_unique_names(CATALOG_FILE, ((m.id, m.aliases) for m in out))
         return tuple(out)
 
-    sources = (*files, Path(__file__), Path(flopcast.quantity.__file__))
+    sources = (*files, data_path("epoch.toml"), Path(__file__), Path(flopcast.quantity.__file__))
     return validated("catalog", sources, build)
 
 
@@ -206,12 +216,10 @@ def model(name: str) -> Model:
             return next(iter(loose.values()))
         if loose:
             raise _ambiguous(name, list(loose.values()))
-    ids = [m.id for m in catalog()]
-    close = difflib.get_close_matches(name.lower().replace(" ", "-"), ids, n=4, cutoff=0.5)
-    if not close:
-        names = {lenient_key(m.name): m.name for ms in indexes[1].values() for m in ms}
-        close = [names[k] for k in difflib.get_close_matches(key, list(names), n=4, cutoff=0.6)]
-    hint = f"closest: {', '.join(close)}; " if close else ""
+    folded = {k: ms[0].id for k, ms in _index().items()}
+    hint = did_you_mean(name.replace(" ", "-"), [m.id for m in catalog()], folded)
+    if not hint:  # Epoch AI's names, for a model the catalog lacks
+        hint = did_you_mean(name, [m.name for ms in indexes[1].values() for m in ms])
     raise FlopcastError(f"unknown model {name!r}: {hint}{listing('models')}")
 
 

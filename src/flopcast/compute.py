@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flopcast.datafiles import load_toml
+from flopcast.defaults import section
 from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator, accelerator, normalize_precision
 from flopcast.quantity import SECONDS_PER_DAY, Kind, Quantity, QuantityLike, fmt, parse
@@ -49,7 +49,7 @@ class Input:
 
 def conventions() -> dict[str, Any]:
     """The operation-counting conventions of ``data/defaults.toml``."""
-    return dict(load_toml("defaults.toml")["conventions"])
+    return section("conventions")
 
 
 def flop_per_param_token(*, recompute: bool = False) -> int:
@@ -73,7 +73,7 @@ def hardware_flop(accelerator_seconds: float, flops_per_accelerator: float) -> f
 
 def default_utilization() -> Input:
     """The utilization flopcast assumes when none is given, with its range and source."""
-    entry = load_toml("defaults.toml")["utilization"]
+    entry = section("utilization")
     q = parse(entry["value"], Kind.FRACTION, what="default utilization")
     return Input("utilization", q, Kind.FRACTION, "assumed", entry["source"], entry["note"])
 
@@ -98,7 +98,7 @@ def mfu_and_achieved() -> str:
 
 
 def default_precision() -> str:
-    return str(load_toml("defaults.toml")["precision"]["value"])
+    return str(section("precision")["value"])
 
 
 @dataclass(frozen=True)

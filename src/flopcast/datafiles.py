@@ -6,14 +6,15 @@ pydantic, when that module first needs it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import pickle
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from flopcast.errors import FlopcastError
 
@@ -50,9 +51,85 @@ def check_unique_names(file: str, entries: Iterable[tuple[str, Iterable[str]]]) 
     seen: dict[str, str] = {}
     for ident, aliases in entries:
         for key in {lenient_key(ident), *(lenient_key(a) for a in aliases)}:
+            if not key:
+                raise FlopcastError(f"{file}: entry {ident!r} has an empty name or alias")
             if key in seen and seen[key] != ident:
                 raise FlopcastError(f"{file}: name {key!r} is used by both {seen[key]} and {ident}")
             seen[key] = ident
+
+
+def did_you_mean(name: str, ids: Iterable[str], folded: Mapping[str, str] | None = None) -> str:
+    """``"did you mean a, b? "`` for the ids closest to ``name`` (``""`` when none is close).
+
+    ``folded`` maps further folded names (aliases) to ids, so a near-miss of an alias helps.
+    """
+    choices = sorted(set(ids))
+    close = difflib.get_close_matches(name.lower().strip(), choices, n=4, cutoff=0.5)
+    if not close and folded:
+        keys = difflib.get_close_matches(lenient_key(name), list(folded), n=4, cutoff=0.5)
+        close = sorted({folded[k] for k in keys})
+    return f"did you mean {', '.join(close)}? " if close else ""
+
+
+E = TypeVar("E")
+
+
+class NameIndex(Generic[E]):
+    """The entries of one data table by every name (id and aliases), folded leniently.
+
+    Built once per table; a name that two entries share is an error in the data file, raised
+    when the index is built (each table's test builds it). ``get`` raises one line with the
+    closest names and ``hint()`` (where to list them, worded when the error is raised).
+    """
+
+    def __init__(
+        self,
+        file: str,
+        what: str,
+        entries: Iterable[tuple[str, Iterable[str], E]],
+        *,
+        hint: Callable[[], str] | None = None,
+    ) -> None:
+        self.file, self.what, self.hint = file, what, hint
+        self._by_key: dict[str, E] = {}
+        self._owner: dict[str, str] = {}
+        self._ids: list[str] = []
+        for ident, aliases, entry in entries:
+            self._ids.append(ident)
+            for key in {lenient_key(ident), *(lenient_key(a) for a in aliases)}:
+                if not key:
+                    raise FlopcastError(f"{file}: entry {ident!r} has an empty name or alias")
+                if key in self._owner and self._owner[key] != ident:
+                    raise FlopcastError(
+                        f"{file}: name {key!r} is used by both {self._owner[key]} and {ident}"
+                    )
+                self._owner[key] = ident
+                self._by_key[key] = entry
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self._ids)
+
+    def find(self, name: str) -> E | None:
+        """The entry a name folds to, or None."""
+        return self._by_key.get(lenient_key(name))
+
+    def unknown(self, name: str, hint: str | None = None) -> FlopcastError:
+        """The one-line error for a name no entry has."""
+        more = hint if hint is not None else (self.hint() if self.hint else "")
+        text = f"unknown {self.what} {name!r}: {did_you_mean(name, self._ids, self._owner)}{more}"
+        return FlopcastError(text.rstrip(" :;"))
+
+    def get(self, name: str) -> E:
+        """The entry a name folds to; an unknown name is a one-line error."""
+        if not isinstance(name, str):
+            from flopcast.errors import FlopcastTypeError
+
+            raise FlopcastTypeError(f"a {self.what} name is text, not {type(name).__name__}")
+        found = self.find(name)
+        if found is None:
+            raise self.unknown(name)
+        return found
 
 
 T = TypeVar("T")
@@ -92,3 +169,22 @@ def validated(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     except OSError:
         pass
     return value
+
+
+def load_validated(name: str, schema: Callable[[], Any], code: Path) -> dict[str, Any]:
+    """A shipped TOML data file validated by a pydantic model (``schema()`` returns its class),
+    as plain values; cached on disk by the content of the file and of ``code`` (the module that
+    defines the schema). An invalid file is a one-line error naming the file and the field."""
+
+    def build() -> dict[str, Any]:
+        from pydantic import ValidationError
+
+        try:
+            dumped: dict[str, Any] = (
+                schema().model_validate(load_toml(name)).model_dump(mode="json")
+            )
+        except ValidationError as exc:
+            raise FlopcastError(f"data/{name}: {first_error(exc)}") from None
+        return dumped
+
+    return validated(name.replace("/", "_"), (data_path(name), code), build)

@@ -7,14 +7,13 @@ every utilization computed from them.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.datafiles import (
-    check_unique_names,
+    NameIndex,
     data_path,
     first_error,
     lenient_key,
@@ -195,7 +194,6 @@ def _build_accelerators() -> tuple[Accelerator, ...]:
                 epoch_notes=dict(row.epoch_notes),
             )
         )
-    check_unique_names("data/accelerators.toml", ((a.id, a.aliases) for a in out))
     return tuple(out)
 
 
@@ -207,30 +205,24 @@ def _strip_noise(key: str) -> str:
 
 
 @cache
-def _index() -> dict[str, Accelerator]:
-    index: dict[str, Accelerator] = {}
-    for acc in accelerators():
-        for name in (acc.id, acc.name, *acc.aliases):
-            key = lenient_key(name)
-            index.setdefault(key, acc)
-            index.setdefault(_strip_noise(key), acc)
-    return index
+def _index() -> NameIndex[Accelerator]:
+    # every name, and each with its vendor words stripped ("nvidia h100 sxm5" → "h100sxm5")
+    def names(acc: Accelerator) -> set[str]:
+        base = {acc.id, acc.name, *acc.aliases}
+        return base | {_strip_noise(lenient_key(n)) for n in base}
+
+    return NameIndex(
+        "data/accelerators.toml",
+        "accelerator",
+        ((acc.id, names(acc), acc) for acc in accelerators()),
+        hint=lambda: f"{listing('accelerators')}, or give {opt('peak')} yourself",
+    )
 
 
 def accelerator(name: str) -> Accelerator:
     """Look an accelerator up leniently: ``h100``, ``H100-SXM``, ``nvidia h100 sxm5 80gb``."""
-    key = lenient_key(name)
     index = _index()
-    for candidate in (key, _strip_noise(key)):
-        if candidate in index:
-            return index[candidate]
-    choices = sorted({acc.id for acc in accelerators()})
-    close = difflib.get_close_matches(name.lower(), choices, n=4, cutoff=0.4)
-    if not close:  # fall back to folded keys, so "h10" still suggests h100-sxm
-        folded = difflib.get_close_matches(_strip_noise(key), list(index), n=4, cutoff=0.5)
-        close = sorted({index[k].id for k in folded})
-    hint = f"did you mean {', '.join(close)}? " if close else ""
-    raise FlopcastError(
-        f"unknown accelerator {name!r}: {hint}{listing('accelerators')}, "
-        f"or give {opt('peak')} yourself"
-    )
+    found = index.find(name) if isinstance(name, str) else None
+    if found is None and isinstance(name, str):
+        found = index.find(_strip_noise(lenient_key(name)))
+    return found if found is not None else index.get(name)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
-from flopcast.datafiles import load_toml
+from flopcast.datafiles import NameIndex, load_validated
 from flopcast.errors import FlopcastError
 from flopcast.quantity import Quantity, QuantityLike
 
@@ -41,6 +42,26 @@ class Threshold:
         return dict(self.__dict__)
 
 
+def _schema() -> Any:
+    from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+    class Row(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+        flop: float = Field(gt=0, allow_inf_nan=False)
+        label: str = Field(min_length=1)
+        rule: str = Field(min_length=1)
+        source: HttpUrl
+        status: str
+        notes: str = ""
+
+    class Table(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        threshold: list[Row]
+
+    return Table
+
+
 @cache
 def thresholds() -> tuple[Threshold, ...]:
     """The regulatory compute thresholds flopcast tracks, lowest first.
@@ -48,8 +69,19 @@ def thresholds() -> tuple[Threshold, ...]:
     >>> [t.id for t in thresholds()][:1]
     ['eu-ai-act']
     """
-    rows = load_toml("thresholds.toml")["threshold"]
-    return tuple(sorted((Threshold(**row) for row in rows), key=lambda t: t.flop))
+    rows = load_validated("thresholds.toml", _schema, Path(__file__))["threshold"]
+    out = tuple(sorted((Threshold(**row) for row in rows), key=lambda t: t.flop))
+    _index(out)  # ids are unique
+    return out
+
+
+def _index(table: tuple[Threshold, ...]) -> NameIndex[Threshold]:
+    return NameIndex("data/thresholds.toml", "threshold", ((t.id, (), t) for t in table))
+
+
+def threshold(name: str) -> Threshold:
+    """A threshold by id (``eu-ai-act``)."""
+    return _index(thresholds()).get(name)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from flopcast.datafiles import lenient_key
-from flopcast.errors import FlopcastError
+from flopcast.datafiles import NameIndex
+from flopcast.errors import FlopcastError, FlopcastTypeError, listing
 from flopcast.scaling._data import Citation, positive, scaling_file
 from flopcast.scaling.moe import MoeSpec, Multiplier, Sparsity, as_sparsity, multiplier
 
@@ -273,12 +273,13 @@ def _catalog() -> dict[str, ParametricLaw | PowerLaw]:
 
 
 @cache
-def _aliases() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, m in scaling_file().laws.items():
-        for key in (name, *m.aliases):
-            out[lenient_key(key)] = name
-    return out
+def _index() -> NameIndex[ParametricLaw | PowerLaw]:
+    return NameIndex(
+        "data/scaling_laws.toml",
+        "scaling law",
+        ((name, m.aliases, _catalog()[name]) for name, m in scaling_file().laws.items()),
+        hint=lambda: f"{listing('laws')}; or fixed:R, or a saved fit .json",
+    )
 
 
 def law_names() -> tuple[str, ...]:
@@ -332,18 +333,17 @@ def get_law(spec: str | Law) -> Law:
     or the path of a saved fit (``.json``)."""
     if isinstance(spec, ParametricLaw | PowerLaw | FixedRatioLaw):
         return spec
+    if not isinstance(spec, str):
+        raise FlopcastTypeError(f"a scaling law is a name or a law, not {type(spec).__name__}")
     text = spec.strip()
     if text.lower().startswith("fixed:"):
         return _fixed(text)
-    name = _aliases().get(lenient_key(text))
-    if name is not None:
-        return _catalog()[name]
+    found = _index().find(text)
+    if found is not None:
+        return found
     if text.lower().endswith(".json") or Path(text).is_file():
         return load_saved_law(text)
-    known = ", ".join(law_names())
-    raise FlopcastError(
-        f"unknown scaling law {spec!r}; use one of {known}, fixed:R, or a fit .json"
-    )
+    raise _index().unknown(text)
 
 
 def dense_optimum(law: Law, C: float) -> tuple[float, float, float | None]:

@@ -1,0 +1,80 @@
+"""The assumptions flopcast makes when a value is not given, from ``data/defaults.toml``.
+
+One place for every default the library and the CLI share (the utilization of a run, the
+precision of a peak, the operation-counting convention, the "typical cluster", what a report
+shows, and the context length, runtime overhead and OS reserve of local inference). Each is
+printed as an assumption wherever it is used, with its source.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flopcast.datafiles import load_validated
+
+
+def _schema() -> Any:
+    from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+    class Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+
+    class Utilization(Strict):
+        value: str
+        source: HttpUrl
+        by: str
+        note: str
+
+    class Precision(Strict):
+        value: str
+        note: str
+
+    class Conventions(Strict):
+        forward_flop_per_param_token: int = Field(gt=0)
+        training_multiplier: int = Field(gt=0)
+        recompute_multiplier: int = Field(gt=0)
+        source: HttpUrl
+
+    class TypicalCluster(Strict):
+        accelerators: str
+        accelerator: str
+        days: str
+        utilization: str
+        source: HttpUrl
+        note: str
+
+    class Report(Strict):
+        law: str
+        moe: str
+        default_family: str
+        peer_window_days: int = Field(gt=0)
+        frontier_top: int = Field(ge=0)
+
+    class ReportLocal(Strict):
+        headline_format: str
+        formats: list[str]
+        context: int = Field(gt=0)
+        machines: list[str]
+
+    class Defaults(Strict):
+        utilization: Utilization
+        precision: Precision
+        conventions: Conventions
+        typical_cluster: TypicalCluster
+        report: Report
+        report_local: ReportLocal
+
+    return Defaults
+
+
+@cache
+def defaults() -> dict[str, Any]:
+    """Every default, validated (cached: see :func:`flopcast.datafiles.validated`)."""
+    return load_validated("defaults.toml", _schema, Path(__file__))
+
+
+def section(name: str) -> dict[str, Any]:
+    """One section of ``data/defaults.toml`` (``"utilization"``, ``"report"``, ...)."""
+    return dict(defaults()[name])
