@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flopcast.cluster import cluster
+from flopcast.clusters import cluster
 from flopcast.comparison import compare, ratio_words
-from flopcast.compute import estimate, operation_count
 from flopcast.errors import FlopcastError
 from flopcast.quantity import Z90, Quantity, fmt_sci
+from flopcast.training import estimate, operation_count
 from flopcast.uncertainty import Sampling, propagate
 from tests.conftest import CLI
 

@@ -12,7 +12,7 @@ import flopcast
 from flopcast.catalog import model
 from flopcast.epoch import EpochRow, check_row, epoch_rows, import_csv, note_numbers, read_epoch_csv
 from flopcast.errors import FlopcastError
-from flopcast.frontier import frontier
+from flopcast.frontiers import frontier
 from flopcast.regulation import crossed
 from tests.conftest import CLI
 

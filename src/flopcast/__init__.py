@@ -23,14 +23,14 @@ _LAZY = {
     "Kind": "flopcast.quantity",
     "parse": "flopcast.quantity",
     "fmt": "flopcast.quantity",
-    "estimate": "flopcast.compute",
-    "operation_count": "flopcast.compute",
+    "estimate": "flopcast.training",
+    "operation_count": "flopcast.training",
     "compare": "flopcast.comparison",
     "ratio_words": "flopcast.comparison",
-    "ComputeEstimate": "flopcast.compute",
+    "ComputeEstimate": "flopcast.training",
     "Comparison": "flopcast.comparison",
-    "cluster": "flopcast.cluster",
-    "ClusterEstimate": "flopcast.cluster",
+    "cluster": "flopcast.clusters",
+    "ClusterEstimate": "flopcast.clusters",
     "accelerator": "flopcast.hardware",
     "accelerators": "flopcast.hardware",
     "Accelerator": "flopcast.hardware",
@@ -44,7 +44,7 @@ _LAZY = {
     "Headline": "flopcast.accounting",
     "model_compute": "flopcast.accounting",
     "ModelCompute": "flopcast.accounting",
-    "frontier": "flopcast.frontier",
+    "frontier": "flopcast.frontiers",
     "thresholds": "flopcast.regulation",
 }
 
@@ -81,16 +81,16 @@ __all__ = [
 if TYPE_CHECKING:
     from flopcast.accounting import Headline, ModelCompute, headline, model_compute
     from flopcast.catalog import model
-    from flopcast.cluster import ClusterEstimate, cluster
+    from flopcast.clusters import ClusterEstimate, cluster
     from flopcast.comparison import Comparison, compare, ratio_words
-    from flopcast.compute import ComputeEstimate, estimate, operation_count
     from flopcast.errors import FlopcastError
     from flopcast.figures import Model
-    from flopcast.frontier import frontier
+    from flopcast.frontiers import frontier
     from flopcast.hardware import Accelerator, accelerator, accelerators
     from flopcast.listing import models, to_dataframe
     from flopcast.quantity import Kind, Quantity, fmt, parse
     from flopcast.regulation import thresholds
+    from flopcast.training import ComputeEstimate, estimate, operation_count
     from flopcast.uncertainty import Sampling
 
 

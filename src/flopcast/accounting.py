@@ -16,12 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flopcast.compute import ComputeEstimate, Input, estimate
 from flopcast.errors import FlopcastError
 from flopcast.exact import ExactCounts, exact_counts
 from flopcast.figures import Figure, Model
 from flopcast.hardware import accelerator
 from flopcast.quantity import Quantity, QuantityLike
+from flopcast.training import ComputeEstimate, Input, estimate
 from flopcast.uncertainty import Sampling
 
 #: The order in which figures lead, best first (see the module docstring).
@@ -175,15 +175,22 @@ def _lead_source(mc: ModelCompute) -> str:
 def headlines() -> dict[str, Headline]:
     """The headline of every curated model, by id (computed once with the default sampling,
     then cached on disk with the data files and code it depends on)."""
+    import flopcast.catalog
+    import flopcast.hardware
+    import flopcast.quantity
+    import flopcast.settings
+    import flopcast.training
+    import flopcast.uncertainty
     from flopcast.catalog import catalog, catalog_files
     from flopcast.datafiles import DATA_DIR, validated
 
-    here = Path(__file__).resolve().parent
+    code = [flopcast.catalog, flopcast.hardware, flopcast.quantity, flopcast.settings]
+    code += [flopcast.training, flopcast.uncertainty]
     sources = (
         *catalog_files(),
         *sorted(DATA_DIR.glob("*.toml")),
-        *(here / f for f in ("accounting.py", "compute.py", "uncertainty.py", "quantity.py")),
-        *(here / f for f in ("hardware.py", "catalog.py", "settings.py")),
+        Path(__file__),
+        *(Path(str(mod.__file__)) for mod in code),
     )
     return validated("headlines", sources, lambda: {m.id: _headline_of(m) for m in catalog()})
 

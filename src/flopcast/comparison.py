@@ -146,7 +146,7 @@ def compare(
 
 def frontier_subjects(first: str, at: date | str | None = None, top: int = 3) -> list[Subject]:
     """The largest runs released before a model (or up to ``at``), as subjects to compare."""
-    from flopcast.frontier import frontier
+    from flopcast.frontiers import frontier
 
     if at is not None:
         f = frontier(at, top)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from flopcast.compute import Input
 from flopcast.errors import FlopcastError, opt
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, Quantity, QuantityLike, parse
@@ -24,6 +23,7 @@ from flopcast.scaling import (
     sparsity_from_params,
     sparsity_stated,
 )
+from flopcast.training import Input
 from flopcast.uncertainty import Sampling, propagate_each
 
 SparsityFrom = Literal["params", "experts"]

@@ -42,7 +42,7 @@ def cluster_command(
     seed: SeedOpt = DEFAULT_SEED,
 ) -> None:
     from flopcast.cli.common import Footnotes, print_json, render, sampling
-    from flopcast.cluster import cluster
+    from flopcast.clusters import cluster
     from flopcast.quantity import Kind, fmt
 
     res = cluster(

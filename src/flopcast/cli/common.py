@@ -52,7 +52,7 @@ class Section:
         self.rows.append((label, value, note))
 
     def add_input(self, label: str, item: Any, notes: Footnotes, sig: int) -> None:
-        """A row for an input (a :class:`flopcast.compute.Input`), its origin footnoted."""
+        """A row for an input (a :class:`flopcast.training.Input`), its origin footnoted."""
         from flopcast.quantity import fmt
 
         if item is not None:

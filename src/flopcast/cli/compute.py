@@ -12,8 +12,8 @@ from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 if TYPE_CHECKING:
     from flopcast.cli.common import Footnotes
     from flopcast.comparison import Comparison
-    from flopcast.compute import ComputeEstimate
     from flopcast.quantity import Quantity
+    from flopcast.training import ComputeEstimate
     from flopcast.uncertainty import Sampling
 
 ActiveOpt = Annotated[
@@ -117,7 +117,7 @@ def compute_command(
 ) -> None:
     from flopcast.cli.common import print_json, render, sampling
     from flopcast.comparison import compare
-    from flopcast.compute import estimate
+    from flopcast.training import estimate
 
     s = sampling(samples, seed)
     if name is not None:

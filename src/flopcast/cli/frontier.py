@@ -30,7 +30,7 @@ def frontier_command(
 ) -> None:
     from flopcast.cli.common import Section, print_json, render
     from flopcast.epoch import credit
-    from flopcast.frontier import frontier
+    from flopcast.frontiers import frontier
     from flopcast.quantity import fmt_sci
     from flopcast.regulation import thresholds, verdict
 

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 from flopcast import __version__
 from flopcast.accounting import ModelCompute, model_compute
 from flopcast.catalog import family_members, model
-from flopcast.cluster import cluster
+from flopcast.clusters import cluster
 from flopcast.comparison import ratio_words
-from flopcast.compute import Input
 from flopcast.datafiles import load_toml
 from flopcast.errors import FlopcastError
 from flopcast.figures import Figure, Model
-from flopcast.frontier import candidates
+from flopcast.frontiers import candidates
 from flopcast.quantity import Kind, Quantity, QuantityLike, fmt_duration, fmt_plain, fmt_sci, parse
 from flopcast.regulation import threshold_verdicts
+from flopcast.training import Input
 from flopcast.uncertainty import Sampling
 
 if TYPE_CHECKING:

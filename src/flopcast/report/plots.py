@@ -352,7 +352,7 @@ def timeline(
     (lighter), the highlighted models (emphasized and labelled), the regulatory thresholds, and
     90% intervals as whiskers. Highlights may be model or family names."""
     from flopcast.epoch import credit
-    from flopcast.frontier import Entry, candidates
+    from flopcast.frontiers import Entry, candidates
     from flopcast.regulation import thresholds
 
     chosen = highlighted_models(highlight)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flopcast.compute import (
+from flopcast.errors import FlopcastError, opt
+from flopcast.hardware import Accelerator, accelerator, normalize_precision
+from flopcast.quantity import SECONDS_PER_DAY, Kind, Quantity, QuantityLike, parse
+from flopcast.training import (
     Input,
     default_precision,
     default_utilization,
     mfu_and_achieved,
     table_peak,
 )
-from flopcast.errors import FlopcastError, opt
-from flopcast.hardware import Accelerator, accelerator, normalize_precision
-from flopcast.quantity import SECONDS_PER_DAY, Kind, Quantity, QuantityLike, parse
 from flopcast.uncertainty import Sampling, propagate
 
 
