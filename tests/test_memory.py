@@ -13,6 +13,7 @@ import pytest
 
 from flopcast import memory as M
 from flopcast.errors import FlopcastError
+from flopcast.memory.gguf import _on_layer
 from tests.conftest import CLI
 
 GB = 10**9
@@ -255,10 +256,10 @@ def test_q4_k_m_puts_half_the_layers_ffn_down_at_q6_k() -> None:
 
 def test_use_more_bits_layers() -> None:
     # llama-quant.cpp: i < n/8 || i >= 7n/8 || (i - n/8) % 3 == 2
-    layers = {i for i in range(32) if M._on_layer("more_bits", i, 32)}
+    layers = {i for i in range(32) if _on_layer("more_bits", i, 32)}
     assert layers == {0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31}
-    assert {i for i in range(32) if M._on_layer("first_sixteenth", i, 32)} == {0, 1}
-    assert {i for i in range(48) if M._on_layer("middle", i, 48)} == set(range(6, 42))
+    assert {i for i in range(32) if _on_layer("first_sixteenth", i, 32)} == {0, 1}
+    assert {i for i in range(48) if _on_layer("middle", i, 48)} == set(range(6, 42))
 
 
 @pytest.mark.parametrize(

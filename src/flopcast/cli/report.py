@@ -10,7 +10,7 @@ import typer
 from flopcast.cli.common import JsonOpt
 
 if TYPE_CHECKING:
-    from flopcast.report.build import Report
+    from flopcast.report.document import Report
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from flopcast.datafiles import load_toml
 from flopcast.errors import FlopcastError
 from flopcast.figures import Model
-from flopcast.report.build import Section, Sources, Table, si
+from flopcast.report.document import Section, Sources, Table
+from flopcast.report.prose import si
 
 
 def _gb(x: float) -> str:

@@ -1,0 +1,142 @@
+"""Can I run it? Inference memory, quantization, KV cache and decode speed on real machines.
+
+Memory = weights + KV cache + runtime overhead, each computed and reported on its own:
+
+* **Weights**: every tensor of the config's architecture (``flopcast.arch``) gets a storage
+  type from its format (``data/formats.toml``): a float width, a grouped quantization rate,
+  or llama.cpp's per-tensor GGUF recipe. Memory needs **all** parameters, MoE experts included.
+* **KV cache**: cached elements per token of every layer (sliding-window and chunked layers
+  capped at their window, MLA's compressed latent) x context x concurrent sequences x the
+  cache dtype's bits.
+* **Overhead**: ``DEFAULT_OVERHEAD_GB`` per device, adjustable. It stands for the runtime
+  context (CUDA 0.3-0.6 GiB per GPU) plus compute buffers at a default micro-batch with flash
+  attention (a few hundred MB). It is shown as its own line, never folded into the weights.
+
+On a machine (``data/machines.toml``) the verdict is *fits* (all in GPU memory at the default
+limit), *fits if the GPU limit is raised* (unified memory), *fits with CPU offload* (discrete
+GPUs: the rest in host RAM) or *does not fit*. Speeds are **upper bounds**: one decoded token
+reads the **active** weights once plus the KV cache at that context, so tokens/s <= memory
+bandwidth / those bytes; a prefilled token costs its forward FLOP, so tokens/s <= peak FLOP/s /
+FLOP per token. For a mixture of experts that is ~17B parameters per token for Llama 4
+Maverick, not its 400B.
+
+A model without a config.json (only catalog figures, or ``--total/--active``) is an
+**estimate**: total parameters x the format's nominal bits per weight, no KV cache unless
+bytes per token are given; every result says so.
+
+Where things live (every public name is re-exported here, so ``flopcast.memory.fit`` and
+``from flopcast.memory import memory`` work as before):
+
+* :mod:`~flopcast.memory.defaults`: the documented defaults (context, KV dtype, overhead, OS
+  reserve), units (``GB``, ``GIB``) and the verdict names.
+* :mod:`~flopcast.memory.context`: ``parse_context`` (``32k``, ``1M``) and ``check_context``.
+* :mod:`~flopcast.memory.spec`: ``ModelSpec`` and ``model_spec``: a model from a config.json,
+  the catalog, or given totals.
+* :mod:`~flopcast.memory.gguf`: the GGUF recipe grammar (tensor roles, layer selectors,
+  conditions) and a model's tensors as llama.cpp sees them.
+* :mod:`~flopcast.memory.quantization`: weight formats, llama.cpp storage types, KV-cache
+  dtypes and the quality ladder (``data/formats.toml``); ``resolve_format``.
+* :mod:`~flopcast.memory.weight_bytes`: ``weights``: bytes per tensor group at a format.
+* :mod:`~flopcast.memory.kv`: ``kv_cache``: the KV cache at a context.
+* :mod:`~flopcast.memory.estimate`: ``memory``: weights + KV cache + overhead.
+* :mod:`~flopcast.memory.devices`: machines (``data/machines.toml``, ``8x h100``,
+  ``cpu 128gb``).
+* :mod:`~flopcast.memory.placement`: ``fit`` (verdict, headroom, speed bounds, remedies),
+  ``fit_table``, ``longest_context`` and ``best_format``.
+
+Dependencies run one way, in the order above (devices only needs the defaults).
+"""
+
+from __future__ import annotations
+
+from flopcast.memory.context import check_context, parse_context
+from flopcast.memory.defaults import (
+    DEFAULT_CONTEXT,
+    DEFAULT_KV_DTYPE,
+    DEFAULT_OS_RESERVE_GB,
+    DEFAULT_OVERHEAD_GB,
+    GB,
+    GIB,
+    MAX_CONTEXT,
+    VERDICT_LABELS,
+    Verdict,
+)
+from flopcast.memory.devices import (
+    DEFAULT_CPU_BANDWIDTH_GBS,
+    Machine,
+    cpu_machine,
+    machine,
+    machines,
+)
+from flopcast.memory.estimate import MemoryEstimate, memory
+from flopcast.memory.gguf import LAYER_SELECTORS
+from flopcast.memory.kv import KVCache, kv_cache
+from flopcast.memory.placement import (
+    Choice,
+    Fit,
+    best_format,
+    default_machines,
+    fit,
+    fit_table,
+    longest_context,
+)
+from flopcast.memory.quantization import (
+    GgmlType,
+    KVDtype,
+    Rule,
+    WeightFormat,
+    formats,
+    ggml_types,
+    kv_dtype,
+    ladder,
+    resolve_format,
+    weight_format,
+)
+from flopcast.memory.spec import ModelSpec, model_spec
+from flopcast.memory.weight_bytes import WeightGroup, Weights, weights
+
+__all__ = [
+    "DEFAULT_CONTEXT",
+    "DEFAULT_CPU_BANDWIDTH_GBS",
+    "DEFAULT_KV_DTYPE",
+    "DEFAULT_OS_RESERVE_GB",
+    "DEFAULT_OVERHEAD_GB",
+    "GB",
+    "GIB",
+    "LAYER_SELECTORS",
+    "MAX_CONTEXT",
+    "VERDICT_LABELS",
+    "Choice",
+    "Fit",
+    "GgmlType",
+    "KVCache",
+    "KVDtype",
+    "Machine",
+    "MemoryEstimate",
+    "ModelSpec",
+    "Rule",
+    "Verdict",
+    "WeightFormat",
+    "WeightGroup",
+    "Weights",
+    "best_format",
+    "check_context",
+    "cpu_machine",
+    "default_machines",
+    "fit",
+    "fit_table",
+    "formats",
+    "ggml_types",
+    "kv_cache",
+    "kv_dtype",
+    "ladder",
+    "longest_context",
+    "machine",
+    "machines",
+    "memory",
+    "model_spec",
+    "parse_context",
+    "resolve_format",
+    "weight_format",
+    "weights",
+]

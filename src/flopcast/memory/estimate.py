@@ -1,0 +1,74 @@
+"""The memory a model needs: weights + KV cache + runtime overhead, each its own line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flopcast.errors import FlopcastError
+from flopcast.memory.defaults import DEFAULT_CONTEXT, DEFAULT_KV_DTYPE, DEFAULT_OVERHEAD_GB, GB
+from flopcast.memory.kv import KVCache, kv_cache
+from flopcast.memory.quantization import WeightFormat
+from flopcast.memory.spec import ModelSpec
+from flopcast.memory.weight_bytes import Weights, weights
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """Weights + KV cache + overhead of one model at one format and context."""
+
+    model: ModelSpec
+    weights: Weights
+    kv: KVCache
+    overhead_per_device: int
+    context: int
+    sequences: int
+
+    def need(self, devices: int = 1) -> int:
+        """Bytes needed on a machine with ``devices`` GPUs (the overhead is per device)."""
+        return self.weights.bytes + self.kv.bytes + devices * self.overhead_per_device
+
+    @property
+    def total(self) -> int:
+        return self.need(1)
+
+    @property
+    def decode_bytes_per_token(self) -> int:
+        """Bytes one decoded token reads: active weights + the KV cache at this context."""
+        return self.weights.read_bytes_per_token + self.kv.read_bytes_per_token
+
+    @property
+    def estimate(self) -> bool:
+        return self.model.estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model.to_dict(),
+            "context": self.context,
+            "sequences": self.sequences,
+            "weights": self.weights.to_dict(),
+            "kv_cache": self.kv.to_dict(),
+            "overhead_per_device_bytes": self.overhead_per_device,
+            "overhead_note": f"runtime context + compute buffers, {DEFAULT_OVERHEAD_GB:g} GB per "
+            "device by default (--overhead)",
+            "total_bytes_one_device": self.total,
+            "total_gb_one_device": self.total / GB,
+            "decode_bytes_per_token": self.decode_bytes_per_token,
+            "estimate": self.estimate,
+        }
+
+
+def memory(
+    spec: ModelSpec,
+    quant: str | WeightFormat | None = None,
+    context: int = DEFAULT_CONTEXT,
+    kv_dtype: str = DEFAULT_KV_DTYPE,
+    sequences: int = 1,
+    overhead_gb: float = DEFAULT_OVERHEAD_GB,
+) -> MemoryEstimate:
+    """The memory a model needs: weights at ``quant`` + KV cache + overhead."""
+    if not 0 <= overhead_gb <= 1000:
+        raise FlopcastError(f"overhead must be between 0 and 1000 GB, got {overhead_gb:g}")
+    w = weights(spec, quant)
+    kv = kv_cache(spec, context, kv_dtype, sequences)
+    return MemoryEstimate(spec, w, kv, round(overhead_gb * GB), context, sequences)

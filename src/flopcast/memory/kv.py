@@ -1,0 +1,96 @@
+"""The KV cache at a context: bytes stored for every sequence and bytes read per decoded token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from flopcast.errors import FlopcastError
+from flopcast.memory.context import check_context
+from flopcast.memory.defaults import DEFAULT_KV_DTYPE, GIB
+from flopcast.memory.quantization import kv_dtype
+from flopcast.memory.spec import ModelSpec
+from flopcast.memory.weight_bytes import _round
+
+
+@dataclass(frozen=True)
+class KVCache:
+    """KV cache at a context: bytes stored (all sequences) and read per decoded token."""
+
+    dtype: str
+    bits_per_element: float
+    context: int
+    sequences: int
+    bytes_per_token: int | None  # every layer holding the token (no window caps)
+    bytes: int
+    read_bytes_per_token: int  # one sequence, one new token at this context
+    known: bool
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dtype": self.dtype,
+            "bits_per_element": self.bits_per_element,
+            "context": self.context,
+            "sequences": self.sequences,
+            "bytes_per_token": self.bytes_per_token,
+            "bytes": self.bytes,
+            "gib": self.bytes / GIB,
+            "read_bytes_per_token": self.read_bytes_per_token,
+            "known": self.known,
+            "note": self.note,
+        }
+
+
+def kv_cache(
+    spec: ModelSpec, context: int, dtype: str = DEFAULT_KV_DTYPE, sequences: int = 1
+) -> KVCache:
+    """KV bytes for ``sequences`` sequences of ``context`` tokens: sliding/chunked layers hold at
+    most their window, MLA its latent (flopcast.arch); elements x bits / 8."""
+    check_context(context)
+    if isinstance(sequences, bool) or not isinstance(sequences, int) or sequences < 1:
+        raise FlopcastError(f"sequences must be a positive integer, got {sequences!r}")
+    dt = kv_dtype(dtype)
+    if spec.arch is None:
+        if spec.kv_bytes_per_token is None:
+            return KVCache(
+                dt.id,
+                float(dt.bits),
+                context,
+                sequences,
+                None,
+                0,
+                0,
+                False,
+                "KV cache not included: no config.json (give --kv-per-token)",
+            )
+        per = Fraction(spec.kv_bytes_per_token) * dt.bits / 16
+        return KVCache(
+            dt.id,
+            float(dt.bits),
+            context,
+            sequences,
+            _round(per),
+            _round(per * context * sequences),
+            _round(per * context),
+            True,
+            "estimate: given bytes per token x context, no window caps",
+        )
+    layers = spec.arch.layers
+    # bytes = sum over layers of cached K/V elements (windows capped) x bits / 8 (research §5)
+    stored = sum(la.attention.kv_elements * la.attention.cached_tokens(context) for la in layers)
+    read = sum(la.attention.kv_elements * la.attention.decode_keys(context) for la in layers)
+    per_token = spec.arch.kv_elements_per_token * dt.bits / 8
+    capped = any(la.attention.window for la in layers)
+    return KVCache(
+        dt.id,
+        float(dt.bits),
+        context,
+        sequences,
+        _round(per_token),
+        _round(stored * dt.bits / 8 * sequences),
+        _round(read * dt.bits / 8),
+        True,
+        "sliding/chunked layers capped at their window" if capped else "",
+    )

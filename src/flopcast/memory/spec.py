@@ -1,0 +1,219 @@
+"""What is known about a model: a config.json (exact architecture) or catalog/given totals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flopcast.errors import FlopcastError
+
+if TYPE_CHECKING:
+    from flopcast.arch import ArchBreakdown
+
+#: Configs flopcast derives rather than ships (no verifiable copy of the Hub file found):
+#: repo id -> (shipped config it starts from, overrides, provenance).
+_GPT_OSS_20B_NOTE = (
+    "config derived from the shipped gpt-oss-120b config.json with the 20b's 24 layers and "
+    "32 experts (gpt-oss model card, arXiv:2508.10925); a public copy at "
+    "github.com/jihengzhang/jihz-gpt-oss-20b @ 7ec89800, gpt-oss-20b/config.json, has exactly "
+    "these architecture fields"
+)
+
+
+def _derived_config(repo: str) -> tuple[dict[str, Any], str] | None:
+    if repo != "openai/gpt-oss-20b":
+        return None
+    from flopcast.arch.hub import read_config_file, shipped_config_for
+
+    path = shipped_config_for("openai/gpt-oss-120b")
+    if path is None:  # pragma: no cover - the 120b config ships with flopcast
+        return None
+    cfg = dict(read_config_file(path))
+    layers = 24
+    cfg.update(
+        num_hidden_layers=layers,
+        num_local_experts=32,
+        layer_types=[
+            "sliding_attention" if i % 2 == 0 else "full_attention" for i in range(layers)
+        ],
+    )
+    return cfg, _GPT_OSS_20B_NOTE
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (results are cached)
+class ModelSpec:
+    """What is known about a model: an exact architecture, or catalog/given totals."""
+
+    name: str
+    source: str
+    arch: ArchBreakdown | None
+    config: Mapping[str, Any] | None
+    total_params: int  # every parameter that is loaded, extras included
+    active_params: int  # per token, the convention of ``active_params`` (input embedding in)
+    native_format: str
+    estimate: bool
+    max_context: int | None = None
+    kv_bytes_per_token: int | None = None  # bf16, for estimates without a config
+    extras: tuple[str, ...] = ()  # extra modules loaded with the text model (vision tower)
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "source": self.source,
+            "estimate": self.estimate,
+            "total_params": self.total_params,
+            "active_params": self.active_params,
+            "native_format": self.native_format,
+            "max_context": self.max_context,
+            "extras_loaded": list(self.extras),
+            "notes": list(self.notes),
+        }
+
+
+def _text_config(config: Mapping[str, Any]) -> Mapping[str, Any]:
+    tc = config.get("text_config")
+    return tc if isinstance(tc, Mapping) else config
+
+
+def _native_format(config: Mapping[str, Any]) -> str:
+    """The format a checkpoint ships in, from its quantization_config or torch_dtype."""
+    qc = config.get("quantization_config")
+    if isinstance(qc, Mapping):
+        method = str(qc.get("quant_method", "")).lower()
+        if method == "mxfp4":
+            return "mxfp4"
+        if method == "fp8":
+            return "fp8"
+        if method in ("gptq", "awq") and qc.get("bits", 4) == 4:
+            return "int4"
+        if method == "bitsandbytes":
+            return "nf4" if qc.get("load_in_4bit") else "int8"
+    dtype = str(config.get("torch_dtype") or _text_config(config).get("torch_dtype") or "")
+    return {"float32": "fp32", "float16": "fp16"}.get(dtype, "bf16")
+
+
+def _spec_from_config(
+    config: Mapping[str, Any], name: str, source: str, text_only: bool, notes: tuple[str, ...]
+) -> ModelSpec:
+    from flopcast.arch import from_config
+
+    arch = from_config(config)
+    loaded = () if text_only else tuple(e for e in arch.extras if e.name != "mtp")
+    skipped = [e for e in arch.extras if e not in loaded]
+    extra_notes = [
+        f"{e.name} ({e.params:,} params) not loaded: "
+        + ("--text-only" if e.name != "mtp" else "MTP head, used only for speculative decoding")
+        for e in skipped
+    ]
+    max_ctx = _text_config(config).get("max_position_embeddings")
+    return ModelSpec(
+        name=name,
+        source=source,
+        arch=arch,
+        config=config,
+        total_params=arch.total_params + sum(e.params for e in loaded),
+        active_params=arch.active_params,
+        native_format=_native_format(config),
+        estimate=False,
+        max_context=int(max_ctx) if isinstance(max_ctx, int) and max_ctx > 0 else None,
+        extras=tuple(e.name for e in loaded),
+        notes=notes + tuple(extra_notes),
+    )
+
+
+def model_spec(
+    model: str | Path | Mapping[str, Any] | None = None,
+    *,
+    total: Any = None,
+    active: Any = None,
+    kv_bytes_per_token: int | None = None,
+    text_only: bool = False,
+) -> ModelSpec:
+    """Resolve a model: a catalog name, a config.json path/dir/repo id or dict, or numbers.
+
+    ``total``/``active`` (``"109B"``, ``17e9``) make an estimate without a config, labelled as
+    such; they win over a name. ``text_only`` leaves a vision tower out.
+    """
+    from flopcast.quantity import Kind, parse
+
+    if total is not None or active is not None:
+        if total is None:
+            raise FlopcastError("--active needs --total (memory needs every parameter)")
+        n = parse(total, Kind.COUNT, what="--total").value
+        a = parse(active, Kind.COUNT, what="--active").value if active is not None else n
+        if a > n:
+            raise FlopcastError("--active cannot exceed --total")
+        label = str(model) if model is not None else "given parameters"
+        return ModelSpec(
+            name=label,
+            source="given --total/--active",
+            arch=None,
+            config=None,
+            total_params=round(n),
+            active_params=round(a),
+            native_format="bf16",
+            estimate=True,
+            kv_bytes_per_token=kv_bytes_per_token,
+            notes=("estimate from the given totals: no per-tensor mix, no architecture",),
+        )
+    if model is None:
+        raise FlopcastError("name a model, give a config.json, or pass --total (and --active)")
+    if isinstance(model, Mapping):
+        return _spec_from_config(
+            model, str(model.get("model_type", "config")), "config dict", text_only, ()
+        )
+    text = str(model)
+    derived = _derived_config(text)
+    if derived is not None:
+        return _spec_from_config(derived[0], text, "derived config", text_only, (derived[1],))
+    if isinstance(model, Path) or "/" in text or Path(text).expanduser().exists():
+        from flopcast.arch.hub import load_config
+
+        return _spec_from_config(load_config(model), text, f"config: {text}", text_only, ())
+    return _spec_from_catalog(text, kv_bytes_per_token, text_only)
+
+
+def _spec_from_catalog(name: str, kv_bytes_per_token: int | None, text_only: bool) -> ModelSpec:
+    from flopcast.arch.hub import read_config_file, shipped_config_for
+    from flopcast.catalog import model
+
+    m = model(name)
+    if m.hf_repo:
+        derived = _derived_config(m.hf_repo)
+        if derived is not None:
+            return _spec_from_config(derived[0], m.name, "derived config", text_only, (derived[1],))
+        path = shipped_config_for(m.hf_repo)
+        if path is not None:
+            return _spec_from_config(
+                read_config_file(path),
+                m.name,
+                f"config.json of {m.hf_repo} (shipped)",
+                text_only,
+                (),
+            )
+    total, active = m.value("total_params"), m.value("active_params")
+    if total is None:
+        raise FlopcastError(
+            f"{m.name} has no parameter count in the catalog; pass --total (and --active)"
+        )
+    ctx = m.value("context_length")
+    a = active.value if active is not None else total.value
+    return ModelSpec(
+        name=m.name,
+        source=f"catalog: {m.name}",
+        arch=None,
+        config=None,
+        total_params=round(total.value),
+        active_params=round(a),
+        native_format="bf16",
+        estimate=True,
+        max_context=None if ctx is None else round(ctx.value),
+        kv_bytes_per_token=kv_bytes_per_token,
+        notes=(
+            "estimate from catalog figures (no config.json): total parameters x the format's "
+            "nominal bits per weight",
+        ),
+    )

@@ -1,0 +1,64 @@
+"""Figures for reports: training compute over time, tokens per parameter, memory by format.
+
+Each plot is a pure function of flopcast's data returning a matplotlib ``Figure`` drawn with
+the Agg canvas (no pyplot, no global backend switch, no window). :func:`save` writes PNG or
+SVG by the file's suffix; :func:`to_png_bytes` and :func:`to_svg_text` give the bytes to embed
+in HTML; :func:`alt_text` gives a one-paragraph description for an ``alt`` attribute.
+
+Output is deterministic: fixed fonts (DejaVu Sans, shipped with matplotlib) and sizes, a fixed
+SVG hash salt, no dates in the file metadata. Colours are the Okabe-Ito palette, which stays
+distinguishable with the common colour-vision deficiencies. matplotlib is imported only when
+a figure is built or written.
+
+Where things live (every public name is re-exported here):
+
+* :mod:`~flopcast.report.plots.figure`: palette, style, a new figure, captions, alt text, and
+  ``save`` / ``to_png_bytes`` / ``to_svg_text`` / ``check_path``.
+* :mod:`~flopcast.report.plots.labels`: placing point labels without overlaps, line-end labels.
+* :mod:`~flopcast.report.plots.highlight`: ``highlighted_models`` (family names expand).
+* :mod:`~flopcast.report.plots.plot_timeline`: ``timeline``.
+* :mod:`~flopcast.report.plots.plot_tokens_per_param`: ``tokens_per_param``.
+* :mod:`~flopcast.report.plots.plot_memory`: ``memory`` (``DEFAULT_MACHINES``, ``LINEAR_SPAN``).
+"""
+
+from __future__ import annotations
+
+from flopcast.report.plots.figure import (
+    CAPTION_WIDTH,
+    DPI,
+    FIGSIZE,
+    GREY,
+    HIGHLIGHT,
+    OKABE_ITO,
+    SUFFIXES,
+    alt_text,
+    check_path,
+    save,
+    to_png_bytes,
+    to_svg_text,
+)
+from flopcast.report.plots.highlight import highlighted_models
+from flopcast.report.plots.plot_memory import DEFAULT_MACHINES, LINEAR_SPAN, memory
+from flopcast.report.plots.plot_timeline import timeline
+from flopcast.report.plots.plot_tokens_per_param import tokens_per_param
+
+__all__ = [
+    "CAPTION_WIDTH",
+    "DEFAULT_MACHINES",
+    "DPI",
+    "FIGSIZE",
+    "GREY",
+    "HIGHLIGHT",
+    "LINEAR_SPAN",
+    "OKABE_ITO",
+    "SUFFIXES",
+    "alt_text",
+    "check_path",
+    "highlighted_models",
+    "memory",
+    "save",
+    "timeline",
+    "to_png_bytes",
+    "to_svg_text",
+    "tokens_per_param",
+]
