@@ -7,6 +7,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from flopcast.arch import from_config
+from flopcast.configs import config_for_model
+from flopcast.errors import FlopcastError
 from flopcast.figures import Model
 
 
@@ -21,6 +24,7 @@ class ExactCounts:
     stated_active: float | None
     total_convention: str = "text model"
     active_convention: str = "with the input embedding"
+    config_origin: str = ""  # which config was counted, in words (see flopcast.configs)
 
     @staticmethod
     def _diff(stated: float | None, exact: int | None) -> float | None:
@@ -38,6 +42,7 @@ class ExactCounts:
     def to_dict(self) -> dict[str, Any]:
         return {
             "config": self.config,
+            "config_origin": self.config_origin,
             "total_params": self.total_params,
             "active_params": self.active_params,
             "stated_total_vs_exact": self.total_rounding,
@@ -49,15 +54,13 @@ class ExactCounts:
 
 def exact_counts(m: Model) -> ExactCounts | None:
     """Exact counts from the config.json shipped for the model's Hugging Face repo, if any."""
-    if m.hf_repo is None:
+    resolved = config_for_model(m)
+    if resolved is None:
         return None
-    from flopcast.arch import from_config
-    from flopcast.arch.hub import read_config_file, shipped_config_for
-
-    path = shipped_config_for(m.hf_repo)
-    if path is None:
+    try:
+        arch = from_config(resolved.config)
+    except FlopcastError:  # a model_type flopcast does not count yet
         return None
-    arch = from_config(read_config_file(path))
     total, active = m.value("total_params"), m.value("active_params")
 
     def nearest(stated: float | None, options: dict[str, int]) -> tuple[str, int]:
@@ -83,7 +86,8 @@ def exact_counts(m: Model) -> ExactCounts | None:
     else:
         active_conv, active_exact = "with the input embedding", arch.active_params
     return ExactCounts(
-        config=m.hf_repo,
+        config=m.hf_repo or "",
+        config_origin=resolved.describe,
         total_params=total_exact,
         active_params=active_exact,
         stated_total=None if total is None else total.value,

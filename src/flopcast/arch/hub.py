@@ -33,24 +33,10 @@ def shipped_configs() -> dict[str, Path]:
     return dict(sorted(out.items()))
 
 
-# Repos whose config.json has the same architecture fields as a shipped one (base vs instruct
-# releases, DeepSeek-R1 vs V3): counting them offline uses the shipped twin.
-ARCHITECTURE_TWINS: dict[str, str] = {
-    "meta-llama/Llama-3.1-8B": "meta-llama/Llama-3.1-8B-Instruct",
-    "meta-llama/Llama-3.1-70B": "meta-llama/Llama-3.1-70B-Instruct",
-    "meta-llama/Llama-4-Scout-17B-16E": "meta-llama/Llama-4-Scout-17B-16E-Instruct",
-    "meta-llama/Llama-4-Maverick-17B-128E": "meta-llama/Llama-4-Maverick-17B-128E-Instruct",
-    "deepseek-ai/DeepSeek-V3-Base": "deepseek-ai/DeepSeek-V3",
-    "deepseek-ai/DeepSeek-R1": "deepseek-ai/DeepSeek-V3",
-    "moonshotai/Kimi-K2-Base": "moonshotai/Kimi-K2-Instruct",
-    "mistralai/Mixtral-8x7B-Instruct-v0.1": "mistralai/Mixtral-8x7B-v0.1",
-}
-
-
 def shipped_config_for(repo_id: str) -> Path | None:
-    """The shipped config.json for a repo id, or for its same-architecture twin."""
-    shipped = shipped_configs()
-    return shipped.get(repo_id) or shipped.get(ARCHITECTURE_TWINS.get(repo_id, ""))
+    """The config.json shipped for exactly this repo id (twins and derived configs:
+    :mod:`flopcast.configs`)."""
+    return shipped_configs().get(repo_id)
 
 
 def read_config_file(path: Path) -> dict[str, Any]:

@@ -56,40 +56,26 @@ def arch_command(
 ) -> None:
     from flopcast.arch import from_config
     from flopcast.cli.common import print_json, render
+    from flopcast.configs import resolve_config
 
-    source = resolve(config)
-    arch = from_config(source)
+    resolved = resolve_config(config)
+    arch = from_config(resolved.config)
     arch.kv_cache_bytes_per_token(kv_dtype)  # validates the dtype before printing anything
+    label = resolved.repo or resolved.path or config
     if json_output:
         data = arch.to_dict(context=context, kv_dtype=kv_dtype, layers=layers)
-        data["config"] = source
+        data["config"] = label
+        data["config_origin"] = resolved.to_dict()
         print_json(data)
         return
     headline = (
-        f"{source}: {_n(arch.total_params)} parameters, {_n(arch.active_params)} active per "
+        f"{label}: {_n(arch.total_params)} parameters, {_n(arch.active_params)} active per "
         f"token ({arch.model_type})"
     )
     sections = _sections(arch, context, kv_dtype)
-    render(headline, sections, footer=_footer(arch))
+    render(headline, sections, footer=[f"counted from the {resolved.describe}", *_footer(arch)])
     if layers:
         _layer_table(arch)
-
-
-def resolve(config: str) -> str:
-    """A config path or repo id as given; a catalog model name becomes its Hugging Face repo."""
-    from pathlib import Path
-
-    if "/" in config or Path(config).expanduser().exists():
-        return config
-    from flopcast.catalog import model
-    from flopcast.errors import FlopcastError
-
-    m = model(config)
-    if not m.hf_repo:
-        raise FlopcastError(
-            f"{m.name} has no Hugging Face repo in the catalog; pass a config.json path"
-        )
-    return m.hf_repo
 
 
 def _n(x: float) -> str:

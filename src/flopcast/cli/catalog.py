@@ -206,7 +206,7 @@ def exact_section(exact: ExactCounts) -> Section:
     """Exact counts from the shipped config.json, and how far the stated figures round."""
     from flopcast.cli.common import Section
 
-    sec = Section("Exact, from config.json", subtitle=f"{exact.config} (flopcast arch)")
+    sec = Section("Exact, from config.json", subtitle=exact.config_origin)
 
     def note(diff: float | None, convention: str) -> str:
         if diff is None:

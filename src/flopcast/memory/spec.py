@@ -7,39 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flopcast.catalog import model
+from flopcast.configs import config_for_model, resolve_config
 from flopcast.errors import FlopcastError
 
 if TYPE_CHECKING:
     from flopcast.arch import ArchBreakdown
-
-#: Configs flopcast derives rather than ships (no verifiable copy of the Hub file found):
-#: repo id -> (shipped config it starts from, overrides, provenance).
-_GPT_OSS_20B_NOTE = (
-    "config derived from the shipped gpt-oss-120b config.json with the 20b's 24 layers and "
-    "32 experts (gpt-oss model card, arXiv:2508.10925); a public copy at "
-    "github.com/jihengzhang/jihz-gpt-oss-20b @ 7ec89800, gpt-oss-20b/config.json, has exactly "
-    "these architecture fields"
-)
-
-
-def _derived_config(repo: str) -> tuple[dict[str, Any], str] | None:
-    if repo != "openai/gpt-oss-20b":
-        return None
-    from flopcast.arch.hub import read_config_file, shipped_config_for
-
-    path = shipped_config_for("openai/gpt-oss-120b")
-    if path is None:  # pragma: no cover - the 120b config ships with flopcast
-        return None
-    cfg = dict(read_config_file(path))
-    layers = 24
-    cfg.update(
-        num_hidden_layers=layers,
-        num_local_experts=32,
-        layer_types=[
-            "sliding_attention" if i % 2 == 0 else "full_attention" for i in range(layers)
-        ],
-    )
-    return cfg, _GPT_OSS_20B_NOTE
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (results are cached)
@@ -166,34 +139,19 @@ def model_spec(
             model, str(model.get("model_type", "config")), "config dict", text_only, ()
         )
     text = str(model)
-    derived = _derived_config(text)
-    if derived is not None:
-        return _spec_from_config(derived[0], text, "derived config", text_only, (derived[1],))
     if isinstance(model, Path) or "/" in text or Path(text).expanduser().exists():
-        from flopcast.arch.hub import load_config
-
-        return _spec_from_config(load_config(model), text, f"config: {text}", text_only, ())
+        resolved = resolve_config(model)
+        notes = (resolved.why,) if resolved.origin in ("twin", "derived") else ()
+        return _spec_from_config(resolved.config, text, resolved.describe, text_only, notes)
     return _spec_from_catalog(text, kv_bytes_per_token, text_only)
 
 
 def _spec_from_catalog(name: str, kv_bytes_per_token: int | None, text_only: bool) -> ModelSpec:
-    from flopcast.arch.hub import read_config_file, shipped_config_for
-    from flopcast.catalog import model
-
     m = model(name)
-    if m.hf_repo:
-        derived = _derived_config(m.hf_repo)
-        if derived is not None:
-            return _spec_from_config(derived[0], m.name, "derived config", text_only, (derived[1],))
-        path = shipped_config_for(m.hf_repo)
-        if path is not None:
-            return _spec_from_config(
-                read_config_file(path),
-                m.name,
-                f"config.json of {m.hf_repo} (shipped)",
-                text_only,
-                (),
-            )
+    resolved = config_for_model(m)
+    if resolved is not None:
+        notes = (resolved.why,) if resolved.origin in ("twin", "derived") else ()
+        return _spec_from_config(resolved.config, m.name, resolved.describe, text_only, notes)
     total, active = m.value("total_params"), m.value("active_params")
     if total is None:
         raise FlopcastError(
