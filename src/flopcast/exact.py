@@ -51,13 +51,16 @@ def exact_counts(m: Model) -> ExactCounts | None:
     """Exact counts from the config.json shipped for the model's Hugging Face repo, if any."""
     if m.hf_repo is None:
         return None
-    from flopcast.arch import from_config
+    from flopcast.arch import SUPPORTED_MODEL_TYPES, from_config
     from flopcast.arch.hub import read_config_file, shipped_config_for
 
     path = shipped_config_for(m.hf_repo)
     if path is None:
         return None
-    arch = from_config(read_config_file(path))
+    config = read_config_file(path)
+    if config.get("model_type") not in SUPPORTED_MODEL_TYPES:
+        return None  # shipped ahead of its architecture builder: no exact count yet
+    arch = from_config(config)
     total, active = m.value("total_params"), m.value("active_params")
 
     def nearest(stated: float | None, options: dict[str, int]) -> tuple[str, int]:

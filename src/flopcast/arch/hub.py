@@ -44,6 +44,9 @@ ARCHITECTURE_TWINS: dict[str, str] = {
     "deepseek-ai/DeepSeek-R1": "deepseek-ai/DeepSeek-V3",
     "moonshotai/Kimi-K2-Base": "moonshotai/Kimi-K2-Instruct",
     "mistralai/Mixtral-8x7B-Instruct-v0.1": "mistralai/Mixtral-8x7B-v0.1",
+    "deepseek-ai/DeepSeek-V3.1": "deepseek-ai/DeepSeek-V3",
+    "deepseek-ai/DeepSeek-V3.2-Exp": "deepseek-ai/DeepSeek-V3.2",
+    "zai-org/GLM-4.6": "zai-org/GLM-4.7",
 }
 
 
