@@ -47,6 +47,10 @@ ARCHITECTURE_TWINS: dict[str, str] = {
     "deepseek-ai/DeepSeek-V3.1": "deepseek-ai/DeepSeek-V3",
     "deepseek-ai/DeepSeek-V3.2-Exp": "deepseek-ai/DeepSeek-V3.2",
     "zai-org/GLM-4.6": "zai-org/GLM-4.7",
+    "Qwen/Qwen3-30B-A3B-Base": "Qwen/Qwen3-30B-A3B",
+    "Qwen/Qwen3-Next-80B-A3B-Instruct": "Qwen/Qwen3-Next-80B-A3B-Thinking",
+    "meta-llama/Llama-3.2-1B": "meta-llama/Llama-3.2-1B-Instruct",
+    "meta-llama/Llama-3.2-3B": "meta-llama/Llama-3.2-3B-Instruct",
 }
 
 
