@@ -603,6 +603,10 @@ def machines() -> tuple[Machine, ...]:
     return tuple(out)
 
 
+def _machine_keys(m: Machine) -> set[str]:
+    return {lenient_key(m.id), lenient_key(m.name), *(lenient_key(a) for a in m.aliases)}
+
+
 _MULTI = re.compile(r"^(\d+)\s*(?:x|×|\*)\s*(.+)$")
 _CPU = re.compile(r"^(?:cpu\s*(?:with\s*)?)?(\d+(?:\.\d+)?)\s*gb?\s*(?:of\s*)?(?:ram|cpu)?$")
 #: A desktop CPU's RAM bandwidth when none is given: dual-channel DDR5-5600,
@@ -632,9 +636,12 @@ def machine(name: str) -> Machine:
     or ``2x rtx 3090`` for N of any accelerator, or ``cpu 256gb`` for a CPU with that RAM."""
     text = " ".join(name.strip().lower().split())
     key = lenient_key(text)
-    for m in machines():
-        if key in {lenient_key(m.id), lenient_key(m.name), *(lenient_key(a) for a in m.aliases)}:
-            return m
+    found = [m for m in machines() if key in _machine_keys(m)]
+    if len(found) == 1:
+        return found[0]
+    if found:  # an alias shared on purpose ("mac 64gb"): ask, do not pick one
+        choices = ", ".join(f"{m.id} ({m.bandwidth_gbs:g} GB/s)" for m in found)
+        raise FlopcastError(f"machine name {name!r} is ambiguous: did you mean one of {choices}?")
     cpu = _CPU.match(text)
     if cpu and ("cpu" in text or "ram" in text):
         return cpu_machine(float(cpu.group(1)))
