@@ -20,12 +20,30 @@ def test_origins() -> None:
     assert (twin.origin, twin.repo, twin.base) == (
         "twin", "meta-llama/Llama-3.3-70B-Instruct", "meta-llama/Llama-3.1-70B-Instruct"
     )  # fmt: skip
-    derived = resolve_config("gpt-oss-20b")
-    assert derived.origin == "derived" and derived.base == "openai/gpt-oss-120b"
-    # the 20b differs from the 120b in its depth and expert count (gpt-oss model card, table 1)
-    assert derived.config["num_hidden_layers"] == 24
-    assert derived.config["num_local_experts"] == 32
+    assert resolve_config("gpt-oss-20b").origin == "shipped"
     assert resolve_config({"model_type": "llama"}).origin == "dict"
+
+
+def test_derived_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    import flopcast.configs as C
+
+    overrides = {"num_hidden_layers": 24, "num_local_experts": 32}
+    table: dict[str, list[dict[str, object]]] = {
+        "twin": [],
+        "derived": [{
+            "repo": "someone/gpt-oss-small", "base": "openai/gpt-oss-120b", "why": "test",
+            "source": "https://arxiv.org/abs/2508.10925",
+            "overrides": overrides,
+        }],
+    }  # fmt: skip
+    monkeypatch.setattr(C, "_table", lambda: table)
+    derived = C.config_for_repo("someone/gpt-oss-small")
+    assert derived is not None and derived.origin == "derived"
+    assert derived.config["num_hidden_layers"] == 24
+    assert derived.config["hidden_size"] == 2880  # from the 120b's file
+    # the 20b's own config.json has exactly the fields the 120b's file with these overrides
+    shipped = resolve_config("openai/gpt-oss-20b").config
+    assert all(shipped[k] == v for k, v in overrides.items())
 
 
 def test_file_and_directory(tmp_path: Path) -> None:
@@ -58,12 +76,16 @@ def test_arch_and_compute_agree_offline(cli: CLI, monkeypatch: pytest.MonkeyPatc
 
 
 def test_every_twin_and_derived_config_counts() -> None:
-    from flopcast.arch import from_config
+    from flopcast.arch import SUPPORTED_MODEL_TYPES, from_config
     from flopcast.configs import _table
 
     for row in (*_table()["twin"], *_table()["derived"]):
         resolved = resolve_config(row["repo"], hub=False)
-        assert from_config(resolved.config).total_params > 0
+        if resolved.config["model_type"] in SUPPORTED_MODEL_TYPES:
+            assert from_config(resolved.config).total_params > 0
     counted = [m.id for m in map(model, ("gpt-oss-20b", "llama-3.3-70b")) if exact_counts(m)]
     assert counted == ["gpt-oss-20b", "llama-3.3-70b"]
+    assert resolve_config("llama-3.3-70b").describe.endswith(
+        "the same architecture as meta-llama/Llama-3.3-70B-Instruct"
+    )
     assert config_for_model(model("gpt-4")) is None

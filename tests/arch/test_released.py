@@ -64,6 +64,41 @@ HF_TOTAL: dict[str, tuple[int, int, int, int]] = {
         31_687_072_768,
     ),
     "openai/gpt-oss-120b": (116_829_156_672, 116_829_156_672, 5_711_982_912, 5_132_849_472),
+    "Qwen/Qwen3-0.6B": (596_049_920, 596_049_920, 596_049_920, 596_049_920),
+    "Qwen/Qwen3-1.7B": (1_720_574_976, 1_720_574_976, 1_720_574_976, 1_720_574_976),
+    "Qwen/Qwen3-8B": (8_190_735_360, 8_190_735_360, 8_190_735_360, 7_568_405_504),
+    "Qwen/Qwen3-30B-A3B": (30_532_122_624, 30_532_122_624, 3_353_032_704, 3_041_867_776),
+    "Qwen/Qwen3-235B-A22B": (
+        235_093_634_560,
+        235_093_634_560,
+        22_190_763_520,
+        21_568_433_664,
+    ),
+    "meta-llama/Llama-3.1-405B": (
+        405_853_388_800,
+        405_853_388_800,
+        405_853_388_800,
+        403_752_042_496,
+    ),
+    "meta-llama/Llama-3.2-1B-Instruct": (
+        1_235_814_400,
+        1_235_814_400,
+        1_235_814_400,
+        1_235_814_400,
+    ),
+    "meta-llama/Llama-3.2-3B-Instruct": (
+        3_212_749_824,
+        3_212_749_824,
+        3_212_749_824,
+        3_212_749_824,
+    ),
+    "openai/gpt-oss-20b": (20_914_757_184, 20_914_757_184, 4_187_440_704, 3_608_307_264),
+    "moonshotai/Kimi-K2-Thinking": (
+        1_026_408_209_408,
+        1_026_408_209_408,
+        32_861_477_888,
+        31_687_072_768,
+    ),
 }
 
 
@@ -74,7 +109,14 @@ def _load(repo: str) -> dict[str, object]:
 
 
 def test_every_shipped_config_has_recorded_totals() -> None:
-    assert set(shipped_configs()) == set(HF_TOTAL)
+    # configs shipped ahead of their architecture builder (deepseek_v4, glm_moe_dsa, qwen3_5,
+    # nemotron_h, gemma4, phi3, ...) join HF_TOTAL when the builder lands
+    from flopcast.arch import SUPPORTED_MODEL_TYPES
+
+    countable = {
+        r for r in shipped_configs() if _load(r).get("model_type") in SUPPORTED_MODEL_TYPES
+    }
+    assert countable == set(HF_TOTAL)
     assert len(HF_TOTAL) >= 8
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from flopcast.datafiles import lenient_key, load_toml
-from flopcast.errors import FlopcastError
+from flopcast.datafiles import NameIndex, first_error, lenient_key, load_toml
+from flopcast.errors import FlopcastError, FlopcastTypeError, listing
 from flopcast.memory.defaults import DEFAULT_OS_RESERVE_GB, GB
 
 
@@ -109,9 +108,15 @@ def _machines_schema() -> Any:
         limit_hint: str = ""
         notes: str = ""
 
+    class Ambiguous(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        names: list[str] = Field(min_length=1)
+        choices: list[str] = Field(min_length=2)
+
     class Table(BaseModel):
         model_config = ConfigDict(extra="forbid")
         machine: list[Row]
+        ambiguous: list[Ambiguous] = []
 
     return Table
 
@@ -145,16 +150,46 @@ def _gpu_machine(
 
 
 @cache
-def machines() -> tuple[Machine, ...]:
-    """The machines of ``data/machines.toml`` (GPU rows filled in from the accelerator table)."""
+def _table() -> Any:
     from pydantic import ValidationError
 
     try:
-        table: Any = _machines_schema().model_validate(load_toml("machines.toml"))
+        return _machines_schema().model_validate(load_toml("machines.toml"))
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise FlopcastError(f"data/machines.toml: {where}: {err['msg']}") from None
+        raise FlopcastError(f"data/machines.toml: {first_error(exc)}") from None
+
+
+@cache
+def _index() -> NameIndex[Machine]:
+    return NameIndex(
+        "data/machines.toml",
+        "machine",
+        ((m.id, (m.name, *m.aliases), m) for m in machines()),
+        hint=lambda: f"{listing('machines')}; or '8x h100', 'cpu 128gb'",
+    )
+
+
+@cache
+def _ambiguous() -> dict[str, tuple[str, ...]]:
+    """Folded names that fit several machines → the ids they may mean."""
+    out: dict[str, tuple[str, ...]] = {}
+    index = _index()
+    for row in _table().ambiguous:
+        for choice in row.choices:
+            index.get(choice)  # every choice is a machine
+        for name in row.names:
+            if index.find(name) is not None:
+                raise FlopcastError(
+                    f"data/machines.toml: {name!r} is a machine's name and ambiguous"
+                )
+            out[lenient_key(name)] = tuple(row.choices)
+    return out
+
+
+@cache
+def machines() -> tuple[Machine, ...]:
+    """The machines of ``data/machines.toml`` (GPU rows filled in from the accelerator table)."""
+    table = _table()
     out: list[Machine] = []
     for r in table.machine:
         others = tuple(str(s) for s in r.other_sources)
@@ -228,11 +263,16 @@ def cpu_machine(memory_gb: float, bandwidth_gbs: float = DEFAULT_CPU_BANDWIDTH_G
 def machine(name: str) -> Machine:
     """A machine by id or alias (``rtx 4090``, ``m3 ultra 512``, ``dgx spark``), ``8x h100``
     or ``2x rtx 3090`` for N of any accelerator, or ``cpu 256gb`` for a CPU with that RAM."""
+    if not isinstance(name, str):
+        raise FlopcastTypeError(f"a machine name is text, not {type(name).__name__}")
     text = " ".join(name.strip().lower().split())
-    key = lenient_key(text)
-    for m in machines():
-        if key in {lenient_key(m.id), lenient_key(m.name), *(lenient_key(a) for a in m.aliases)}:
-            return m
+    found = _index().find(text)
+    if found is not None:
+        return found
+    choices = _ambiguous().get(lenient_key(text))
+    if choices:  # a name that fits several machines: ask, do not pick one
+        options = ", ".join(f"{c} ({_index().get(c).bandwidth_gbs:g} GB/s)" for c in choices)
+        raise FlopcastError(f"machine name {name!r} is ambiguous: did you mean one of {options}?")
     cpu = _CPU.match(text)
     if cpu and ("cpu" in text or "ram" in text):
         return cpu_machine(float(cpu.group(1)))
@@ -260,10 +300,4 @@ def machine(name: str) -> Machine:
         acc = None
     if acc is not None:
         return _gpu_machine(acc.id, 1)
-    names = sorted({m.id for m in machines()})
-    close = difflib.get_close_matches(text.replace(" ", "-"), names, n=4, cutoff=0.4)
-    hint = f"closest: {', '.join(close)}; " if close else ""
-    raise FlopcastError(
-        f"unknown machine {name!r}: {hint}try one of {', '.join(names[:6])}, ..., "
-        "'8x h100', or 'cpu 128gb'"
-    )
+    raise _index().unknown(name)
