@@ -70,6 +70,7 @@ def test_added_models_resolve_by_epoch_s_names() -> None:
 def test_catalog_files_load_in_order() -> None:
     names = [p.name for p in catalog_files()]
     assert names[0] == "models.toml" and "epoch-1e25.toml" in names
+    assert "frontier-2025-26.toml" in names
     ids = [m.id for m in catalog()]
     assert len(ids) == len(set(ids))
 
