@@ -13,7 +13,7 @@ from flopcast.catalog import catalog, model
 from flopcast.datafiles import data_path, lenient_key
 from flopcast.epoch import EpochRow, read_epoch_csv, row_flags
 from flopcast.figures import Model
-from flopcast.frontier import candidates, frontier
+from flopcast.frontiers import candidates, frontier
 from flopcast.hardware import accelerator, accelerators
 from flopcast.regulation import thresholds
 
