@@ -144,7 +144,8 @@ def test_frontier_cli(cli: CLI) -> None:
 
 def test_thresholds() -> None:
     assert [t.id for t in crossed(5.18e25)] == ["eu-ai-act"]
-    assert len(crossed(3e26)) == 3
+    # EU AI Act, EO 14110, California SB 53 and New York's RAISE Act
+    assert len(crossed(3e26)) == 4
     assert crossed(2.24e24) == ()
 
 

@@ -207,11 +207,37 @@ def _near(x: float, candidates: Iterable[float], factor: float) -> bool:
 
 
 _SPARSE_WORDS = ("activ", "mixture", "moe", "expert", "sparse")
+#: Words saying a note's parameter count is a part of the model (active, or trained on top).
+_PART_WORDS = (*_SPARSE_WORDS, "trainable", "lora", "adapter")
 
 
-def check_row(row: EpochRow) -> list[str]:
+@dataclass(frozen=True)
+class Flag:
+    """A reason to distrust a row, and the one figure it blames when it can tell.
+
+    ``figure`` is ``"parameters"`` or ``"training_compute"`` when the check points at that
+    figure, None when several could be wrong (6·N·D against the compute). ``corrected`` is
+    the figure the row's own notes give when the row's value is off by a power of 1000 (a
+    unit slip, e.g. 2.84e8 where the notes say 284B).
+    """
+
+    reason: str
+    figure: str | None = None
+    corrected: float | None = None
+
+
+def _unit_slip(x: float, stated: Iterable[float]) -> float | None:
+    """The stated figure that ``x`` equals up to a factor of 1000, 10^6 or 10^9, if any."""
+    for c in stated:
+        exponent = math.log10(c / x)
+        if round(exponent) in (-9, -6, -3, 3, 6, 9) and abs(exponent - round(exponent)) < 0.005:
+            return c
+    return None
+
+
+def row_flags(row: EpochRow) -> list[Flag]:
     """Reasons to distrust a row: figures that disagree with each other by more than 3x."""
-    reasons = []
+    flags = []
     f = SUSPICIOUS_FACTOR
     notes = f"{row.parameters_notes} {row.training_compute_notes}".lower()
     if row.parameters and row.tokens and row.training_compute:
@@ -222,30 +248,51 @@ def check_row(row: EpochRow) -> list[str]:
             w in notes for w in ("fine-tun", "finetun", "base model", "continued pre")
         )
         if ratio > f and not sparse:
-            reasons.append(
-                f"6·N·D = {six_nd:.3g} is {ratio:.0f}x the stated compute "
-                f"{row.training_compute:.3g}"
+            flags.append(
+                Flag(
+                    f"6·N·D = {six_nd:.3g} is {ratio:.0f}x the stated compute "
+                    f"{row.training_compute:.3g}"
+                )
             )
         elif ratio < 1 / f and not finetune:
-            reasons.append(
-                f"6·N·D = {six_nd:.3g} is {1 / ratio:.0f}x below the stated compute "
-                f"{row.training_compute:.3g}"
+            flags.append(
+                Flag(
+                    f"6·N·D = {six_nd:.3g} is {1 / ratio:.0f}x below the stated compute "
+                    f"{row.training_compute:.3g}"
+                )
             )
     if row.parameters:
         stated = [x for x in note_numbers(row.parameters_notes) if 1e5 <= x <= 1e14]
-        if stated and not _near(row.parameters, stated, f):
-            reasons.append(
+        # a total above every count in notes that speak of active or trainable parameters
+        # is the whole model, not a disagreement (2T total, "288B active")
+        part = row.parameters >= max(stated, default=math.inf) and any(
+            w in row.parameters_notes.lower() for w in _PART_WORDS
+        )
+        if stated and not part and not _near(row.parameters, stated, f):
+            slip = _unit_slip(row.parameters, stated)
+            reason = (
                 f"parameters {row.parameters:.3g} disagree with the notes' "
                 f"{', '.join(f'{x:.3g}' for x in stated[:3])}"
             )
+            if slip is not None:
+                reason += f" (a unit slip: the notes say {slip:.3g})"
+            flags.append(Flag(reason, "parameters", slip))
     if row.training_compute:
         stated = [x for x in note_numbers(row.training_compute_notes) if x >= 1e15]
         if stated and not _near(row.training_compute, stated, f):
-            reasons.append(
-                f"compute {row.training_compute:.3g} appears nowhere within 3x in its notes "
-                f"(largest there: {max(stated):.3g})"
+            flags.append(
+                Flag(
+                    f"compute {row.training_compute:.3g} appears nowhere within 3x in its notes "
+                    f"(largest there: {max(stated):.3g})",
+                    "training_compute",
+                )
             )
-    return reasons
+    return flags
+
+
+def check_row(row: EpochRow) -> list[str]:
+    """Reasons to distrust a row (see :func:`row_flags`)."""
+    return [flag.reason for flag in row_flags(row)]
 
 
 def _pick(header: Iterable[str]) -> tuple[dict[str, str], list[str]]:
@@ -427,7 +474,28 @@ def as_model(row: EpochRow, meta: Mapping[str, Any] | None = None) -> Model:
             kind, note or snap,
         )  # fmt: skip
 
-    add("total_params", row.parameters, Kind.COUNT, "params", row.parameters_notes[:300])
+    # A figure a sanity check blames is corrected when the row's own notes give it (a unit
+    # slip), and otherwise left out: a flagged figure is never used as the model's figure.
+    parameters, compute = row.parameters, row.training_compute
+    params_note, flagged = row.parameters_notes[:300], []
+    for flag in row_flags(row):
+        if flag.figure == "parameters" and flag.corrected is not None:
+            parameters = flag.corrected
+            params_note = (
+                f"corrected from Epoch AI's {row.parameters:.3g}, a unit slip: its notes say "
+                f"{flag.corrected:.3g} ({row.parameters_notes[:200]})"
+            )
+            flagged.append(f"{flag.reason}; corrected")
+        elif flag.figure == "parameters":
+            parameters = None
+            flagged.append(f"{flag.reason}; the parameter count is not used")
+        elif flag.figure == "training_compute":
+            compute = None
+            flagged.append(f"{flag.reason}; the compute figure is not used")
+        else:
+            flagged.append(flag.reason)
+
+    add("total_params", parameters, Kind.COUNT, "params", params_note)
     add("training_tokens", row.tokens, Kind.COUNT, "tokens")
     add("accelerator_count", row.hardware_quantity, Kind.COUNT, "accelerators")
     if row.hardware_quantity and row.training_time_hours:
@@ -438,11 +506,11 @@ def as_model(row: EpochRow, meta: Mapping[str, Any] | None = None) -> Model:
             "accelerator-hours",
             "hardware quantity × training time (hours), as listed by Epoch AI",
         )
-    if row.training_compute is not None:
+    if compute is not None:
         factor = confidence_factor(row.confidence)
         assumed = factor is None
         factor = factor or float(settings()["unlabelled_factor"])
-        c = row.training_compute
+        c = compute
         label = row.confidence or "no label"
         notes = f"; notes: {row.training_compute_notes[:300]}" if row.training_compute_notes else ""
         figures["training_compute"] = Figure(
@@ -470,7 +538,8 @@ def as_model(row: EpochRow, meta: Mapping[str, Any] | None = None) -> Model:
         family="epoch",
         released=row.published or date(1970, 1, 1),
         open_weights=bool(row.open_weights),
-        notes=f"From {credit(meta)}.",
+        notes=f"From {credit(meta)}."
+        + "".join(f" Flagged by flopcast's sanity check: {why}." for why in flagged),
         figures=figures,
     )
 
