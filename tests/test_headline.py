@@ -146,3 +146,15 @@ def test_one_threshold_shape_everywhere(cli: CLI) -> None:
     assert set(from_compute[0]) == {
         "threshold", "flop", "label", "verdict", "ratio", "source", "status"
     }  # fmt: skip
+
+
+def test_reports_of_families_with_undisclosed_members(cli: CLI) -> None:
+    # Grok 4.1 and later disclose no training figures: the family report says so per model
+    r = cli("report", "grok", "--json")
+    assert r.code == 0, r.err
+    parts = {p["model"]: p for p in r.json()["models"]}
+    compute = next(s for s in parts["grok-4.1"]["sections"] if s["key"] == "compute")
+    assert compute["data"]["basis"] == "not disclosed"
+    assert "grok-4" in parts and any(
+        s["key"] == "context" for s in parts["grok-4"]["sections"]
+    )  # the disclosed members keep their whole analysis

@@ -14,12 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flopcast.accounting import model_compute
+from flopcast.accounting import headline, model_compute
 from flopcast.catalog import family_members, model
 from flopcast.errors import FlopcastError
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, QuantityLike, parse
-from flopcast.report.document import ModelReport, Report, Sources
+from flopcast.report.document import ModelReport, Report, Section, Sources
 from flopcast.report.prose import REPORT_LOOP_SAMPLING, _join, flop, settings
 from flopcast.report.sections.cluster import cluster_section
 from flopcast.report.sections.compute import compute_section
@@ -37,6 +37,8 @@ def build_model_report(
 ) -> ModelReport:
     from flopcast.optimality import optimality
 
+    if headline(m).compute is None:
+        return _undisclosed_report(m, sources)
     mc = model_compute(m, sampling=sampling)
     try:
         o: Optimality | None = optimality(m, law=law, moe=moe, sampling=REPORT_LOOP_SAMPLING)
@@ -47,6 +49,24 @@ def build_model_report(
         context_section(m, mc, sources),
         optimality_section(o, m, sources),
         cluster_section(m, mc, o, law, moe, sources),
+    ]
+    local = local_section(m, sources)
+    if local is not None:
+        sections.append(local)
+    return ModelReport(m.id, m.name, m.released.isoformat(), tuple(sections))
+
+
+def _undisclosed_report(m: Model, sources: Sources) -> ModelReport:
+    """A model whose training compute nobody has disclosed or estimated: what is known."""
+    known = [f.name.replace("_", " ") for f in m.figures.values()]
+    sentences = [
+        f"{m.name}'s training compute is not disclosed, and the catalog lacks the figures to "
+        "work it out (active parameters and tokens, or accelerator-hours)."
+    ]
+    if known:
+        sentences.append(f"The catalog knows its {_join(known)} (flopcast show {m.id}).")
+    sections = [
+        Section("compute", "Training compute", tuple(sentences), (), {"basis": "not disclosed"})
     ]
     local = local_section(m, sources)
     if local is not None:
@@ -175,6 +195,9 @@ def _summary(parts: tuple[ModelReport, ...]) -> list[str]:
         ctx = p.section("context")
         opt = p.section("optimality")
         if comp is None:
+            continue
+        if "training_compute_flop" not in comp.data:
+            out.append(f"{p.name}: training compute not disclosed.")
             continue
         c = comp.data["training_compute_flop"]["value"]
         bits = [f"{p.name}: {flop(c)}"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flopcast.accounting import ModelCompute, model_compute
+from flopcast.accounting import ModelCompute, headline, model_compute
 from flopcast.catalog import model
 from flopcast.comparison import ratio_words
 from flopcast.figures import Model
@@ -23,8 +23,11 @@ def context_section(m: Model, mc: ModelCompute, sources: Sources) -> Section:
     s: list[str] = []
     data: dict[str, Any] = {}
     rows: list[tuple[str, ...]] = []
-    if m.predecessor:
-        pred = model(m.predecessor)
+    pred = model(m.predecessor) if m.predecessor else None
+    if pred is not None and headline(pred).compute is None:
+        s.append(f"Its predecessor {pred.name}'s training compute is not disclosed.")
+        pred = None
+    if pred is not None:
         pc = model_compute(pred, sampling=REPORT_LOOP_SAMPLING)
         words = ratio_words(c / pc.headline.value)
         s.append(
