@@ -47,7 +47,8 @@ def test_forward_flops_equal_flop_counter(name: str) -> None:
     # the masks transformers built: causal, sliding (kv > q - W) and chunked pairs per layer
     assert pairs == {i: layer.attention.pairs(T) for i, layer in enumerate(got.layers)}
     causal = sum(layer.attention.pair_flops() * pairs[i] for i, layer in enumerate(got.layers))
-    assert got.attention_flops_sequence(T) == causal
+    indexer = sum(a.index_pair_flops * a.index_pairs(T) for a in (x.attention for x in got.layers))
+    assert got.attention_flops_sequence(T) == causal + indexer
 
 
 def test_sdpa_on_cpu_reports_no_attention_flops() -> None:

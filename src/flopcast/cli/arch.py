@@ -22,6 +22,7 @@ GROUP_LABELS = {
     "router": "router",
     "norms": "norms",
     "biases": "biases",
+    "hyper_connections": "hyper-connections",
 }
 
 
