@@ -85,7 +85,7 @@ def group_of(name: str) -> str:
         return "biases"
     if "norm" in name:
         return "norms"
-    if "shared_expert" in name:
+    if "shared_expert" in name or ".shared_mlp." in name:
         return "shared_experts"
     if ".experts." in name:
         return "routed_experts"

@@ -12,7 +12,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flopcast.arch import deepseek, dense, gemma, gpt_oss, llama4, mixtral, qwen_moe
+from flopcast.arch import (
+    deepseek,
+    dense,
+    gemma,
+    gpt_oss,
+    llama4,
+    mistral3,
+    mixtral,
+    moe,
+    qwen_moe,
+)
 from flopcast.arch.common import Cfg
 from flopcast.arch.types import (
     CONVENTIONS,
@@ -34,6 +44,14 @@ BUILDERS: dict[str, Builder] = {
     "mistral": dense.build,
     "qwen2": dense.build,
     "qwen3": dense.build,
+    "ministral3": dense.build,
+    "phi3": dense.build,
+    "smollm3": dense.build,
+    "seed_oss": dense.build,
+    "olmo2": dense.build,
+    "olmo3": dense.build,
+    "exaone4": dense.build,
+    "mistral3": mistral3.build,
     "mixtral": mixtral.build,
     "qwen2_moe": qwen_moe.build,
     "qwen3_moe": qwen_moe.build,
@@ -50,6 +68,13 @@ BUILDERS: dict[str, Builder] = {
     "gemma2": gemma.build,
     "gemma3": gemma.build,
     "gemma3_text": gemma.build,
+    "glm4_moe": moe.build,
+    "dots1": moe.build,
+    "minimax_m2": moe.build,
+    "mimo_v2_flash": moe.build,
+    "ernie4_5_moe": moe.build,
+    "hunyuan_v1_moe": moe.build,
+    "granitemoe": moe.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 
