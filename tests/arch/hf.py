@@ -77,6 +77,8 @@ def group_of(name: str) -> str:
         )
     ):
         return "extra"
+    if "_hc." in name or ".hc_head." in name:  # DeepSeek-V4 hyper-connections
+        return "hyper_connections"
     if "embed_tokens" in name:
         return "embedding"
     if name.startswith("lm_head") or ".lm_head." in name:

@@ -341,3 +341,43 @@ TINY_MOE.update(
         },
     }
 )
+
+_V4: dict[str, Any] = {
+    **_BASE,
+    "num_key_value_heads": 1,
+    "head_dim": 16,
+    "q_lora_rank": 12,
+    "o_groups": 2,
+    "o_lora_rank": 10,
+    "sliding_window": 6,
+    "index_n_heads": 2,
+    "index_head_dim": 8,
+    "index_topk": 2,
+    "hc_mult": 3,
+    "n_routed_experts": 4,
+    "num_experts_per_tok": 2,
+    "moe_intermediate_size": 12,
+    "qk_rope_head_dim": 8,
+    "compress_rates": {"compressed_sparse_attention": 2, "heavily_compressed_attention": 4},
+}
+
+TINY_MOE.update(
+    {
+        "deepseek_v4-csa-hca": {
+            "model_type": "deepseek_v4",
+            **_V4,
+            "num_hidden_layers": 4,
+            "num_nextn_predict_layers": 1,
+        },
+        "deepseek_v4-legacy-ratios": {
+            "model_type": "deepseek_v4",
+            **{k: v for k, v in _V4.items() if k != "compress_rates"},
+            "num_hidden_layers": 3,
+            "compress_ratios": [0, 4, 128, 4],
+            "compress_rate_hca": 8,
+            "num_hash_layers": 1,
+            "index_topk": 3,
+            "num_nextn_predict_layers": 1,
+        },
+    }
+)

@@ -14,6 +14,7 @@ from typing import Any
 
 from flopcast.arch import (
     deepseek,
+    deepseek_v4,
     dense,
     gemma,
     gpt_oss,
@@ -61,6 +62,7 @@ BUILDERS: dict[str, Builder] = {
     "deepseek_v32": deepseek.build,
     "glm_moe_dsa": deepseek.build,
     "glm4_moe_lite": deepseek.build,
+    "deepseek_v4": deepseek_v4.build,
     "llama4": llama4.build,
     "llama4_text": llama4.build,
     "gpt_oss": gpt_oss.build,
