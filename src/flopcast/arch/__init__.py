@@ -80,6 +80,12 @@ BUILDERS: dict[str, Builder] = {
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 
+
+def model_type_families() -> dict[str, str]:
+    """Each supported ``model_type`` -> the flopcast family module that counts it."""
+    return {t: BUILDERS[t].__module__.rsplit(".", 1)[-1] for t in SUPPORTED_MODEL_TYPES}
+
+
 __all__ = [
     "CONVENTIONS",
     "GROUPS",
@@ -92,6 +98,7 @@ __all__ = [
     "ParamGroups",
     "Part",
     "from_config",
+    "model_type_families",
 ]
 
 

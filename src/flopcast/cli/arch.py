@@ -40,12 +40,12 @@ def register(app: typer.Typer) -> None:
 
 def arch_command(
     config: Annotated[
-        str,
+        str | None,
         typer.Argument(
             metavar="CONFIG",
             help="config.json path, directory, Hub repo id (org/name) or catalog model name.",
         ),
-    ],
+    ] = None,
     context: Annotated[
         int, typer.Option("--context", min=1, help="Context length for FLOPs and KV cache.")
     ] = 8192,
@@ -53,11 +53,20 @@ def arch_command(
     kv_dtype: Annotated[
         str, typer.Option("--kv-dtype", metavar="DTYPE", help="KV-cache dtype: bf16, fp8, fp32.")
     ] = "bf16",
+    types: Annotated[
+        bool, typer.Option("--types", help="List the supported config.json model_types.")
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.arch import from_config
     from flopcast.cli.common import print_json, render
+    from flopcast.errors import FlopcastError
 
+    if types:
+        _print_types(json_output)
+        return
+    if config is None:
+        raise FlopcastError("give a CONFIG (config.json path, repo id or model name), or --types")
     source = resolve(config)
     arch = from_config(source)
     arch.kv_cache_bytes_per_token(kv_dtype)  # validates the dtype before printing anything
@@ -74,6 +83,26 @@ def arch_command(
     render(headline, sections, footer=_footer(arch))
     if layers:
         _layer_table(arch)
+
+
+def _print_types(json_output: bool) -> None:
+    """The supported model_types, one per line with the family module that counts them."""
+    from flopcast.arch import model_type_families
+    from flopcast.cli.common import Section, print_json, render
+
+    families = model_type_families()
+    if json_output:
+        rows = [{"model_type": t, "family": f} for t, f in families.items()]
+        print_json({"count": len(rows), "model_types": rows})
+        return
+    section = Section("model_type", subtitle="family module")
+    for model_type, family in families.items():
+        section.add(model_type, family)
+    render(
+        f"{len(families)} config.json model_types counted exactly",
+        [section],
+        footer=["each family module mirrors transformers' modeling file for its types"],
+    )
 
 
 def resolve(config: str) -> str:
