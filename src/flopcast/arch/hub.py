@@ -44,6 +44,13 @@ ARCHITECTURE_TWINS: dict[str, str] = {
     "deepseek-ai/DeepSeek-R1": "deepseek-ai/DeepSeek-V3",
     "moonshotai/Kimi-K2-Base": "moonshotai/Kimi-K2-Instruct",
     "mistralai/Mixtral-8x7B-Instruct-v0.1": "mistralai/Mixtral-8x7B-v0.1",
+    "deepseek-ai/DeepSeek-V3.1": "deepseek-ai/DeepSeek-V3",
+    "deepseek-ai/DeepSeek-V3.1-Terminus": "deepseek-ai/DeepSeek-V3",
+    "deepseek-ai/DeepSeek-V3.2-Exp": "deepseek-ai/DeepSeek-V3.2",
+    "zai-org/GLM-4.7": "zai-org/GLM-4.7-FP8",
+    "zai-org/GLM-5-FP8": "zai-org/GLM-5",
+    "MiniMaxAI/MiniMax-M2": "MiniMaxAI/MiniMax-M2.5",
+    "MiniMaxAI/MiniMax-M2.1": "MiniMaxAI/MiniMax-M2.5",
 }
 
 
