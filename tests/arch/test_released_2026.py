@@ -122,3 +122,18 @@ def test_dense_2025_26() -> None:
     assert _b(devstral.active_params_without_embedding, 0) == 123  # 123.42B; total 125.03B
     small = from_config("mistralai/Devstral-Small-2-24B-Instruct-2512")
     assert _b(small.total_params_with_extras, 0) == 24  # 23.57B text + 0.44B vision
+
+
+def test_deepseek_v4_pro_against_v32_at_one_million_tokens() -> None:
+    """The V4 model card: at a 1M-token context V4-Pro needs 27% of V3.2's single-token
+    inference FLOPs and 10% of its KV cache. flopcast's sparse-attention conventions give
+    27.0% (decode FLOPs) and 11.5% (bf16 KV cache, where the release stores part of it in FP8)."""
+    pro = from_config("deepseek-ai/DeepSeek-V4-Pro")
+    v32 = from_config("deepseek-ai/DeepSeek-V3.2")
+    context = 1_000_000
+    flops = (
+        pro.flops_per_token(context).decode_forward / v32.flops_per_token(context).decode_forward
+    )
+    assert round(flops, 2) == 0.27
+    kv = pro.kv_cache_bytes(context) / v32.kv_cache_bytes(context)
+    assert round(kv, 2) == 0.11

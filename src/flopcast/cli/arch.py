@@ -174,6 +174,8 @@ def _sections(arch: ArchBreakdown, context: int, kv_dtype: str) -> list[Section]
     kv.add("per token, every layer", f"{arch.kv_cache_bytes_per_token(kv_dtype):,} B")
     at = arch.kv_cache_bytes(context, kv_dtype)
     note = "sliding/chunked layers capped at their window" if _has_caps(arch) else ""
+    if any(layer.attention.compress for layer in arch.layers):
+        note = "windows capped, compressed entries added"
     kv.add(f"at {context:,} tokens", f"{at:,} B", f"{at / 2**30:.3g} GiB {note}".strip())
     return [params, groups, flops, kv]
 
