@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from flopcast.arch import sparse
 from flopcast.errors import FlopcastError
 
 Group = Literal[
@@ -130,11 +131,7 @@ class Part(NamedTuple):
 class Attention:
     """Shape of one layer's attention, as far as FLOPs and the KV cache are concerned.
 
-    The optional fields describe sparse attention (see the module docstring): ``topk`` keys
-    kept per query by an indexer costing ``index_pair_flops`` per scored pair; with
-    ``compress`` = m the layer also attends to one compressed entry per m tokens (the
-    indexer then chooses among those), each caching ``compressed_kv_elements``.
-    """
+    The last four fields describe sparse attention (``flopcast.arch.sparse``)."""
 
     kind: AttentionKind
     window: int | None  # sliding window W (keys incl. the query) or chunk size C
@@ -151,44 +148,31 @@ class Attention:
         """FLOP per (query, key) pair: Q.K^T and A.V over all query heads (2 FLOP per MAC)."""
         return 2 * self.heads * (self.qk_dim + self.v_dim)
 
-    def _raw_pairs(self, t: int) -> int:
+    def pairs(self, seq_len: int, mask: MaskMode = "causal") -> int:
+        """(query, key) pairs computed for a sequence of ``seq_len`` tokens.
+
+        ``causal`` mirrors transformers' masks (masking_utils.py): a sliding window keeps
+        keys with kv > q - W, a chunk keeps keys in the query's chunk, an indexer the top k.
+        ``none`` is the full T x T square that eager attention multiplies regardless of the
+        mask.
+        """
+        t = seq_len
+        if self.topk is not None or self.compress:
+            return sparse.pairs(self, t, mask)
+        if mask == "none":
+            return t * t
         if self.kind == "sliding" and self.window is not None and t > self.window:
-            return _capped_sum(t, self.window)
+            w = self.window
+            return w * (w + 1) // 2 + (t - w) * w
         if self.kind == "chunked" and self.window is not None:
             c = self.window
             full, rest = divmod(t, c)
             return full * c * (c + 1) // 2 + rest * (rest + 1) // 2
         return t * (t + 1) // 2
 
-    def pairs(self, seq_len: int, mask: MaskMode = "causal") -> int:
-        """(query, key) pairs the core attention computes for ``seq_len`` tokens.
-
-        ``causal`` mirrors transformers' masks (masking_utils.py): a sliding window keeps
-        keys with kv > q - W, a chunk keeps keys in the query's chunk, an indexer keeps
-        min(t, top-k) keys of query t. ``none`` is the full square that eager attention
-        multiplies regardless of the mask (T x T, plus T x T // m compressed entries).
-        """
-        t = seq_len
-        m = self.compress
-        if mask == "none":
-            return t * t + (t * (t // m) if m else 0)
-        if m:  # raw tokens under the layer's mask + the compressed entries chosen
-            k = self.topk
-            return self._raw_pairs(t) + (
-                _floor_sum(t, m) if k is None else _capped_floor_sum(t, m, k)
-            )
-        if self.topk is not None:
-            return _capped_sum(t, self.topk)
-        return self._raw_pairs(t)
-
     def index_pairs(self, seq_len: int, mask: MaskMode = "causal") -> int:
-        """(query, key) pairs the indexer scores: every causal key, or every compressed one."""
-        if not self.index_pair_flops:
-            return 0
-        t, m = seq_len, self.compress
-        if mask == "none":
-            return t * (t // m) if m else t * t
-        return _floor_sum(t, m) if m else t * (t + 1) // 2
+        """(query, key) pairs a sparse-attention indexer scores (0 without one)."""
+        return sparse.index_pairs(self, seq_len, mask)
 
     def sequence_flops(self, seq_len: int, mask: MaskMode = "causal") -> int:
         """Attention FLOP of one sequence: scores/values on the pairs + the indexer."""
@@ -198,13 +182,8 @@ class Attention:
 
     def decode_keys(self, context: int) -> int:
         """Keys one new token attends to when it is token number ``context`` (incl. itself)."""
-        m = self.compress
-        if m:
-            entries = context // m
-            raw = min(context, self.window) if self.window is not None else context
-            return raw + (entries if self.topk is None else min(entries, self.topk))
-        if self.topk is not None:
-            return min(context, self.topk)
+        if self.topk is not None or self.compress:
+            return sparse.decode_keys(self, context)
         if self.kind == "sliding" and self.window is not None:
             return min(context, self.window)
         if self.kind == "chunked" and self.window is not None:
@@ -212,10 +191,8 @@ class Attention:
         return context
 
     def decode_flops(self, context: int) -> int:
-        """Attention FLOP of token number ``context``: its keys + the indexer's scored keys."""
-        scored = 0
-        if self.index_pair_flops:
-            scored = context // self.compress if self.compress else context
+        """Attention FLOP of token number ``context``: its keys + the indexer's candidates."""
+        scored = sparse.decode_scored(self, context)
         return self.pair_flops() * self.decode_keys(context) + self.index_pair_flops * scored
 
     def cached_tokens(self, context: int) -> int:
@@ -230,26 +207,6 @@ class Attention:
         if self.compress:
             raw += self.compressed_kv_elements * (context // self.compress)
         return raw
-
-
-def _capped_sum(t: int, k: int) -> int:
-    """sum over query positions 1..t of min(position, k)."""
-    if t <= k:
-        return t * (t + 1) // 2
-    return k * (k + 1) // 2 + (t - k) * k
-
-
-def _floor_sum(t: int, m: int) -> int:
-    """sum over positions 1..t of position // m (compressed entries visible to each query)."""
-    q, r = divmod(t, m)
-    return m * q * (q - 1) // 2 + q * (r + 1)
-
-
-def _capped_floor_sum(t: int, m: int, k: int) -> int:
-    """sum over positions 1..t of min(position // m, k)."""
-    if t < k * m:
-        return _floor_sum(t, m)
-    return _floor_sum(k * m - 1, m) + (t - k * m + 1) * k
 
 
 def _sum(parts: Iterable[Part], attr: str) -> int:
