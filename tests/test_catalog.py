@@ -159,6 +159,17 @@ def test_cli_show_and_models(cli: CLI) -> None:
     assert r.code == 2 and "did you mean llama-4-maverick" in r.err
 
 
+#: Stated counts further than 3% from the exact ones, and why: Microsoft calls Phi-4 "a
+#: 14-billion parameter language model" (arXiv:2412.08905); its config.json counts 14.66B.
+#: MiniMax's "10B activated" leaves out both the input embedding and the LM head (9.8B exact;
+#: 10.42B with the LM head, the nearest convention flopcast reports).
+#: DeepSeek states V3's "37B activated" for V3.2 too; its sparse-attention indexer adds 0.85B
+#: per token (61 layers x 13.9M), so with the embedding the exact count is 38.4B (3.7% above).
+ROUNDING_EXCEPTIONS = {
+    "phi-4": 0.05, "minimax-m2": 0.05, "deepseek-v3.2-exp": 0.04, "deepseek-v3.2": 0.04
+}  # fmt: skip
+
+
 def test_stated_totals_agree_with_exact_counts_from_shipped_configs() -> None:
     """Headline figures are rounded; each is within 3% of the exact count (most within 1.5%)."""
     from flopcast.exact import exact_counts
@@ -169,9 +180,10 @@ def test_stated_totals_agree_with_exact_counts_from_shipped_configs() -> None:
         if e is None:
             continue
         assert e.total_rounding is not None
-        assert abs(e.total_rounding) < 0.03, (m.id, e.total_rounding)
+        limit = ROUNDING_EXCEPTIONS.get(m.id, 0.03)
+        assert abs(e.total_rounding) < limit, (m.id, e.total_rounding)
         if e.active_rounding is not None:
-            assert abs(e.active_rounding) < 0.03, (m.id, e.active_rounding)
+            assert abs(e.active_rounding) < limit, (m.id, e.active_rounding)
         checked[m.id] = e
     assert {"llama-4-maverick", "llama-4-scout", "deepseek-v3", "gpt-oss-120b"} <= set(checked)
     # exact values counted from config.json (cross-checked against transformers in tests/arch)

@@ -11,6 +11,7 @@ from flopcast.configs import config_for_model
 from flopcast.errors import FlopcastError
 from flopcast.exact import exact_counts
 from tests.conftest import CLI
+from tests.test_catalog import ROUNDING_EXCEPTIONS
 
 WITH_CONFIG = [m for m in catalog() if config_for_model(m) is not None]
 
@@ -30,9 +31,10 @@ def test_stated_total_within_a_few_percent_of_the_exact_count(m: object) -> None
         pytest.skip(f"model_type {model_type} has no architecture builder yet")
     e = exact_counts(m)
     assert e is not None and e.total_rounding is not None
-    assert abs(e.total_rounding) < 0.03, (m.id, e.total_params)
+    limit = ROUNDING_EXCEPTIONS.get(m.id, 0.03)
+    assert abs(e.total_rounding) < limit, (m.id, e.total_params)
     if e.active_rounding is not None:
-        assert abs(e.active_rounding) < 0.03, (m.id, e.active_params)
+        assert abs(e.active_rounding) < limit, (m.id, e.active_params)
 
 
 def test_exact_counts_cover_the_new_supported_configs() -> None:

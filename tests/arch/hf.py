@@ -17,7 +17,7 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 from transformers import AttentionInterface, AutoConfig  # noqa: E402
 from transformers.masking_utils import AttentionMaskInterface, eager_mask  # noqa: E402
 
-MULTIMODAL = {"llama4", "gemma3"}
+MULTIMODAL = {"llama4", "gemma3", "kimi_k25", "mistral3"}
 
 
 def hf_config(config: Mapping[str, Any]) -> Any:
@@ -73,9 +73,12 @@ def group_of(name: str) -> str:
             "model.vision_tower.",
             "multi_modal_projector.",
             "model.multi_modal_projector.",
+            "model.mm_projector.",
         )
     ):
         return "extra"
+    if "_hc." in name or ".hc_head." in name:  # DeepSeek-V4 hyper-connections
+        return "hyper_connections"
     if "embed_tokens" in name:
         return "embedding"
     if name.startswith("lm_head") or ".lm_head." in name:
@@ -84,7 +87,7 @@ def group_of(name: str) -> str:
         return "biases"
     if "norm" in name:
         return "norms"
-    if "shared_expert" in name:
+    if "shared_expert" in name or ".shared_mlp." in name:
         return "shared_experts"
     if ".experts." in name:
         return "routed_experts"
@@ -115,6 +118,12 @@ def _counting_attention(
     module: Any, query: Any, key: Any, value: Any, attention_mask: Any, **kwargs: Any
 ) -> Any:
     """Eager attention of the module's own modeling file, recording the mask's allowed pairs."""
+    indices = kwargs.pop("indices", None)
+    if indices is not None and attention_mask is not None:
+        # DSA top-k keys: transformers folds them into the mask only for eager/sdpa by name
+        keep = torch.zeros_like(attention_mask[:, :1], dtype=torch.bool)
+        keep = keep.scatter(-1, indices.long().unsqueeze(1), True)
+        attention_mask = attention_mask.masked_fill(~keep, torch.finfo(query.dtype).min)
     if attention_mask is None:
         pairs = query.shape[-2] * key.shape[-2]
     else:

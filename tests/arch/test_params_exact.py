@@ -36,11 +36,14 @@ def test_active_params_from_expert_tensor_shapes(name: str) -> None:
     config = TINY[name]
     model = hf.build_model(config)
     text = hf.hf_config(config).get_text_config()
-    top_k = int(getattr(text, "num_experts_per_tok", 0) or 0)
+    top_k_cfg = getattr(text, "num_experts_per_tok", 0) or 0
     inactive = 0
     for pname, p in model.named_parameters():
         if ".experts." in pname and hf.group_of(pname) != "extra":
             experts = int(p.shape[0])
+            top_k = top_k_cfg  # Hunyuan: one top-k per layer
+            if isinstance(top_k_cfg, list):
+                top_k = top_k_cfg[int(pname.split(".layers.")[1].split(".")[0])]
             assert p.numel() % experts == 0
             inactive += p.numel() // experts * (experts - top_k)
     got = from_config(config)

@@ -2,7 +2,8 @@
 
 The ``HF_TOTAL`` numbers were computed with transformers 5.24.0 and torch 2.13.0 on the
 meta device: ``tests/arch/hf.py build_model(config)`` (AutoModelForCausalLM, or
-AutoModelForImageTextToText for multimodal llama4; kimi_k2 loads as deepseek_v3), then
+AutoModelForImageTextToText for multimodal llama4, kimi_k25 and mistral3; kimi_k2 loads as
+deepseek_v3), then
 ``sum(p.numel() for p in model.parameters())``. Reproduce with
 ``python -m tests.arch.hf`` from the repo root (prints the same table). The flopcast
 assertions run without torch; ``test_recorded_totals_match_transformers`` re-derives them.
@@ -99,6 +100,61 @@ HF_TOTAL: dict[str, tuple[int, int, int, int]] = {
         32_861_477_888,
         31_687_072_768,
     ),
+    # 2025-26 releases; developers' own figures are checked in test_released_2026.py
+    "LGAI-EXAONE/EXAONE-4.0-32B": (32_003_216_384, 32_003_216_384, 32_003_216_384, 31_478_928_384),
+    "MiniMaxAI/MiniMax-M2.5": (228_689_748_992, 228_689_748_992, 11_030_537_216, 10_415_940_608),
+    "XiaomiMiMo/MiMo-V2-Flash": (
+        308_778_768_832,
+        308_778_768_832,
+        15_445_924_288,
+        14_820_972_992,
+    ),
+    "allenai/Olmo-3.1-32B-Instruct": (
+        32_233_522_176,
+        32_233_522_176,
+        32_233_522_176,
+        31_720_098_816,
+    ),
+    "deepseek-ai/DeepSeek-V3.2": (
+        671_877_929_216,
+        671_877_929_216,
+        38_403_807_488,
+        37_477_128_448,
+    ),
+    "deepseek-ai/DeepSeek-V4-Flash": (
+        284_332_230_231,
+        284_332_230_231,
+        13_799_622_231,
+        13_270_091_351,
+    ),
+    "deepseek-ai/DeepSeek-V4-Pro": (
+        1_572_997_179_491,
+        1_572_997_179_491,
+        49_779_058_787,
+        48_852_379_747,
+    ),
+    "microsoft/phi-4": (14_659_507_200, 14_659_507_200, 14_659_507_200, 14_145_704_960),
+    "mistralai/Devstral-2-123B-Instruct-2512": (
+        125_025_988_608,
+        125_025_988_608,
+        125_025_988_608,
+        123_415_375_872,
+    ),
+    "mistralai/Devstral-Small-2-24B-Instruct-2512": (
+        24_011_361_280,
+        23_572_403_200,
+        23_572_403_200,
+        22_901_314_560,
+    ),
+    "moonshotai/Kimi-K2.5": (
+        1_026_879_353_328,
+        1_026_408_209_408,
+        32_861_477_888,
+        31_687_072_768,
+    ),
+    "zai-org/GLM-4.7-FP8": (352_796_472_320, 352_796_472_320, 33_630_909_440, 32_854_963_200),
+    "zai-org/GLM-4.7-Flash": (29_943_390_976, 29_943_390_976, 3_896_763_136, 3_579_568_896),
+    "zai-org/GLM-5": (743_911_199_232, 743_911_199_232, 41_784_709_632, 40_833_126_912),
 }
 
 

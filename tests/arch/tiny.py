@@ -322,3 +322,7 @@ TINY: dict[str, dict[str, Any]] = {
         "mm_tokens_per_image": 4,
     },
 }
+
+from .tiny_moe import TINY_MOE  # noqa: E402
+
+TINY.update(TINY_MOE)

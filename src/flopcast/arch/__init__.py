@@ -12,7 +12,18 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flopcast.arch import deepseek, dense, gemma, gpt_oss, llama4, mixtral, qwen_moe
+from flopcast.arch import (
+    deepseek,
+    deepseek_v4,
+    dense,
+    gemma,
+    gpt_oss,
+    llama4,
+    mistral3,
+    mixtral,
+    moe,
+    qwen_moe,
+)
 from flopcast.arch.common import Cfg
 from flopcast.arch.types import (
     CONVENTIONS,
@@ -34,11 +45,24 @@ BUILDERS: dict[str, Builder] = {
     "mistral": dense.build,
     "qwen2": dense.build,
     "qwen3": dense.build,
+    "ministral3": dense.build,
+    "phi3": dense.build,
+    "smollm3": dense.build,
+    "seed_oss": dense.build,
+    "olmo2": dense.build,
+    "olmo3": dense.build,
+    "exaone4": dense.build,
+    "mistral3": mistral3.build,
     "mixtral": mixtral.build,
     "qwen2_moe": qwen_moe.build,
     "qwen3_moe": qwen_moe.build,
     "deepseek_v3": deepseek.build,
     "kimi_k2": deepseek.build,
+    "kimi_k25": deepseek.build,
+    "deepseek_v32": deepseek.build,
+    "glm_moe_dsa": deepseek.build,
+    "glm4_moe_lite": deepseek.build,
+    "deepseek_v4": deepseek_v4.build,
     "llama4": llama4.build,
     "llama4_text": llama4.build,
     "gpt_oss": gpt_oss.build,
@@ -46,8 +70,21 @@ BUILDERS: dict[str, Builder] = {
     "gemma2": gemma.build,
     "gemma3": gemma.build,
     "gemma3_text": gemma.build,
+    "glm4_moe": moe.build,
+    "dots1": moe.build,
+    "minimax_m2": moe.build,
+    "mimo_v2_flash": moe.build,
+    "ernie4_5_moe": moe.build,
+    "hunyuan_v1_moe": moe.build,
+    "granitemoe": moe.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
+
+
+def model_type_families() -> dict[str, str]:
+    """Each supported ``model_type`` -> the flopcast family module that counts it."""
+    return {t: BUILDERS[t].__module__.rsplit(".", 1)[-1] for t in SUPPORTED_MODEL_TYPES}
+
 
 __all__ = [
     "CONVENTIONS",
@@ -61,6 +98,7 @@ __all__ = [
     "ParamGroups",
     "Part",
     "from_config",
+    "model_type_families",
 ]
 
 

@@ -19,6 +19,19 @@ Conventions (they are stated again in ``ArchBreakdown.conventions``):
 * **KV cache**: bytes per token for every attention layer; sliding-window layers hold at most
   their window and chunked layers (Llama 4) at most one chunk; DeepSeek MLA caches the
   compressed latent plus the shared rope key.
+* **Sparse attention** (DeepSeek-V3.2-Exp tech report, sec. 2.1, "DeepSeek Sparse
+  Attention"): a lightning indexer scores every (query, key) pair it may see,
+  I_ts = sum_j w_tj ReLU(q_tj . k_s) over H_I heads of width d_I, costing
+  2 x H_I x (d_I + 1) FLOP per pair (dot products + the weighted head sum); the core attention
+  then runs only on the top-k keys, so a query at position t has min(t, k) pairs. Attention
+  FLOP = 2 x heads x (d_qk + d_v) x selected pairs + indexer FLOP x scored pairs.
+  DeepSeek-V4 (tech report sec. 2.3) adds compressed keys: one per m tokens (t // m visible
+  to query t), all attended (HCA) or top-k of them chosen by an indexer (CSA), next to a
+  sliding window of raw tokens. The indexer's key cache and the compressed entries count in
+  the KV cache.
+* **Hyper-connections** (DeepSeek-V4 mHC): the N residual streams are mixed by an N x N
+  matrix per token, N^2 x hidden multiply-adds per mixing that no weight carries; they are
+  counted with the weights multiplied (a part with 0 parameters).
 """
 
 from __future__ import annotations
@@ -27,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from flopcast.arch import sparse
 from flopcast.errors import FlopcastError
 
 Group = Literal[
@@ -39,6 +53,7 @@ Group = Literal[
     "router",
     "norms",
     "biases",
+    "hyper_connections",
 ]
 GROUPS: tuple[Group, ...] = (
     "embedding",
@@ -50,6 +65,7 @@ GROUPS: tuple[Group, ...] = (
     "router",
     "norms",
     "biases",
+    "hyper_connections",
 )
 
 AttentionKind = Literal["full", "sliding", "chunked"]
@@ -83,6 +99,8 @@ CONVENTIONS: dict[str, str] = {
     "windows and chunked attention reduce the pairs",
     "kv_cache": "keys+values (or MLA latent + rope key) of every layer; sliding/chunked layers "
     "capped at their window",
+    "sparse_attention": "DSA (DeepSeek-V3.2-Exp): the indexer costs 2 x H_I x (d_I + 1) per "
+    "(query, key) pair it scores; the core attention runs on min(t, top-k) keys per query",
 }
 
 
@@ -111,7 +129,9 @@ class Part(NamedTuple):
 
 @dataclass(frozen=True)
 class Attention:
-    """Shape of one layer's attention, as far as FLOPs and the KV cache are concerned."""
+    """Shape of one layer's attention, as far as FLOPs and the KV cache are concerned.
+
+    The last four fields describe sparse attention (``flopcast.arch.sparse``)."""
 
     kind: AttentionKind
     window: int | None  # sliding window W (keys incl. the query) or chunk size C
@@ -119,6 +139,10 @@ class Attention:
     qk_dim: int
     v_dim: int
     kv_elements: int  # cached elements per token (K and V, or MLA latent + rope key)
+    topk: int | None = None
+    index_pair_flops: int = 0
+    compress: int | None = None
+    compressed_kv_elements: int = 0
 
     def pair_flops(self) -> int:
         """FLOP per (query, key) pair: Q.K^T and A.V over all query heads (2 FLOP per MAC)."""
@@ -128,10 +152,13 @@ class Attention:
         """(query, key) pairs computed for a sequence of ``seq_len`` tokens.
 
         ``causal`` mirrors transformers' masks (masking_utils.py): a sliding window keeps
-        keys with kv > q - W, a chunk keeps keys in the query's chunk. ``none`` is the full
-        T x T square that eager attention multiplies regardless of the mask.
+        keys with kv > q - W, a chunk keeps keys in the query's chunk, an indexer the top k.
+        ``none`` is the full T x T square that eager attention multiplies regardless of the
+        mask.
         """
         t = seq_len
+        if self.topk is not None or self.compress:
+            return sparse.pairs(self, t, mask)
         if mask == "none":
             return t * t
         if self.kind == "sliding" and self.window is not None and t > self.window:
@@ -143,19 +170,43 @@ class Attention:
             return full * c * (c + 1) // 2 + rest * (rest + 1) // 2
         return t * (t + 1) // 2
 
+    def index_pairs(self, seq_len: int, mask: MaskMode = "causal") -> int:
+        """(query, key) pairs a sparse-attention indexer scores (0 without one)."""
+        return sparse.index_pairs(self, seq_len, mask)
+
+    def sequence_flops(self, seq_len: int, mask: MaskMode = "causal") -> int:
+        """Attention FLOP of one sequence: scores/values on the pairs + the indexer."""
+        return self.pair_flops() * self.pairs(seq_len, mask) + (
+            self.index_pair_flops * self.index_pairs(seq_len, mask)
+        )
+
     def decode_keys(self, context: int) -> int:
         """Keys one new token attends to when it is token number ``context`` (incl. itself)."""
+        if self.topk is not None or self.compress:
+            return sparse.decode_keys(self, context)
         if self.kind == "sliding" and self.window is not None:
             return min(context, self.window)
         if self.kind == "chunked" and self.window is not None:
             return (context - 1) % self.window + 1
         return context
 
+    def decode_flops(self, context: int) -> int:
+        """Attention FLOP of token number ``context``: its keys + the indexer's candidates."""
+        scored = sparse.decode_scored(self, context)
+        return self.pair_flops() * self.decode_keys(context) + self.index_pair_flops * scored
+
     def cached_tokens(self, context: int) -> int:
         """Tokens this layer must keep in its KV cache at a context of ``context`` tokens."""
         if self.kind in ("sliding", "chunked") and self.window is not None:
             return min(context, self.window)
         return context
+
+    def cached_elements(self, context: int) -> int:
+        """Cached elements at ``context`` tokens: raw tokens (windows capped) + compressed."""
+        raw = self.kv_elements * self.cached_tokens(context)
+        if self.compress:
+            raw += self.compressed_kv_elements * (context // self.compress)
+        return raw
 
 
 def _sum(parts: Iterable[Part], attr: str) -> int:
@@ -218,6 +269,7 @@ class ParamGroups:
     router: int
     norms: int
     biases: int
+    hyper_connections: int = 0
 
     @property
     def total(self) -> int:
@@ -345,10 +397,7 @@ class ArchBreakdown:
     # ---- FLOPs ------------------------------------------------------------------------
     def attention_flops_sequence(self, seq_len: int, mask: MaskMode = "causal") -> int:
         _check_positive(seq_len, "sequence length")
-        return sum(
-            layer.attention.pair_flops() * layer.attention.pairs(seq_len, mask)
-            for layer in self.layers
-        )
+        return sum(layer.attention.sequence_flops(seq_len, mask) for layer in self.layers)
 
     def forward_flops_sequence(self, seq_len: int, mask: MaskMode = "causal") -> int:
         """Exact forward FLOP for one sequence of ``seq_len`` tokens (logits at every position).
@@ -365,10 +414,7 @@ class ArchBreakdown:
         _check_positive(context, "context")
         matmul = 2 * self.matmul_params_per_token
         attention = self.attention_flops_sequence(context) / context
-        decode_attention = sum(
-            layer.attention.pair_flops() * layer.attention.decode_keys(context)
-            for layer in self.layers
-        )
+        decode_attention = sum(layer.attention.decode_flops(context) for layer in self.layers)
         forward = matmul + attention
         return FlopsPerToken(
             context=context,
@@ -393,10 +439,7 @@ class ArchBreakdown:
         """KV-cache bytes for ``batch`` sequences of ``context`` tokens, window caps applied."""
         _check_positive(context, "context")
         _check_positive(batch, "batch")
-        elements = sum(
-            layer.attention.kv_elements * layer.attention.cached_tokens(context)
-            for layer in self.layers
-        )
+        elements = sum(layer.attention.cached_elements(context) for layer in self.layers)
         return batch * elements * kv_dtype_bits(dtype) // 8
 
     # ---- output -----------------------------------------------------------------------

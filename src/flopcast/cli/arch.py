@@ -22,6 +22,7 @@ GROUP_LABELS = {
     "router": "router",
     "norms": "norms",
     "biases": "biases",
+    "hyper_connections": "hyper-connections",
 }
 
 
@@ -39,12 +40,12 @@ def register(app: typer.Typer) -> None:
 
 def arch_command(
     config: Annotated[
-        str,
+        str | None,
         typer.Argument(
             metavar="CONFIG",
             help="config.json path, directory, Hub repo id (org/name) or catalog model name.",
         ),
-    ],
+    ] = None,
     context: Annotated[
         int, typer.Option("--context", min=1, help="Context length for FLOPs and KV cache.")
     ] = 8192,
@@ -52,12 +53,21 @@ def arch_command(
     kv_dtype: Annotated[
         str, typer.Option("--kv-dtype", metavar="DTYPE", help="KV-cache dtype: bf16, fp8, fp32.")
     ] = "bf16",
+    types: Annotated[
+        bool, typer.Option("--types", help="List the supported config.json model_types.")
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.arch import from_config
     from flopcast.cli.common import print_json, render
     from flopcast.configs import resolve_config
+    from flopcast.errors import FlopcastError
 
+    if types:
+        _print_types(json_output)
+        return
+    if config is None:
+        raise FlopcastError("give a CONFIG (config.json path, repo id or model name), or --types")
     resolved = resolve_config(config)
     arch = from_config(resolved.config)
     arch.kv_cache_bytes_per_token(kv_dtype)  # validates the dtype before printing anything
@@ -76,6 +86,26 @@ def arch_command(
     render(headline, sections, footer=[f"counted from the {resolved.describe}", *_footer(arch)])
     if layers:
         _layer_table(arch)
+
+
+def _print_types(json_output: bool) -> None:
+    """The supported model_types, one per line with the family module that counts them."""
+    from flopcast.arch import model_type_families
+    from flopcast.cli.common import Section, print_json, render
+
+    families = model_type_families()
+    if json_output:
+        rows = [{"model_type": t, "family": f} for t, f in families.items()]
+        print_json({"count": len(rows), "model_types": rows})
+        return
+    section = Section("model_type", subtitle="family module")
+    for model_type, family in families.items():
+        section.add(model_type, family)
+    render(
+        f"{len(families)} config.json model_types counted exactly",
+        [section],
+        footer=["each family module mirrors transformers' modeling file for its types"],
+    )
 
 
 def _n(x: float) -> str:
@@ -130,6 +160,8 @@ def _sections(arch: ArchBreakdown, context: int, kv_dtype: str) -> list[Section]
     kv.add("per token, every layer", f"{arch.kv_cache_bytes_per_token(kv_dtype):,} B")
     at = arch.kv_cache_bytes(context, kv_dtype)
     note = "sliding/chunked layers capped at their window" if _has_caps(arch) else ""
+    if any(layer.attention.compress for layer in arch.layers):
+        note = "windows capped, compressed entries added"
     kv.add(f"at {context:,} tokens", f"{at:,} B", f"{at / 2**30:.3g} GiB {note}".strip())
     return [params, groups, flops, kv]
 
