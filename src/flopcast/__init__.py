@@ -46,11 +46,24 @@ _LAZY = {
     "ModelCompute": "flopcast.accounting",
     "frontier": "flopcast.frontiers",
     "thresholds": "flopcast.regulation",
+    # training systems: power, energy, prices and cost of a run
+    "cluster_power": "flopcast.power",
+    "accelerators_for_power": "flopcast.power",
+    "ClusterPower": "flopcast.power",
+    "run_cost": "flopcast.cost",
+    "RunCost": "flopcast.cost",
+    "Price": "flopcast.prices",
+    "parse_price": "flopcast.prices",
+    "hardware_price": "flopcast.prices",
+    "cloud_price": "flopcast.prices",
+    "electricity_price": "flopcast.prices",
+    "cpi_factor": "flopcast.prices",
 }
 
 __all__ = [
     "Accelerator",
     "ClusterEstimate",
+    "ClusterPower",
     "Comparison",
     "ComputeEstimate",
     "FlopcastError",
@@ -58,22 +71,32 @@ __all__ = [
     "Kind",
     "Model",
     "ModelCompute",
+    "Price",
     "Quantity",
+    "RunCost",
     "Sampling",
     "accelerator",
     "accelerators",
+    "accelerators_for_power",
+    "cloud_price",
     "cluster",
+    "cluster_power",
     "compare",
+    "cpi_factor",
+    "electricity_price",
     "estimate",
     "fmt",
     "frontier",
+    "hardware_price",
     "headline",
     "model",
     "model_compute",
     "models",
     "operation_count",
     "parse",
+    "parse_price",
     "ratio_words",
+    "run_cost",
     "thresholds",
     "to_dataframe",
 ]
@@ -83,11 +106,21 @@ if TYPE_CHECKING:
     from flopcast.catalog import model
     from flopcast.clusters import ClusterEstimate, cluster
     from flopcast.comparison import Comparison, compare, ratio_words
+    from flopcast.cost import RunCost, run_cost
     from flopcast.errors import FlopcastError
     from flopcast.figures import Model
     from flopcast.frontiers import frontier
     from flopcast.hardware import Accelerator, accelerator, accelerators
     from flopcast.listing import models, to_dataframe
+    from flopcast.power import ClusterPower, accelerators_for_power, cluster_power
+    from flopcast.prices import (
+        Price,
+        cloud_price,
+        cpi_factor,
+        electricity_price,
+        hardware_price,
+        parse_price,
+    )
     from flopcast.quantity import Kind, Quantity, fmt, parse
     from flopcast.regulation import thresholds
     from flopcast.training import ComputeEstimate, estimate, operation_count
