@@ -58,6 +58,16 @@ _LAZY = {
     "cloud_price": "flopcast.prices",
     "electricity_price": "flopcast.prices",
     "cpi_factor": "flopcast.prices",
+    "System": "flopcast.systems",
+    "system": "flopcast.systems",
+    "all_systems": "flopcast.systems",
+    "import_systems": "flopcast.systems",
+    "largest_systems": "flopcast.fleet",
+    "SystemsAt": "flopcast.fleet",
+    "place": "flopcast.fleet",
+    "Placement": "flopcast.fleet",
+    "training_run": "flopcast.training_run",
+    "TrainingRun": "flopcast.training_run",
 }
 
 __all__ = [
@@ -71,13 +81,18 @@ __all__ = [
     "Kind",
     "Model",
     "ModelCompute",
+    "Placement",
     "Price",
     "Quantity",
     "RunCost",
     "Sampling",
+    "System",
+    "SystemsAt",
+    "TrainingRun",
     "accelerator",
     "accelerators",
     "accelerators_for_power",
+    "all_systems",
     "cloud_price",
     "cluster",
     "cluster_power",
@@ -89,16 +104,21 @@ __all__ = [
     "frontier",
     "hardware_price",
     "headline",
+    "import_systems",
+    "largest_systems",
     "model",
     "model_compute",
     "models",
     "operation_count",
     "parse",
     "parse_price",
+    "place",
     "ratio_words",
     "run_cost",
+    "system",
     "thresholds",
     "to_dataframe",
+    "training_run",
 ]
 
 if TYPE_CHECKING:
@@ -109,6 +129,7 @@ if TYPE_CHECKING:
     from flopcast.cost import RunCost, run_cost
     from flopcast.errors import FlopcastError
     from flopcast.figures import Model
+    from flopcast.fleet import Placement, SystemsAt, largest_systems, place
     from flopcast.frontiers import frontier
     from flopcast.hardware import Accelerator, accelerator, accelerators
     from flopcast.listing import models, to_dataframe
@@ -123,7 +144,9 @@ if TYPE_CHECKING:
     )
     from flopcast.quantity import Kind, Quantity, fmt, parse
     from flopcast.regulation import thresholds
+    from flopcast.systems import System, all_systems, import_systems, system
     from flopcast.training import ComputeEstimate, estimate, operation_count
+    from flopcast.training_run import TrainingRun, training_run
     from flopcast.uncertainty import Sampling
 
 
