@@ -13,7 +13,7 @@ from flopcast.cost import run_cost
 from flopcast.dates import parse_date
 from flopcast.errors import FlopcastError
 from flopcast.hardware import accelerator
-from flopcast.power import accelerators_for_power, cluster_power, parse_power, pue
+from flopcast.power import accelerators_for_power, cluster_power, parse_power, table_pue
 from flopcast.prices import (
     cloud_price,
     cpi_factor,
@@ -28,7 +28,7 @@ H100 = accelerator("h100")
 
 
 def test_100k_h100_power_matches_epoch_ai() -> None:
-    p = cluster_power("100K", "h100", when="2024-10")
+    p = cluster_power("100K", "h100", at="2024-10")
     # 100,000 × 700 W × 1.82 × 1.12 (PUE 2024) = 142,688,000 W
     assert p.facility_power_w.value == pytest.approx(142_688_000)
     assert p.it_power_w.value == pytest.approx(127_400_000)  # 100,000 × 700 × 1.82
@@ -37,14 +37,14 @@ def test_100k_h100_power_matches_epoch_ai() -> None:
 
 
 def test_pue_follows_epoch_ai_by_year_and_holds_outside_the_table() -> None:
-    assert pue(2023).quantity.value == 1.14  # Epoch AI: specialised AI data centres, 2023
-    assert pue(2030).quantity.value == 1.10  # the table's last year
-    assert pue(2000).quantity.value == 1.31  # its first
-    assert "last" in pue(2030).origin
+    assert table_pue(2023).quantity.value == 1.14  # Epoch AI: AI data centres, 2023
+    assert table_pue(2030).quantity.value == 1.10  # the table's last year
+    assert table_pue(2000).quantity.value == 1.31  # its first
+    assert "last" in table_pue(2030).origin
 
 
 def test_power_inverse_of_a_gigawatt_of_gb200() -> None:
-    site = accelerators_for_power("1GW", "gb200", when="2025-06")
+    site = accelerators_for_power("1GW", "gb200", at="2025-06")
     # 1e9 W / (1200 W × 1.82 × 1.10) = 416,250.4 accelerators
     assert site.accelerators.value == pytest.approx(416_250.4, rel=1e-6)
     assert site.per_accelerator_w.value == pytest.approx(2402.4)
@@ -53,8 +53,8 @@ def test_power_inverse_of_a_gigawatt_of_gb200() -> None:
 @settings(max_examples=30, deadline=None)
 @given(st.floats(min_value=1e3, max_value=1e6), st.integers(min_value=2016, max_value=2030))
 def test_power_forward_and_inverse_agree(n: float, year: int) -> None:
-    forward = cluster_power(n, "h100", when=date(year, 6, 1))
-    back = accelerators_for_power(forward.facility_power_w.value, "h100", when=date(year, 6, 1))
+    forward = cluster_power(n, "h100", at=date(year, 6, 1))
+    back = accelerators_for_power(forward.facility_power_w.value, "h100", at=date(year, 6, 1))
     assert back.accelerators.value == pytest.approx(n, rel=1e-9)
 
 
@@ -149,7 +149,7 @@ def test_electricity_uses_the_latest_year_listed() -> None:
 
 
 def test_cluster_cost_three_ways_by_hand() -> None:
-    c = run_cost("h100", accelerators="100K", duration="90d", start="2024-10")
+    c = run_cost("h100", accelerators="100K", duration="90d", at="2024-10")
     hours = 100_000 * 90 * 24
     price = 36_017.75
     # acquisition: 100,000 × $36,017.75 × 1.235 = $4.448B; Epoch AI: $3.8B for these systems
@@ -170,7 +170,7 @@ def test_cluster_cost_three_ways_by_hand() -> None:
 
 
 def test_cost_dict_carries_number_range_and_basis() -> None:
-    d = run_cost("h100", accelerators="100K", duration="90d", start="2024-10").to_dict()
+    d = run_cost("h100", accelerators="100K", duration="90d", at="2024-10").to_dict()
     for key in ("it_power_w", "facility_power_w", "energy_mwh", "acquisition_cost_usd",
                 "amortized_cost_usd", "cloud_cost_usd"):  # fmt: skip
         assert isinstance(d[key], float), key
@@ -184,7 +184,7 @@ def test_cost_dict_carries_number_range_and_basis() -> None:
 
 def test_hardware_bought_earlier_is_worth_less() -> None:
     c = run_cost(
-        "h100", accelerators=1000, accelerator_hours="1M", start="2024-12-19",
+        "h100", accelerators=1000, accelerator_hours="1M", at="2024-12-19",
         first_availability=True, dollars=2022,
     )  # fmt: skip
     value = c.get("value_at_start_usd")
@@ -193,7 +193,7 @@ def test_hardware_bought_earlier_is_worth_less() -> None:
 
 
 def test_a_site_of_given_power_costs_its_accelerators() -> None:
-    c = run_cost("gb200", power="1GW", duration="120d", start="2025-06")
+    c = run_cost("gb200", power="1GW", duration="120d", at="2025-06")
     n = 1e9 / (1200 * 1.82 * 1.10)
     assert c.accelerators is not None and c.accelerators.value == pytest.approx(n)
     facility = c.get("facility_power_w")
@@ -201,13 +201,11 @@ def test_a_site_of_given_power_costs_its_accelerators() -> None:
 
 
 def test_missing_prices_are_said_not_guessed() -> None:
-    c = run_cost("h800", accelerators=2048, duration="60d", start="2024-10")
+    c = run_cost("h800", accelerators=2048, duration="60d", at="2024-10")
     assert (
-        c.get("acquisition_cost_usd") is None and "--gpu-price" in c.missing["acquisition_cost_usd"]
+        c.get("acquisition_cost_usd") is None and "gpu_price" in c.missing["acquisition_cost_usd"]
     )
-    given = run_cost(
-        "h800", accelerators=2048, duration="60d", start="2024-10", gpu_price="$30K 2024"
-    )
+    given = run_cost("h800", accelerators=2048, duration="60d", at="2024-10", gpu_price="$30K 2024")
     acquisition = given.get("acquisition_cost_usd")
     assert acquisition is not None and acquisition.value == pytest.approx(2048 * 30_000 * 1.235)
 

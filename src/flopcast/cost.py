@@ -24,20 +24,20 @@ from datetime import date
 from typing import Any
 
 from flopcast.dates import parse_date, years_between
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator, accelerator
 from flopcast.power import average_draw, parse_power, power_inputs
 from flopcast.prices import (
     Price,
-    cloud_price,
     dollars_year,
-    electricity_price,
     first_available,
     hardware_price,
     normalize_term,
     parse_price,
     price_table,
 )
+from flopcast.prices import cloud_price as table_cloud_price
+from flopcast.prices import electricity_price as table_electricity
 from flopcast.quantity import DAYS_PER_YEAR, Kind, Quantity, QuantityLike, fmt_plain, parse
 from flopcast.training import Input
 from flopcast.uncertainty import Sampling, propagate
@@ -66,7 +66,7 @@ class RunCost:
     acquired: date  # when its hardware was bought
     dollars_year: int
     accelerators: Quantity | None
-    accelerator_hours: Quantity
+    accelerator_hours: Quantity | None  # None without a duration
     outputs: dict[str, Quantity]  # FLAT_KEYS present, plus per_accelerator_w, value_at_start_usd
     bases: dict[str, str]
     prices: dict[str, Price]
@@ -83,14 +83,18 @@ class RunCost:
             q = self.outputs.get(key)
             out[key] = None if q is None else q.value
             out[f"{key}_90"] = [q.low, q.high] if q is not None and q.uncertain else None
-            out[f"{key}_basis"] = self.bases.get(key) or self.missing.get(key, "")
+            out[f"{key}_basis"] = (
+                self.missing.get(key, "") if q is None else self.bases.get(key, "")
+            )
         out.update(
             accelerator=self.accelerator.id,
             run_start=self.start.isoformat(),
             hardware_acquired=self.acquired.isoformat(),
             dollars_of=self.dollars_year,
             accelerators=None if self.accelerators is None else self.accelerators.to_dict(),
-            accelerator_hours=self.accelerator_hours.to_dict(),
+            accelerator_hours=(
+                None if self.accelerator_hours is None else self.accelerator_hours.to_dict()
+            ),
             prices={k: v.to_dict() for k, v in self.prices.items()},
             cost_inputs={k: v.to_dict() for k, v in self.inputs.items()},
             notes=list(self.notes),
@@ -117,7 +121,7 @@ def run_cost(
     power: QuantityLike | None = None,
     duration: QuantityLike | None = None,
     accelerator_hours: QuantityLike | None = None,
-    start: date | str | None = None,
+    at: date | str | None = None,
     acquired: date | str | None = None,
     first_availability: bool = False,
     dollars: int | None = None,
@@ -125,8 +129,8 @@ def run_cost(
     overhead: QuantityLike | None = None,
     pue: QuantityLike | None = None,
     gpu_price: str | None = None,
-    cloud: str | None = None,
-    electricity: str | None = None,
+    cloud_price: str | None = None,
+    electricity_price: str | None = None,
     cloud_term: str = "3-year",
     sampling: Sampling | None = None,
 ) -> RunCost:
@@ -134,13 +138,13 @@ def run_cost(
     ``power`` (a site's facility power, e.g. ``"1GW"``) instead of ``accelerators`` fills the
     site with as many as it can power.
 
-    The run starts at ``start`` (default today); its hardware was bought at ``acquired``
+    The run starts at ``at`` (default today); its hardware was bought at ``acquired``
     (default: ``start``), or, with ``first_availability``, when the chip was first sold, at its
     first listed price (Cottier et al.'s assumption for published models). Prices may be given
     as text with their currency and year (``gpu_price="$30K 2024"``).
     """
     a = acc if isinstance(acc, Accelerator) else accelerator(acc)
-    start_d = parse_date(start, "--date")
+    start_d = parse_date(at, opt("at"))
     dyear = dollars_year(dollars if dollars is not None else start_d.year)
     table = price_table()
     notes: list[str] = []
@@ -154,30 +158,35 @@ def run_cost(
     if accelerators is not None and power is not None:
         raise FlopcastError("give the accelerators or the site's power, not both")
     if accelerators is not None:
-        n = parse(accelerators, Kind.COUNT, what="--gpus", unit="accelerators")
+        n = parse(accelerators, Kind.COUNT, what=opt("accelerators"), unit="accelerators")
         inputs["accelerators"] = Input("accelerators", n, Kind.COUNT, "given")
     if power is not None:
         inputs["power"] = Input("power", parse_power(power), Kind.NUMBER, "given")
     sized = "accelerators" in inputs or "power" in inputs
     if accelerator_hours is not None:
-        hours = parse(accelerator_hours, Kind.COUNT, what="--gpu-hours", unit="accelerator-hours")
+        hours = parse(
+            accelerator_hours, Kind.COUNT, what=opt("accelerator_hours"), unit="accelerator-hours"
+        )
         inputs["accelerator_hours"] = Input("accelerator_hours", hours, Kind.COUNT, "given")
     elif duration is not None and sized:
-        d = parse(duration, Kind.DURATION, what="--days", default_duration="d")
+        d = parse(duration, Kind.DURATION, what=opt("duration"), default_duration="d")
         inputs["duration"] = Input("duration", d, Kind.DURATION, "given")
-    else:
-        raise FlopcastError("a run needs accelerator-hours, or accelerators and a duration")
+    elif not sized:
+        raise FlopcastError(
+            "a run needs accelerator-hours, or accelerators (or a site's power) and a duration"
+        )
+    timed = "accelerator_hours" in inputs or "duration" in inputs
 
-    inputs.update(power_inputs(a, start_d.year, tdp=tdp, overhead=overhead, pue_value=pue))
+    inputs.update(power_inputs(a, start_d.year, tdp=tdp, overhead=overhead, pue=pue))
     inputs["average_draw"] = average_draw()
 
     prices: dict[str, Price] = {}
     missing: dict[str, str] = {}
     server_included = True
-    acquired_d = parse_date(acquired, "--bought") if acquired is not None else start_d
+    acquired_d = parse_date(acquired, opt("acquired")) if acquired is not None else start_d
     try:
         if gpu_price is not None:
-            prices["hardware"] = parse_price(gpu_price, "--gpu-price")
+            prices["hardware"] = parse_price(gpu_price, opt("gpu_price"))
         elif first_availability:
             prices["hardware"], acquired_d, server_included = first_available(a)
         else:
@@ -186,19 +195,21 @@ def run_cost(
         if gpu_price is not None:
             raise
         for key in ("acquisition_cost_usd", "amortized_cost_usd"):
-            missing[key] = "no purchase price in flopcast's table: give --gpu-price '$30K 2024'"
+            missing[key] = (
+                f"no purchase price in flopcast's table: give {opt('gpu_price')} '$30K 2024'"
+            )
     cl, _ = _given_or_table(
-        cloud, "--cloud-price", "h", lambda: cloud_price(a, start_d, cloud_term)
+        cloud_price, opt("cloud_price"), "h", lambda: table_cloud_price(a, start_d, cloud_term)
     )
     if cl is None:
         missing["cloud_cost_usd"] = (
             f"no {normalize_term(cloud_term)} cloud price in flopcast's table: give "
-            "--cloud-price '$2.5/h 2025'"
+            f"{opt('cloud_price')} '$2.5/h 2025'"
         )
     else:
         prices["cloud"] = cl
     el, _ = _given_or_table(
-        electricity, "--electricity-price", "kWh", lambda: electricity_price(start_d.year)
+        electricity_price, opt("electricity_price"), "kWh", lambda: table_electricity(start_d.year)
     )
     assert el is not None  # the electricity table always answers
     prices["electricity"] = el
@@ -224,13 +235,15 @@ def run_cost(
     def f(**x: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
         per = x["tdp"] * x["system_overhead"] * x["pue"]  # Pilz et al. 2025, app. B.4
+        hours = None
         if "accelerator_hours" in names:
             hours = x["accelerator_hours"]
-        elif "accelerators" in names:
+        elif "duration" in names and "accelerators" in names:
             hours = x["accelerators"] * x["duration"] / 3600.0
-        else:
+        elif "duration" in names:
             hours = x["power"] / per * x["duration"] / 3600.0
-        out["accelerator_hours"] = hours
+        if hours is not None:
+            out["accelerator_hours"] = hours
         out["per_accelerator_w"] = per
         n = None
         if "accelerators" in names:
@@ -241,18 +254,20 @@ def run_cost(
         if n is not None:
             out["it_power_w"] = n * x["tdp"] * x["system_overhead"]
             out["facility_power_w"] = out["it_power_w"] * x["pue"]
-        energy_mwh = per * x["average_draw"] * hours / 1e6
-        out["energy_mwh"] = energy_mwh
-        out["electricity_cost_usd"] = energy_mwh * 1000.0 * x["electricity_price"]
+        if hours is not None:
+            energy_mwh = per * x["average_draw"] * hours / 1e6
+            out["energy_mwh"] = energy_mwh
+            out["electricity_cost_usd"] = energy_mwh * 1000.0 * x["electricity_price"]
         if "hardware_price" in names:
             unit = x["hardware_price"] * x.get("server_overhead", 1.0)
             if n is not None:
                 out["acquisition_cost_usd"] = n * unit * x["interconnect"]
             out["value_at_start_usd"] = unit * depreciation
-            hw = unit * depreciation * hours * rate * x["interconnect"]
-            out["amortized_hardware_usd"] = hw
-            out["amortized_cost_usd"] = hw + out["electricity_cost_usd"]
-        if "cloud_price" in names:
+            if hours is not None:
+                hw = unit * depreciation * hours * rate * x["interconnect"]
+                out["amortized_hardware_usd"] = hw
+                out["amortized_cost_usd"] = hw + out["electricity_cost_usd"]
+        if "cloud_price" in names and hours is not None:
             out["cloud_cost_usd"] = hours * x["cloud_price"]
         return out
 
@@ -269,6 +284,9 @@ def run_cost(
             res[key] = res[key].with_unit(f"USD ({dyear})")
     if "acquisition_cost_usd" not in res and "hardware" in prices:
         missing["acquisition_cost_usd"] = "the number of accelerators is not known"
+    if not timed:
+        for key in ("energy_mwh", "electricity_cost_usd", "amortized_cost_usd", "cloud_cost_usd"):
+            missing[key] = f"no duration: give {opt('duration')}"
     if "it_power_w" not in res:
         for key in ("it_power_w", "facility_power_w"):
             missing[key] = "the number of accelerators is not known"
@@ -281,7 +299,7 @@ def run_cost(
         accelerators=(
             inputs["accelerators"].quantity if "accelerators" in inputs else res.get("accelerators")
         ),
-        accelerator_hours=res["accelerator_hours"],
+        accelerator_hours=res.get("accelerator_hours"),
         outputs=res,
         bases=bases,
         prices=prices,

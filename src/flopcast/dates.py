@@ -11,7 +11,7 @@ from flopcast.quantity import DAYS_PER_YEAR
 _FORMS = "YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2025-04-05, 2024-10)"
 
 
-def parse_date(value: date | str | None, what: str = "--date") -> date:
+def parse_date(value: date | str | None, what: str = "date") -> date:
     """A date from ``YYYY-MM-DD``, ``YYYY-MM`` (its 15th) or ``YYYY`` (1 July); None is today."""
     if value is None:
         return date.today()

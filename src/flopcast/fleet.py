@@ -15,7 +15,7 @@ from typing import Any
 
 from flopcast.datafiles import lenient_key, load_toml
 from flopcast.dates import parse_date
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator
 from flopcast.quantity import fmt_si
 from flopcast.systems import System, all_systems, credit
@@ -116,8 +116,8 @@ def largest(
     ``include_uncertain``; the result says how many.
     """
     if top < 1:
-        raise FlopcastError(f"--top {top}: give a positive number of systems")
-    when = parse_date(at, "--at")
+        raise FlopcastError(f"{opt('top')} {top}: give a positive number of systems")
+    when = parse_date(at, opt("at"))
     chosen = existing_at(when)
     if owner:
         chosen = [s for s in chosen if owner_matches(owner, s)]
@@ -128,9 +128,9 @@ def largest(
         unlikely = [s for s in chosen if s.certainty.lower() == "unlikely"]
         duplicates = [s for s in chosen if s.possible_duplicate and s not in unlikely]
         if unlikely:
-            excluded["certainty 'Unlikely'"] = len(unlikely)
+            excluded["rated 'Unlikely'"] = len(unlikely)
         if duplicates:
-            excluded["possible duplicate"] = len(duplicates)
+            excluded["possible duplicates"] = len(duplicates)
         chosen = [s for s in chosen if s not in unlikely and s not in duplicates]
     chosen.sort(key=lambda s: (-_size(s), s.name))
     days, utilization = scenario()
@@ -164,8 +164,8 @@ class Group:
 def grouped(at: date | str | None, by: str, *, top: int = 10) -> tuple[date, list[Group]]:
     """Existing systems at a date summed by ``owner`` or ``chip`` (largest totals first)."""
     if by not in ("owner", "chip"):
-        raise FlopcastError(f"--by {by!r}: use owner or chip")
-    when = parse_date(at, "--at")
+        raise FlopcastError(f"{opt('by')} {by!r}: use owner or chip")
+    when = parse_date(at, opt("at"))
     groups: dict[str, list[System]] = defaultdict(list)
     for s in existing_at(when):
         if s.certainty.lower() == "unlikely" or s.possible_duplicate:
@@ -220,16 +220,18 @@ class Placement:
         }
 
 
-def short_chip(acc: Accelerator) -> str:
-    """``NVIDIA H100 SXM5 80GB`` → ``H100``; ``Google Cloud TPU v4`` → ``TPU v4``."""
-    words = [
-        w
-        for w in acc.name.split()
-        if w.lower() not in ("nvidia", "amd", "google", "cloud", "intel", "aws", "instinct")
-    ]
+def short_chip_name(name: str) -> str:
+    """``NVIDIA H100 SXM5 80GB`` → ``H100``; ``Google TPU v4`` → ``TPU v4``."""
+    noise = ("nvidia", "amd", "google", "cloud", "intel", "aws", "amazon", "instinct", "tesla")
+    words = [w for w in name.split() if w.lower() not in noise]
     if len(words) >= 2 and words[0].upper() == "TPU":
         return f"{words[0]} {words[1]}"
-    return words[0] if words else acc.id
+    return words[0] if words else name
+
+
+def short_chip(acc: Accelerator) -> str:
+    """An accelerator's short name: ``H100``, ``GB200``, ``TPU v4``."""
+    return short_chip_name(acc.name)
 
 
 def place(developer: str, acc: Accelerator, accelerators: float, at: date) -> Placement:

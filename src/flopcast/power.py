@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from flopcast.datafiles import data_path, first_error, load_toml, validated
 from flopcast.dates import parse_date
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator, accelerator
 from flopcast.quantity import Kind, Quantity, QuantityLike, parse
 from flopcast.training import Input
@@ -106,7 +106,7 @@ def power_table() -> PowerTable:
 # Inputs
 
 
-def pue(year: int) -> Input:
+def table_pue(year: int) -> Input:
     """The PUE of an AI data centre in ``year`` (the table's first/last year outside it)."""
     table = power_table()
     years = sorted(table.pue_by_year)
@@ -140,11 +140,11 @@ def average_draw() -> Input:
 def chip_tdp(acc: Accelerator, tdp: QuantityLike | None = None) -> Input:
     """The accelerator's TDP in watts: given, or from the accelerator table."""
     if tdp is not None:
-        return Input("tdp", parse_power(tdp, "--tdp"), Kind.NUMBER, "given")
+        return Input("tdp", parse_power(tdp, opt("tdp")), Kind.NUMBER, "given")
     if acc.tdp_w is None:
         raise FlopcastError(
             f"{acc.name} has no TDP in flopcast's table (its vendor publishes none): "
-            "give --tdp, e.g. --tdp 700W"
+            f"give {opt('tdp')}, e.g. 700W"
         )
     return Input(
         "tdp", Quantity.exact(acc.tdp_w, "W"), Kind.NUMBER, f"table: {acc.name}", acc.source
@@ -157,8 +157,9 @@ _POWER_TERM = re.compile(
 )
 
 
-def parse_power(value: QuantityLike, what: str = "--power") -> Quantity:
+def parse_power(value: QuantityLike, what: str | None = None) -> Quantity:
     """Watts from ``1GW``, ``150 MW``, ``700W``, ``900MW..1.1GW``, ``1GW~1.2x`` or a number."""
+    what = what or opt("power")
     if isinstance(value, Quantity):
         return value.with_unit("W")
     if isinstance(value, int | float):
@@ -225,20 +226,20 @@ def power_inputs(
     *,
     tdp: QuantityLike | None = None,
     overhead: QuantityLike | None = None,
-    pue_value: QuantityLike | None = None,
+    pue: QuantityLike | None = None,
 ) -> dict[str, Input]:
     """TDP, system overhead and PUE for an accelerator in a year, from the tables or given."""
     return {
         "tdp": chip_tdp(acc, tdp),
         "system_overhead": (
-            Input("system_overhead", _factor(overhead, "--overhead"), Kind.NUMBER, "given")
+            Input("system_overhead", _factor(overhead, opt("overhead")), Kind.NUMBER, "given")
             if overhead is not None
             else system_overhead()
         ),
         "pue": (
-            Input("pue", _factor(pue_value, "--pue"), Kind.NUMBER, "given")
-            if pue_value is not None
-            else pue(year)
+            Input("pue", _factor(pue, opt("pue")), Kind.NUMBER, "given")
+            if pue is not None
+            else table_pue(year)
         ),
     }
 
@@ -260,18 +261,18 @@ def cluster_power(
     accelerators: QuantityLike,
     acc: str | Accelerator,
     *,
-    when: date | str | None = None,
+    at: date | str | None = None,
     tdp: QuantityLike | None = None,
     overhead: QuantityLike | None = None,
-    pue_value: QuantityLike | None = None,
+    pue: QuantityLike | None = None,
     sampling: Sampling | None = None,
 ) -> ClusterPower:
-    """Peak power of a cluster: ``cluster_power("100K", "h100", when="2024-10")`` is 142.7 MW
+    """Peak power of a cluster: ``cluster_power("100K", "h100", at="2024-10")`` is 142.7 MW
     of facility power (100,000 × 700 W × 1.82 × 1.12)."""
     a = _resolve(acc)
-    year = parse_date(when).year
-    n = parse(accelerators, Kind.COUNT, what="--gpus", unit="accelerators")
-    inputs = power_inputs(a, year, tdp=tdp, overhead=overhead, pue_value=pue_value)
+    year = parse_date(at, opt("at")).year
+    n = parse(accelerators, Kind.COUNT, what=opt("accelerators"), unit="accelerators")
+    inputs = power_inputs(a, year, tdp=tdp, overhead=overhead, pue=pue)
 
     def f(n: Any, tdp: Any, system_overhead: Any, pue: Any) -> dict[str, Any]:
         it = n * tdp * system_overhead  # IT power: Pilz et al. 2025, app. B.4
@@ -288,18 +289,18 @@ def accelerators_for_power(
     power: QuantityLike,
     acc: str | Accelerator,
     *,
-    when: date | str | None = None,
+    at: date | str | None = None,
     tdp: QuantityLike | None = None,
     overhead: QuantityLike | None = None,
-    pue_value: QuantityLike | None = None,
+    pue: QuantityLike | None = None,
     sampling: Sampling | None = None,
 ) -> ClusterPower:
     """How many accelerators a site of a given facility power holds (the inverse of
     :func:`cluster_power`): 1 GW of GB200 in 2025 is 1e9 / (1200 × 1.82 × 1.10) = 416,250."""
     a = _resolve(acc)
-    year = parse_date(when).year
-    p = parse_power(power, "--power")
-    inputs = power_inputs(a, year, tdp=tdp, overhead=overhead, pue_value=pue_value)
+    year = parse_date(at, opt("at")).year
+    p = parse_power(power)
+    inputs = power_inputs(a, year, tdp=tdp, overhead=overhead, pue=pue)
 
     def f(p: Any, tdp: Any, system_overhead: Any, pue: Any) -> dict[str, Any]:
         per = tdp * system_overhead * pue

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.datafiles import data_path, first_error, load_toml, validated
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator
 from flopcast.quantity import Kind, Quantity, fmt_plain, parse
 
@@ -270,7 +270,7 @@ def hardware_price(acc: Accelerator, at: date) -> tuple[Price, bool]:
     whether it includes the server (False for a chip-only price)."""
     listed = hardware_prices(acc)
     if not listed:
-        raise _no_price(acc, "purchase price", "--gpu-price '$30K 2024'")
+        raise _no_price(acc, "purchase price", f"{opt('gpu_price')} '$30K 2024'")
     before = [h for h in listed if h.when <= at]
     h = before[-1] if before else listed[0]
     return _hardware_price(h), h.server_included
@@ -281,7 +281,7 @@ def first_available(acc: Accelerator) -> tuple[Price, date, bool]:
     90 days after release, or the price's date if later)."""
     listed = hardware_prices(acc)
     if not listed:
-        raise _no_price(acc, "purchase price", "--gpu-price '$30K 2024'")
+        raise _no_price(acc, "purchase price", f"{opt('gpu_price')} '$30K 2024'")
     h = listed[0]
     acquired = max(h.when, h.available) if h.available is not None else h.when
     return _hardware_price(h), acquired, h.server_included
@@ -304,7 +304,7 @@ def cloud_price(acc: Accelerator, at: date, term: str = "3-year") -> Price:
     t = normalize_term(term)
     offers = [o for o in price_table().cloud if acc.id in o.chips and t in o.usd_per_hour]
     if not offers:
-        raise _no_price(acc, f"{t} cloud price", "--cloud-price '$2.5/h 2025'")
+        raise _no_price(acc, f"{t} cloud price", f"{opt('cloud_price')} '$2.5/h 2025'")
     window = [o for o in offers if at - timedelta(days=365) <= o.when <= at]
     if not window:
         before = [o for o in offers if o.when <= at]

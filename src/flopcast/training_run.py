@@ -244,7 +244,7 @@ def training_run(
             hw.accelerator,
             accelerators=hw.accelerators,
             accelerator_hours=hw.accelerator_hours,
-            start=start,
+            at=start,
             first_availability=True,
             dollars=dollars,
             sampling=sampling,
