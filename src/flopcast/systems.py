@@ -23,9 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flopcast.datafiles import data_path, lenient_key, load_toml
+from flopcast.datafiles import data_path, lenient_key, load_toml, validated
 from flopcast.dates import parse_date
-from flopcast.epoch import user_data_dir
 from flopcast.errors import FlopcastError
 from flopcast.quantity import SECONDS_PER_DAY
 
@@ -377,6 +376,8 @@ def settings() -> dict[str, Any]:
 
 def user_copy() -> Path:
     """Where ``flopcast systems --import`` keeps its copy (one JSON file: meta and rows)."""
+    from flopcast.epoch import user_data_dir
+
     return user_data_dir() / "gpu_clusters.json"
 
 
@@ -417,8 +418,11 @@ def _active() -> tuple[dict[str, Any], tuple[System, ...]]:
                 f"the imported GPU clusters data {str(user)!r} is damaged ({exc}): import the "
                 "CSV again, or run 'flopcast systems --reset' to use the shipped snapshot"
             ) from None
-    shipped = read_systems_csv(data_path(settings()["clusters"]["file"]))
-    return _shipped_meta(), shipped.systems
+    path = data_path(settings()["clusters"]["file"])
+    systems = validated(  # parsed once, then loaded from the cache
+        "gpu_clusters", (path, Path(__file__)), lambda: read_systems_csv(path).systems
+    )
+    return _shipped_meta(), systems
 
 
 def active_meta() -> dict[str, Any]:
