@@ -246,7 +246,7 @@ def parse_row(raw: Mapping[str, str]) -> System:
         values[key] = _truthy(raw.get(key, ""))
     for key in ("certainty", "single_cluster", "owner", "users", "country", "location",
                 "sector", "chip", "chip2"):  # fmt: skip
-        values[key] = raw.get(key, "").strip()
+        values[key] = " ".join(raw.get(key, "").split())  # one line, single spaces
     return System(**values)
 
 
