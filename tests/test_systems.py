@@ -237,3 +237,18 @@ def test_llama_3_1_power_by_hand() -> None:
 def test_a_run_without_known_hardware_has_none() -> None:
     m = model("gpt-4.5")
     assert training_run(m, model_compute(m)) is None
+
+
+def test_the_typical_frontier_cluster_at_a_release() -> None:
+    from flopcast.training_run import frontier_cluster
+
+    f = frontier_cluster(date(2025, 4, 5))
+    power = f.cost.get("facility_power_w")
+    # 100,000 H100 × 700 W × 1.82 × PUE 1.10 (2025) = 140.14 MW
+    assert power is not None and power.value == pytest.approx(140.14e6)
+    assert [s.name for s in f.systems] == [
+        "xAI Colossus Memphis Phase 2",
+        "Meta 100k",
+        "OpenAI/Microsoft Goodyear Arizona",
+    ]
+    assert frontier_cluster(date(2024, 7, 23)).systems == ()  # none that large yet

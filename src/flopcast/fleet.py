@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flopcast.datafiles import lenient_key, load_toml
+from flopcast.datafiles import lenient_key
 from flopcast.dates import parse_date
 from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator
@@ -24,7 +24,9 @@ from flopcast.systems import System, all_systems, credit
 def scenario() -> tuple[float, float]:
     """The (days, utilization) each system is shown producing: the typical frontier run of
     ``data/defaults.toml`` (90 days at 40%)."""
-    tc = load_toml("defaults.toml")["typical_cluster"]
+    from flopcast.defaults import section
+
+    tc = section("typical_cluster")
     return float(tc["days"]), float(tc["utilization"])
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from flopcast.cost import RunCost
     from flopcast.figures import Model
     from flopcast.fleet import Placement
+    from flopcast.systems import System
     from flopcast.uncertainty import Sampling
 
 #: Epoch AI's Notable AI Models columns that flopcast compares its own figures with.
@@ -255,3 +256,42 @@ def training_run(
     if hw.accelerators is not None:
         placement = place(m.developer, hw.accelerator, hw.accelerators.value, m.released)
     return TrainingRun(m.name, hw, cost, epoch_run_figures(m.name), placement)
+
+
+# --------------------------------------------------------------------------------------
+# The typical frontier cluster at a date
+
+
+@dataclass(frozen=True)
+class FrontierCluster:
+    """The typical frontier cluster of ``data/defaults.toml`` (100K H100 for 90 days) at a
+    date: its power and cost, and the real systems of at least its size that existed then."""
+
+    at: date
+    cost: RunCost
+    h100e: float
+    systems: tuple[System, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            **self.cost.to_dict(),
+            "h100e": self.h100e,
+            "systems": [s.name for s in self.systems],
+        }
+
+
+def frontier_cluster(at: date, *, sampling: Sampling | None = None) -> FrontierCluster:
+    """The typical frontier cluster priced at ``at`` (in that year's dollars), with the
+    systems of its size (in H100-equivalents) that existed then."""
+    from flopcast.cost import run_cost
+    from flopcast.defaults import section
+    from flopcast.fleet import systems_of_size
+    from flopcast.quantity import Kind, parse
+
+    tc = section("typical_cluster")
+    acc = accelerator(tc["accelerator"])
+    n = parse(tc["accelerators"], Kind.COUNT, what="typical cluster").value
+    cost = run_cost(acc, accelerators=n, duration=tc["days"], at=at, sampling=sampling)
+    h100e = n * acc.peak_flops("bf16") / accelerator("h100").peak_flops("bf16")
+    return FrontierCluster(at, cost, h100e, tuple(systems_of_size(h100e, at)))
