@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from flopcast.cost import run_cost
 from flopcast.dates import parse_date
 from flopcast.errors import FlopcastError
-from flopcast.hardware import accelerator
+from flopcast.hardware import Accelerator, accelerator
 from flopcast.power import accelerators_for_power, cluster_power, parse_power, table_pue
 from flopcast.prices import (
     cloud_price,
@@ -24,7 +24,10 @@ from flopcast.prices import (
     parse_price,
 )
 
-H100 = accelerator("h100")
+
+@pytest.fixture
+def h100() -> Accelerator:
+    return accelerator("h100")
 
 
 def test_100k_h100_power_matches_epoch_ai() -> None:
@@ -119,27 +122,27 @@ def test_price_without_currency_or_year_is_refused(text: str, why: str) -> None:
     assert repr(text) in str(err.value)
 
 
-def test_hardware_price_is_the_latest_listed_at_the_date() -> None:
-    p, with_server = hardware_price(H100, date(2024, 10, 15))
+def test_hardware_price_is_the_latest_listed_at_the_date(h100: Accelerator) -> None:
+    p, with_server = hardware_price(h100, date(2024, 10, 15))
     # HGX H100 8-GPU board at $288,142 on 2024-07-31, divided by 8
     assert p.usd.value == pytest.approx(36_017.75) and p.when == date(2024, 7, 31)
     assert with_server and p.source.startswith("https://")
     assert p.usd.low == pytest.approx(36_017.75 / 2)  # Cottier et al.'s 0.5x-2x
 
 
-def test_first_availability_is_90_days_after_release() -> None:
-    p, acquired, _ = first_available(H100)
+def test_first_availability_is_90_days_after_release(h100: Accelerator) -> None:
+    p, acquired, _ = first_available(h100)
     assert p.when == date(2022, 9, 29) and acquired == date(2022, 12, 19)
 
 
-def test_cloud_price_is_the_median_of_a_years_offers() -> None:
-    p = cloud_price(H100, date(2025, 3, 31), "on-demand")
+def test_cloud_price_is_the_median_of_a_years_offers(h100: Accelerator) -> None:
+    p = cloud_price(h100, date(2025, 3, 31), "on-demand")
     # on-demand H100 offers 2024-03-31..2025-03-31: RunPod 3.99, Lambda 2.99, Cudo 2.45,
     # AWS 12.29, Google 11.06: median 3.99, range 2.45-12.29
     assert p.usd.value == pytest.approx(3.99)
     assert p.usd.low == pytest.approx(2.45) and p.usd.high == pytest.approx(12.29)
     with pytest.raises(FlopcastError, match="unknown cloud term"):
-        cloud_price(H100, date(2025, 3, 31), "forever")
+        cloud_price(h100, date(2025, 3, 31), "forever")
 
 
 def test_electricity_uses_the_latest_year_listed() -> None:
