@@ -192,3 +192,21 @@ def test_compute_model_without_hardware_has_no_run_section(cli: CLI) -> None:
     r = cli("compute", "gpt-4.5")
     assert r.code == 0 and "Power and cost" not in r.out
     assert cli("compute", "gpt-4.5", "--json").json()["training_run"] is None
+
+
+def test_the_report_cluster_section_gains_power_cost_and_systems(cli: CLI) -> None:
+    d = cli("report", "llama-4-behemoth", "--no-plots", "--json").json()
+    section = next(s for s in d["models"][0]["sections"] if s["key"] == "cluster")
+    text = " ".join(section["sentences"])
+    # the run's own power beside Epoch AI's, and the 100K-H100 cluster at the release date:
+    # 100,000 × 700 W × 1.82 × PUE 1.10 (2025) = 140 MW
+    assert "Its own run drew 46 MW (Epoch AI: 44 MW)" in text
+    assert "32% of Meta 100k" in text
+    assert "That cluster draws 140 MW at the facility" in text
+    systems = section["data"]["systems"]["frontier_cluster"]["systems"]
+    assert systems == [
+        "xAI Colossus Memphis Phase 2",
+        "Meta 100k",
+        "OpenAI/Microsoft Goodyear Arizona",
+    ]
+    assert all(name in text for name in systems)
