@@ -126,7 +126,7 @@ def test_sig_changes_the_printed_precision(cli: CLI) -> None:
             "--mfu and --achieved both given",
         ),
         (["compute", "--active", "17B"], "add --tokens"),
-        (["cluster", "--days", "9", "--peak", "1P"], "Missing option '--gpus'"),
+        (["cluster", "--days", "9", "--peak", "1P"], "--gpus 100K, or a site's power"),
         (["compute", "--frobnicate"], "No such option"),
         (["compare", "5e25"], "at least two"),
         (["nonsense"], "No such command"),

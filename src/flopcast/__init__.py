@@ -46,11 +46,34 @@ _LAZY = {
     "ModelCompute": "flopcast.accounting",
     "frontier": "flopcast.frontiers",
     "thresholds": "flopcast.regulation",
+    # training systems: power, energy, prices and cost of a run
+    "cluster_power": "flopcast.power",
+    "accelerators_for_power": "flopcast.power",
+    "ClusterPower": "flopcast.power",
+    "run_cost": "flopcast.cost",
+    "RunCost": "flopcast.cost",
+    "Price": "flopcast.prices",
+    "parse_price": "flopcast.prices",
+    "hardware_price": "flopcast.prices",
+    "cloud_price": "flopcast.prices",
+    "electricity_price": "flopcast.prices",
+    "cpi_factor": "flopcast.prices",
+    "System": "flopcast.systems",
+    "system": "flopcast.systems",
+    "all_systems": "flopcast.systems",
+    "import_systems": "flopcast.systems",
+    "largest_systems": "flopcast.fleet",
+    "SystemsAt": "flopcast.fleet",
+    "place": "flopcast.fleet",
+    "Placement": "flopcast.fleet",
+    "training_run": "flopcast.training_run",
+    "TrainingRun": "flopcast.training_run",
 }
 
 __all__ = [
     "Accelerator",
     "ClusterEstimate",
+    "ClusterPower",
     "Comparison",
     "ComputeEstimate",
     "FlopcastError",
@@ -58,24 +81,44 @@ __all__ = [
     "Kind",
     "Model",
     "ModelCompute",
+    "Placement",
+    "Price",
     "Quantity",
+    "RunCost",
     "Sampling",
+    "System",
+    "SystemsAt",
+    "TrainingRun",
     "accelerator",
     "accelerators",
+    "accelerators_for_power",
+    "all_systems",
+    "cloud_price",
     "cluster",
+    "cluster_power",
     "compare",
+    "cpi_factor",
+    "electricity_price",
     "estimate",
     "fmt",
     "frontier",
+    "hardware_price",
     "headline",
+    "import_systems",
+    "largest_systems",
     "model",
     "model_compute",
     "models",
     "operation_count",
     "parse",
+    "parse_price",
+    "place",
     "ratio_words",
+    "run_cost",
+    "system",
     "thresholds",
     "to_dataframe",
+    "training_run",
 ]
 
 if TYPE_CHECKING:
@@ -83,14 +126,27 @@ if TYPE_CHECKING:
     from flopcast.catalog import model
     from flopcast.clusters import ClusterEstimate, cluster
     from flopcast.comparison import Comparison, compare, ratio_words
+    from flopcast.cost import RunCost, run_cost
     from flopcast.errors import FlopcastError
     from flopcast.figures import Model
+    from flopcast.fleet import Placement, SystemsAt, largest_systems, place
     from flopcast.frontiers import frontier
     from flopcast.hardware import Accelerator, accelerator, accelerators
     from flopcast.listing import models, to_dataframe
+    from flopcast.power import ClusterPower, accelerators_for_power, cluster_power
+    from flopcast.prices import (
+        Price,
+        cloud_price,
+        cpi_factor,
+        electricity_price,
+        hardware_price,
+        parse_price,
+    )
     from flopcast.quantity import Kind, Quantity, fmt, parse
     from flopcast.regulation import thresholds
+    from flopcast.systems import System, all_systems, import_systems, system
     from flopcast.training import ComputeEstimate, estimate, operation_count
+    from flopcast.training_run import TrainingRun, training_run
     from flopcast.uncertainty import Sampling
 
 

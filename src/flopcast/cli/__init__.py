@@ -42,7 +42,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compute": ("flopcast.cli.compute", "Training compute by 6·N·D and by hardware, reconciled."),
     "compare": ("flopcast.cli.compare", "Compare compute figures or models, in numbers and words."),
     "frontier": ("flopcast.cli.frontier", "The largest known training runs up to a date."),
-    "cluster": ("flopcast.cli.cluster", "What N accelerators for T days produce."),
+    "cluster": (
+        "flopcast.cli.cluster",
+        "What N accelerators (or a site's power) produce, and cost.",
+    ),
+    "systems": ("flopcast.cli.systems", "The real AI supercomputers at a date (Epoch AI)."),
     "models": ("flopcast.cli.catalog", "The model catalog as a table."),
     "show": ("flopcast.cli.catalog", "One model: every figure with its source and range."),
     "optimal": ("flopcast.cli.scaling", "The compute-optimal model for a budget."),

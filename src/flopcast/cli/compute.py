@@ -181,6 +181,7 @@ def _model_compute(
     from flopcast.accounting import model_compute
     from flopcast.catalog import model
     from flopcast.cli.common import Footnotes, print_json, render
+    from flopcast.cli.systems import training_run_report
     from flopcast.comparison import compare
     from flopcast.quantity import Kind, Quantity, fmt
 
@@ -192,11 +193,13 @@ def _model_compute(
     )  # fmt: skip
     comparison = compare(res.headline, vs, a_label=m.name, sampling=s) if vs else None
     thr_section, thr_data = threshold_rows(res.headline)
+    run = training_run_report(m, res, s)  # power, energy, costs, its developer's systems
     if json_output:
         data = res.to_dict()
         data["thresholds"] = thr_data
         if comparison is not None:
             data["comparison"] = comparison.to_dict()
+        data["training_run"] = None if run is None else run.data
         print_json(data)
         return
     sections: list[Section] = []
@@ -232,6 +235,10 @@ def _model_compute(
             ex.add("6·N·D with exact active", fmt_flop(Quantity(exact_c), sig), f"{diff:+.2%}")
         sections.append(ex)
     sections.append(thr_section)
+    if run is not None:
+        run_sections, run_footer = run.sections(notes, sig)
+        sections += run_sections
+        footer = [*notes.lines(), *run_footer]
     headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
     render(headline, sections, warnings, footer)
 

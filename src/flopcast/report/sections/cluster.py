@@ -12,6 +12,7 @@ from flopcast.datafiles import load_toml
 from flopcast.figures import Model
 from flopcast.report.document import Section, Sources
 from flopcast.report.prose import flop, si
+from flopcast.report.sections.systems import systems_sentences
 
 if TYPE_CHECKING:
     from flopcast.optimality import Optimality
@@ -46,5 +47,7 @@ def cluster_section(
         + (f" at sparsity {sp.label}" if sp is not None else "")
         + f" has {si(p.N)} active parameters trained on {si(p.D)} tokens."
     )
-    data = {"cluster": res.to_dict(), "compute_optimal": p.to_dict()}
+    more, systems = systems_sentences(m, mc, sources)  # power, cost, real systems
+    s += more
+    data = {"cluster": res.to_dict(), "compute_optimal": p.to_dict(), "systems": systems}
     return Section("cluster", "What a frontier cluster could have done", tuple(s), (), data)
