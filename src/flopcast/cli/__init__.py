@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compute": ("flopcast.cli.compute", "Training compute by 6·N·D and by hardware, reconciled."),
     "compare": ("flopcast.cli.compare", "Compare compute figures or models, in numbers and words."),
     "frontier": ("flopcast.cli.frontier", "The largest known training runs up to a date."),
+    "trend": ("flopcast.cli.trend", "Growth of training compute, forecasts, model counts."),
     "cluster": ("flopcast.cli.cluster", "What N accelerators for T days produce."),
     "models": ("flopcast.cli.catalog", "The model catalog as a table."),
     "show": ("flopcast.cli.catalog", "One model: every figure with its source and range."),

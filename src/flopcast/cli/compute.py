@@ -192,9 +192,13 @@ def _model_compute(
     )  # fmt: skip
     comparison = compare(res.headline, vs, a_label=m.name, sampling=s) if vs else None
     thr_section, thr_data = threshold_rows(res.headline)
+    from flopcast.cli.trend import placement_rows
+
+    trend_section, trend_data = placement_rows(m, res.headline, sig)
     if json_output:
         data = res.to_dict()
         data["thresholds"] = thr_data
+        data["frontier_trend"] = trend_data
         if comparison is not None:
             data["comparison"] = comparison.to_dict()
         print_json(data)
@@ -232,6 +236,8 @@ def _model_compute(
             ex.add("6·N·D with exact active", fmt_flop(Quantity(exact_c), sig), f"{diff:+.2%}")
         sections.append(ex)
     sections.append(thr_section)
+    if trend_section is not None:
+        sections.append(trend_section)
     headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
     render(headline, sections, warnings, footer)
 
