@@ -46,6 +46,9 @@ _LAZY = {
     "ModelCompute": "flopcast.accounting",
     "frontier": "flopcast.frontiers",
     "thresholds": "flopcast.regulation",
+    "fit_trend": "flopcast.trends",
+    "Trend": "flopcast.trends",
+    "count_above": "flopcast.trends.count",
 }
 
 __all__ = [
@@ -60,11 +63,14 @@ __all__ = [
     "ModelCompute",
     "Quantity",
     "Sampling",
+    "Trend",
     "accelerator",
     "accelerators",
     "cluster",
     "compare",
+    "count_above",
     "estimate",
+    "fit_trend",
     "fmt",
     "frontier",
     "headline",
@@ -91,6 +97,8 @@ if TYPE_CHECKING:
     from flopcast.quantity import Kind, Quantity, fmt, parse
     from flopcast.regulation import thresholds
     from flopcast.training import ComputeEstimate, estimate, operation_count
+    from flopcast.trends import Trend, fit_trend
+    from flopcast.trends.count import count_above
     from flopcast.uncertainty import Sampling
 
 
