@@ -12,7 +12,7 @@ from flopcast.cli.common import JsonOpt, Section, SigOpt
 if TYPE_CHECKING:
     from datetime import date
 
-    from flopcast.catalog import Model
+    from flopcast.figures import Model
     from flopcast.quantity import Quantity
     from flopcast.trends import Selection, Trend
     from flopcast.trends.count import CountForecast

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flopcast.errors import FlopcastError
-from flopcast.trends.data import Selection, selected, settings
+from flopcast.trends.data import Selection, arg, selected, settings
 from flopcast.trends.fit import SEED
 
 #: Simulated futures (software default) and the furthest year forecast.
@@ -96,9 +96,11 @@ def count_above(
     import numpy as np
 
     if not math.isfinite(threshold) or threshold <= 0:
-        raise FlopcastError(f"--count-above {threshold!r}: give a threshold in FLOP, e.g. 1e25")
+        raise FlopcastError(
+            f"{arg('threshold')} {threshold!r}: give a threshold in FLOP, e.g. 1e25"
+        )
     if not 100 <= simulations <= 100_000:
-        raise FlopcastError(f"simulations {simulations}: use 100 to 100,000")
+        raise FlopcastError(f"{arg('simulations')} {simulations}: use 100 to 100,000")
     sel = selection or Selection()
     pts = selected(sel, window=False)
     if sel.end is not None:
@@ -110,7 +112,8 @@ def count_above(
     first = max(int(settings()["count"]["from_year"]), sel.start.year if sel.start else 0)
     if not last_full + 1 <= until <= last_full + MAX_YEARS_AHEAD:
         raise FlopcastError(
-            f"--until {until}: give a year from {last_full + 1} to {last_full + MAX_YEARS_AHEAD} "
+            f"{arg('until')} {until}: give a year from {last_full + 1} to "
+            f"{last_full + MAX_YEARS_AHEAD} "
             f"(the data's last complete year is {last_full})"
         )
     by_year: dict[int, list[float]] = defaultdict(list)

@@ -21,6 +21,30 @@ SELECTIONS = ("notable", "language", "frontier", "open")
 SPECULATIVE = ("include", "exclude", "weight")
 
 
+#: Python argument → command-line option, for the inputs messages name.
+ARGS = {
+    "select": "--select",
+    "start": "--from",
+    "end": "--to",
+    "speculative": "--speculative",
+    "top": "--top",
+    "data": "--data",
+    "resamples": "--resamples",
+    "break_at": "--break-at",
+    "level": "--when",
+    "threshold": "--count-above",
+    "until": "--until",
+    "simulations": "--simulations",
+}
+
+
+def arg(name: str) -> str:
+    """An input as the caller names it: ``--from`` on the command line, ``start`` in Python."""
+    from flopcast.errors import on_cli
+
+    return ARGS.get(name, name) if on_cli() else name
+
+
 def settings() -> dict[str, Any]:
     return dict(load_toml("trends.toml"))
 
@@ -104,8 +128,8 @@ def points(data: str | None = None, top: int | None = None) -> tuple[Point, ...]
 
     n = top if top is not None else int(settings()["frontier"]["top"])
     if not 1 <= n <= 1000:
-        raise FlopcastError(f"--top {n}: use 1 to 1000")
-    path = check_regular(data, "--data") if data else snapshot_path()
+        raise FlopcastError(f"{arg('top')} {n}: use 1 to 1000")
+    path = check_regular(data, arg("data")) if data else snapshot_path()
     inputs = [path, Path(__file__), Path(epoch.__file__)]
     return validated(f"trend-points-top{n}", inputs, lambda: _points(_rows(str(path)), n))
 
@@ -189,16 +213,17 @@ def selected(sel: Selection, *, window: bool = True, labels: bool = True) -> tup
     """The points of a selection (within its date window, Speculative ones dropped when asked)."""
     if sel.speculative not in SPECULATIVE:
         raise FlopcastError(
-            f"--speculative {sel.speculative!r}: choose one of {', '.join(SPECULATIVE)}"
+            f"{arg('speculative')} {sel.speculative!r}: choose one of {', '.join(SPECULATIVE)}"
         )
     if sel.start and sel.end and sel.start > sel.end:
         raise FlopcastError(
-            f"--from {sel.start} is after --to {sel.end}: give the earlier date first"
+            f"{arg('start')} {sel.start} is after {arg('end')} {sel.end}: "
+            "give the earlier date first"
         )
     pts = points(sel.data, sel.top)
     s = sel.select.strip().lower()
     if not s:
-        raise FlopcastError("--select is empty: " + _SELECT_HINT)
+        raise FlopcastError(f"{arg('select')} is empty: " + _SELECT_HINT)
     if s == "notable":
         chosen = pts
     elif s == "language":

@@ -13,6 +13,7 @@ from flopcast.trends.data import (
     SPECULATIVE,
     Point,
     Selection,
+    arg,
     data_credit,
     selected,
     settings,
@@ -356,13 +357,14 @@ def fit_trend(
 
     sel = selection or Selection()
     if not 100 <= resamples <= MAX_RESAMPLES:
-        raise FlopcastError(f"--resamples {resamples}: use 100 to {MAX_RESAMPLES:,}")
+        raise FlopcastError(f"{arg('resamples')} {resamples}: use 100 to {MAX_RESAMPLES:,}")
     pts = selected(sel)
     distinct = len({p.published for p in pts})
     if len(pts) < MIN_POINTS or distinct < 3:
         raise FlopcastError(
             f"{sel.label()} published {sel.window()}: {len(pts)} models with a compute figure, "
-            f"a trend needs at least {MIN_POINTS} (on 3 dates or more); widen --from/--to"
+            f"a trend needs at least {MIN_POINTS} (on 3 dates or more); "
+            f"widen {arg('start')}/{arg('end')}"
         )
     t = np.array([p.t for p in pts])
     y = np.log10([p.flop for p in pts])
@@ -378,7 +380,7 @@ def fit_trend(
         tau = decimal_year(break_at) if break_at is not None else _hinge_search(t, y, w, t0)
         if not (t.min() < tau < t.max()):
             raise FlopcastError(
-                f"--break-at {month(tau)} is outside the models' dates "
+                f"{arg('break_at')} {month(tau)} is outside the models' dates "
                 f"({pts[0].published}–{pts[-1].published})"
             )
         hinge, sse_h = _line(t, y, w, t0, tau, resamples, seed)

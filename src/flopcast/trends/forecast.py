@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastError
-from flopcast.trends.data import Point, Selection, selected, settings, snapshot_path
+from flopcast.trends.data import Point, Selection, arg, selected, settings, snapshot_path
 from flopcast.trends.dates import LAST_YEAR, decimal_year, month
 from flopcast.trends.fit import Line, Trend, fit_trend, interval
 
@@ -125,7 +125,7 @@ def when(trend: Trend, level: float) -> Crossing:
     import numpy as np
 
     if not math.isfinite(level) or level <= 0:
-        raise FlopcastError(f"--when {level!r}: give a compute level in FLOP, e.g. 1e27")
+        raise FlopcastError(f"{arg('level')} {level!r}: give a compute level in FLOP, e.g. 1e27")
     sel = trend.selection
     history = [
         p
