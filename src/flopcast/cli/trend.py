@@ -296,11 +296,12 @@ def forecast_section(
 
 def count_section(c: CountForecast) -> Section:
     from flopcast.quantity import fmt_sci
+    from flopcast.trends import settings as trend_settings
 
     lo, hi = c.history
     sec = Section(
         f"Models above {fmt_sci(c.threshold)} FLOP",
-        subtitle=f"by each year's end; from {lo}–{hi}",
+        subtitle=f"by each year's end; yearly totals and shares of {lo}–{hi}",
     )
     for year, count in c.observed:
         sec.add(f"observed {year}", str(count))
@@ -312,6 +313,9 @@ def count_section(c: CountForecast) -> Section:
             f"{f.median:.0f}",
             f"90%: {f.low:.0f}–{f.high:.0f}; {f.new_median:.0f} new",
         )
+    paper = trend_settings()["count"].get(f"paper_2028_above_{fmt_sci(c.threshold)}")
+    if paper and any(f.year == 2028 for f in c.forecast):
+        sec.add("paper, 2028", str(paper[0]), f"90%: {paper[1]}–{paper[2]}; Kumar & Manning")
     return sec
 
 

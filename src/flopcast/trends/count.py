@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flopcast.errors import FlopcastError
-from flopcast.trends.data import Selection, arg, selected, settings
+from flopcast.trends.data import Selection, arg, points, selected, settings
 from flopcast.trends.fit import SEED
 
 #: Simulated futures (software default) and the furthest year forecast.
@@ -107,7 +107,9 @@ def count_above(
         pts = tuple(p for p in pts if p.published <= sel.end)
     if not pts:
         raise FlopcastError(f"no {sel.label()} with a compute figure to count")
-    last = max(p.published for p in pts)
+    # the data's last date (every model, not only the selection's), within the window
+    last = max(p.published for p in points(sel.data, sel.top))
+    last = min(last, sel.end) if sel.end is not None else last
     last_full = last.year if (last.month, last.day) == (12, 31) else last.year - 1
     first = max(int(settings()["count"]["from_year"]), sel.start.year if sel.start else 0)
     if not last_full + 1 <= until <= last_full + MAX_YEARS_AHEAD:
