@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
+from pathlib import Path
 
 import pytest
 
-from flopcast.trends import month
+from flopcast.trends import decimal_year, month
 from tests.conftest import CLI
 
 
@@ -107,3 +109,29 @@ def test_compute_model_states_its_distance_from_the_frontier_trend(cli: CLI) -> 
     trend = data["trend_at_release"]["training_compute_flop"]
     assert data["residual_oom"] == pytest.approx(math.log10(5.184e25 / trend), rel=1e-9)
     assert data["ratio_to_trend"] == pytest.approx(5.184e25 / trend, rel=1e-9)
+
+
+def test_an_epoch_ai_csv_can_replace_the_snapshot(cli: CLI, tmp_path: Path) -> None:
+    # Noiseless models on log10 C = 20 + 0.5·(t − 2010): 10^0.5 = 3.16x/yr, doubling in
+    # 12·log10(2)/0.5 = 7.2 months; a perfect line, so a change of slope gains nothing (F = 0).
+    path = tmp_path / "models.csv"
+    lines = ["Model,Publication date,Training compute (FLOP),Domain"]
+    for i in range(12):
+        d = date(2010 + i, 1, 1)
+        lines.append(f"m{i},{d.isoformat()},{10 ** (20 + 0.5 * (decimal_year(d) - 2010))!r},Vision")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = cli("trend", "--data", str(path))
+    assert r.code == 0, r.err
+    assert "3.16x/yr (0.50 OOM/yr)" in r.out and "7.2 months" in r.out
+    assert "read from models.csv" in r.out
+    run = cli("trend", "--data", str(path), "--break-at", "2015", "--json")
+    assert "Infinity" not in run.out and "NaN" not in run.out  # strict JSON
+    data = run.json()
+    assert data["trend"]["breakpoint"]["f_statistic"] == 0
+    assert (
+        data["trend"]["breakpoint"]["p_value"] == 1 and not data["trend"]["breakpoint"]["warranted"]
+    )
+    assert data["trend"]["doubling_months"] == pytest.approx(7.2247, abs=1e-4)
+    assert data["trend"]["breakpoint"]["slope_after_oom_per_year"] == pytest.approx(0.5)
+    missing = cli("trend", "--data", str(tmp_path / "nope.csv"))
+    assert missing.code == 2 and "nope.csv" in missing.err and missing.err.count("\n") == 1

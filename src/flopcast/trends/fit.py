@@ -157,7 +157,7 @@ class BreakTest:
             "estimated": self.estimated,
             "slope_before_oom_per_year": self.slope_before,
             "slope_after_oom_per_year": self.slope_after,
-            "f_statistic": self.f,
+            "f_statistic": finite(self.f),
             "p_value": self.p,
             "bic_line": self.bic_line,
             "bic_hinge": self.bic_hinge,
@@ -238,17 +238,22 @@ class Trend:
             "growth_per_year_90": [10**lo, 10**hi],
             "oom_per_year": self.oom_per_year,
             "oom_per_year_90": [lo, hi],
-            "doubling_months": self.doubling_months,
-            "doubling_months_90": [_doubling(hi), _doubling(lo)],
+            "doubling_months": finite(self.doubling_months),
+            "doubling_months_90": [finite(_doubling(hi)), finite(_doubling(lo))],
             "t0": self.line.t0,
             "intercept_log10_flop": self.line.a,
-            "r2": self.r2,
+            "r2": finite(self.r2),
             "residual_sd_oom": self.resid_sd,
             "bootstrap": {"resamples": self.resamples, "seed": self.seed, "interval": "90%"},
             "breakpoint": self.test.to_dict() if self.test else None,
             "growth_by_label_policy": self.alternatives,
             "credit": self.credit,
         }
+
+
+def finite(x: float) -> float | None:
+    """``x``, or None where it is infinite or undefined (JSON has no inf or NaN)."""
+    return x if math.isfinite(x) else None
 
 
 def _doubling(oom: float) -> float:
@@ -386,12 +391,16 @@ def fit_trend(
         hinge, sse_h = _line(t, y, w, t0, tau, resamples, seed)
         q = 1 if break_at is not None else 2  # the slope change, and its date when estimated
         dof = n - 2 - q
-        f = ((sse - sse_h) / q) / (sse_h / dof) if sse_h > 0 else math.inf
+        # Sums of squares below round-off (a perfect fit) count as exactly zero.
+        eps = 1e-12 * max(sst, 1e-300)
+        sse_l, sse_h = max(sse, eps), max(sse_h, eps)
+        gain = max(0.0, sse_l - sse_h)
+        f = (gain / q) / (sse_h / dof) if sse_h > eps else (math.inf if gain > eps else 0.0)
         p = _f_sf(f, q, dof)
         margin = float(settings()["breakpoint"]["bic_margin"])
         test = BreakTest(
             tau, break_at is None, hinge.b, hinge.b + hinge.d, f, p,
-            _bic(sse, n, 2), _bic(sse_h, n, 2 + q), margin,
+            _bic(sse_l, n, 2), _bic(sse_h, n, 2 + q), margin,
         )  # fmt: skip
     alternatives = {}
     for policy in SPECULATIVE:
