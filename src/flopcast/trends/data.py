@@ -177,7 +177,7 @@ class Selection:
     def window(self, pts: tuple[Point, ...] = ()) -> str:
         lo = self.start or (min(p.published for p in pts) if pts else None)
         hi = self.end or (max(p.published for p in pts) if pts else None)
-        return f"{lo.isoformat() if lo else '…'} to {hi.isoformat() if hi else '…'}"
+        return f"{lo.isoformat() if lo else 'the first'} to {hi.isoformat() if hi else 'the last'}"
 
     def labels_note(self) -> str:
         return {

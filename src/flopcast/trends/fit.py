@@ -63,19 +63,6 @@ class Line:
         out: FloatArray = a + b * (t - self.t0) + d * hinge
         return out
 
-    def slope_at(self, t: float) -> float:
-        """OOM per year at ``t`` (after the hinge, b + d)."""
-        return self.b + (self.d if self.tau is not None and t > self.tau else 0.0)
-
-    def boot_slope_at(self, t: float) -> FloatArray:
-        import numpy as np
-
-        b = np.asarray(self.boot_b, dtype=np.float64)
-        if self.tau is not None and t > self.tau:
-            out: FloatArray = b + np.asarray(self.boot_d, dtype=np.float64)
-            return out
-        return b
-
 
 def _design(t: FloatArray, t0: float, tau: float | None) -> FloatArray:
     import numpy as np
@@ -367,7 +354,7 @@ def fit_trend(
     distinct = len({p.published for p in pts})
     if len(pts) < MIN_POINTS or distinct < 3:
         raise FlopcastError(
-            f"{sel.label()} published {sel.window()}: {len(pts)} models with a compute figure, "
+            f"{sel.label()} published {sel.window(pts)}: {len(pts)} models with a compute figure, "
             f"a trend needs at least {MIN_POINTS} (on 3 dates or more); "
             f"widen {arg('start')}/{arg('end')}"
         )

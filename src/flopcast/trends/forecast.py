@@ -7,18 +7,12 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flopcast.errors import FlopcastError
 from flopcast.trends.data import Point, Selection, arg, selected, settings, snapshot_path
 from flopcast.trends.dates import LAST_YEAR, decimal_year, month
-from flopcast.trends.fit import Line, Trend, fit_trend, interval
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
-
-    FloatArray = npt.NDArray[np.float64]
+from flopcast.trends.fit import Trend, fit_trend, interval
 
 
 def _flop(log10: float) -> float:
@@ -222,11 +216,3 @@ def place(name: str, released: date, flop: float, trend: Trend | None = None) ->
     point = at(tr, released)
     label = "frontier trend" if tr.selection.select == "frontier" else "trend"
     return Placement(name, released, flop, point, math.log10(flop) - point.log10, label)
-
-
-def trend_line_points(line: Line, ts: FloatArray) -> FloatArray:
-    """log10 of the trend at each decimal year in ``ts`` (for plots)."""
-    import numpy as np
-
-    out: FloatArray = np.array([line.log10_at(float(t)) for t in ts])
-    return out
