@@ -283,3 +283,23 @@ def test_count_bad_input() -> None:
         count_above(1e25, 2025)
     with pytest.raises(FlopcastError, match="until 2100"):
         count_above(1e25, 2100)
+
+
+def test_report_sentence_uses_the_cached_fit_and_cites_epoch_ai() -> None:
+    from flopcast.report.trend_context import trend_sentence
+
+    cited: list[tuple[str, str]] = []
+
+    def cite(text: str, url: str) -> int:
+        cited.append((text, url))
+        return len(cited)
+
+    sentence, data = trend_sentence("Llama 4 Behemoth", date(2025, 4, 5), 5.184e25, cite)
+    trend = placement_trend()
+    # 10^(a + b·(t − t0)) at 2025-04-05, and Behemoth's distance below it in OOM
+    t = decimal_year(date(2025, 4, 5))
+    at_release = trend.line.a + trend.line.b * (t - trend.line.t0)
+    assert data["residual_oom"] == pytest.approx(math.log10(5.184e25) - at_release)
+    assert sentence.startswith("Against the trend of frontier models since 2018 (")
+    assert f"{abs(data['residual_oom']):.2g} OOM below" in sentence and "[1]" in sentence
+    assert cited == [(cited[0][0], "https://epoch.ai/data/ai-models-documentation")]
