@@ -135,3 +135,18 @@ def test_an_epoch_ai_csv_can_replace_the_snapshot(cli: CLI, tmp_path: Path) -> N
     assert data["trend"]["breakpoint"]["slope_after_oom_per_year"] == pytest.approx(0.5)
     missing = cli("trend", "--data", str(tmp_path / "nope.csv"))
     assert missing.code == 2 and "nope.csv" in missing.err and missing.err.count("\n") == 1
+
+
+def test_the_llama_4_report_places_each_model_against_the_frontier_trend(cli: CLI) -> None:
+    data = cli("report", "--json").json()
+    sentences = {}
+    for part in data["models"]:
+        for sec in part["sections"]:
+            trend = sec.get("data", {}).get("frontier_trend")
+            if trend:
+                sentences[part["name"]] = trend["sentence"]
+    assert set(sentences) == {"Llama 4 Scout", "Llama 4 Maverick", "Llama 4 Behemoth (preview)"}
+    assert all("OOM below the frontier trend at 2025-04" in s for s in sentences.values())
+    text = cli("report").out
+    assert text.count("Against the trend of frontier models since 2018") == 3
+    assert "| frontier trend (" in text

@@ -286,7 +286,7 @@ def test_count_bad_input() -> None:
 
 
 def test_report_sentence_uses_the_cached_fit_and_cites_epoch_ai() -> None:
-    from flopcast.report.trend_context import trend_sentence
+    from flopcast.report.sections.trend import trend_context
 
     cited: list[tuple[str, str]] = []
 
@@ -294,7 +294,7 @@ def test_report_sentence_uses_the_cached_fit_and_cites_epoch_ai() -> None:
         cited.append((text, url))
         return len(cited)
 
-    sentence, data = trend_sentence("Llama 4 Behemoth", date(2025, 4, 5), 5.184e25, cite)
+    sentence, data, row = trend_context("Llama 4 Behemoth", date(2025, 4, 5), 5.184e25, cite)
     trend = placement_trend()
     # 10^(a + b·(t − t0)) at 2025-04-05, and Behemoth's distance below it in OOM
     t = decimal_year(date(2025, 4, 5))
@@ -303,3 +303,4 @@ def test_report_sentence_uses_the_cached_fit_and_cites_epoch_ai() -> None:
     assert sentence.startswith("Against the trend of frontier models since 2018 (")
     assert f"{abs(data['residual_oom']):.2g} OOM below" in sentence and "[1]" in sentence
     assert cited == [(cited[0][0], "https://epoch.ai/data/ai-models-documentation")]
+    assert row[1] == "trend, 2025-04" and row[3] == f"{data['ratio_to_trend']:.3g}x"

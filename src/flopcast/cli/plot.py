@@ -218,12 +218,12 @@ def trend_command(
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.cli.trend import selection
-    from flopcast.report.plot_trend import trend_figure
+    from flopcast.report import plots
     from flopcast.trends import decimal_year, fit_trend, parse_period
 
     def draw() -> Figure:
-        trend = fit_trend(selection(select, start, end, speculative))
+        fit = fit_trend(selection(select, start, end, speculative))
         last = decimal_year(parse_period(until, "--until")[1]) if until else None
-        return trend_figure(trend, highlight or (), until=last)
+        return plots.trend(fit, highlight or (), until=last)
 
     _write(draw, output, "trend.png", json_output)

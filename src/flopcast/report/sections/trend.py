@@ -1,4 +1,4 @@
-"""The report's sentence on where a model sits against the frontier trend (the cached fit of
+"""The "In context" sentence on where a model sits against the frontier trend (the cached fit of
 :func:`flopcast.trends.forecast.placement_trend`: no refit per report)."""
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from typing import Any
 from flopcast.quantity import fmt_sci
 
 
-def trend_sentence(
+def trend_context(
     name: str, released: date, flop: float, cite: Callable[[str, str], int]
-) -> tuple[str, dict[str, Any]]:
-    """``Against the trend of frontier models ..., it sits 0.18 OOM below ...`` and its data;
-    ``cite(text, url)`` numbers a source (the report's ``Sources.cite``)."""
+) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """``Against the trend of frontier models ..., it sits 0.18 OOM below ...``, its data, and
+    a row for the "Compared with" table; ``cite(text, url)`` numbers a source (the report's
+    ``Sources.cite``)."""
+    from flopcast.comparison import ratio_words
     from flopcast.trends import settings
     from flopcast.trends.forecast import place, placement_trend
 
@@ -41,4 +43,11 @@ def trend_sentence(
         "trend_models": trend.n,
         "trend_selection": trend.selection.to_dict(),
     }
-    return sentence, data
+    row = (
+        f"frontier trend ({10**trend.oom_per_year:.3g}x/yr)",
+        f"trend, {released:%Y-%m}",
+        fmt_sci(p.trend.flop) + " FLOP",
+        f"{p.ratio:.3g}x",
+        ratio_words(p.ratio),
+    )
+    return sentence, data, row
