@@ -22,7 +22,7 @@ SNAPSHOT_2025_05 = EPOCH_DIR / "notable_ai_models_2025-05.csv"
 
 
 def _shipped_rows() -> tuple[EpochRow, ...]:
-    return read_epoch_csv(data_path("epoch_notable_language.csv"), language_only=False).rows
+    return read_epoch_csv(data_path("epoch_notable.csv"), language_only=True).rows
 
 
 def _rows_of(m: Model, rows: tuple[EpochRow, ...]) -> list[EpochRow]:

@@ -68,6 +68,9 @@ _LAZY = {
     "Placement": "flopcast.fleet",
     "training_run": "flopcast.training_run",
     "TrainingRun": "flopcast.training_run",
+    "fit_trend": "flopcast.trends",
+    "Trend": "flopcast.trends",
+    "count_above": "flopcast.trends.count",
 }
 
 __all__ = [
@@ -89,6 +92,7 @@ __all__ = [
     "System",
     "SystemsAt",
     "TrainingRun",
+    "Trend",
     "accelerator",
     "accelerators",
     "accelerators_for_power",
@@ -97,9 +101,11 @@ __all__ = [
     "cluster",
     "cluster_power",
     "compare",
+    "count_above",
     "cpi_factor",
     "electricity_price",
     "estimate",
+    "fit_trend",
     "fmt",
     "frontier",
     "hardware_price",
@@ -147,6 +153,8 @@ if TYPE_CHECKING:
     from flopcast.systems import System, all_systems, import_systems, system
     from flopcast.training import ComputeEstimate, estimate, operation_count
     from flopcast.training_run import TrainingRun, training_run
+    from flopcast.trends import Trend, fit_trend
+    from flopcast.trends.count import count_above
     from flopcast.uncertainty import Sampling
 
 

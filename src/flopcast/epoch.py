@@ -3,9 +3,11 @@
 Epoch AI publishes its Notable / Large-scale / All AI Models datasets as CSV under CC BY 4.0.
 flopcast reads them by column name (the columns differ between versions), normalizes them to
 a small CSV of its own, and reports rows whose figures look wrong instead of trusting them.
-A dated snapshot of the language models in the Notable AI Models dataset ships with flopcast
-as the default reference for the frontier (``data/epoch_notable_language.csv``, described in
-``data/epoch.toml``); ``flopcast epoch import FILE.csv`` replaces it with a newer download.
+A dated snapshot of the whole Notable AI Models dataset ships with flopcast
+(``data/epoch_notable.csv``, described in ``data/epoch.toml``): its language models are the
+default reference for the frontier and for models by name, and every domain feeds the trends
+(:mod:`flopcast.trends`); ``flopcast epoch import FILE.csv`` replaces the language models with
+a newer download.
 
 Credit: Epoch AI, "Notable AI Models" dataset, https://epoch.ai/data/notable-ai-models.
 """
@@ -445,7 +447,7 @@ def epoch_rows() -> tuple[EpochRow, ...]:
     """The active Epoch AI language models (user import, else the shipped snapshot)."""
     user = user_snapshot()
     path = user if user.exists() else data_path(settings()["snapshot"]["file"])
-    return read_epoch_csv(path, language_only=False).rows
+    return read_epoch_csv(path, language_only=True).rows
 
 
 def confidence_factor(label: str) -> float | None:

@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "What N accelerators (or a site's power) produce, and cost.",
     ),
     "systems": ("flopcast.cli.systems", "The real AI supercomputers at a date (Epoch AI)."),
+    "trend": ("flopcast.cli.trend", "Growth of training compute, forecasts, model counts."),
     "models": ("flopcast.cli.catalog", "The model catalog as a table."),
     "show": ("flopcast.cli.catalog", "One model: every figure with its source and range."),
     "optimal": ("flopcast.cli.scaling", "The compute-optimal model for a budget."),

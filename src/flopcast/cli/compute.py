@@ -194,9 +194,13 @@ def _model_compute(
     comparison = compare(res.headline, vs, a_label=m.name, sampling=s) if vs else None
     thr_section, thr_data = threshold_rows(res.headline)
     run = training_run_report(m, res, s)  # power, energy, costs, its developer's systems
+    from flopcast.cli.trend import placement_rows
+
+    trend_section, trend_data = placement_rows(m, res.headline, sig)
     if json_output:
         data = res.to_dict()
         data["thresholds"] = thr_data
+        data["frontier_trend"] = trend_data
         if comparison is not None:
             data["comparison"] = comparison.to_dict()
         data["training_run"] = None if run is None else run.data
@@ -239,6 +243,8 @@ def _model_compute(
         run_sections, run_footer = run.sections(notes, sig)
         sections += run_sections
         footer = [*notes.lines(), *run_footer]
+    if trend_section is not None:
+        sections.append(trend_section)
     headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
     render(headline, sections, warnings, footer)
 

@@ -196,3 +196,34 @@ def memory_command(
         "memory.png",
         json_output,
     )
+
+
+@plot_app.command(
+    "trend",
+    help=(
+        "The trend of training compute: Epoch AI's notable models, the fitted line and its 90% "
+        "band, the forecast cone, regulatory thresholds, and highlighted models with their "
+        "distance from the trend (options as for flopcast trend).\n\n"
+        "Example: flopcast plot trend --select frontier --from 2018 --highlight behemoth -o t.png"
+    ),
+)
+def trend_command(
+    select: str = typer.Option("notable", "--select", metavar="WHICH", help="As flopcast trend."),
+    start: str | None = typer.Option(None, "--from", metavar="DATE", help="First date: 2018."),
+    end: str | None = typer.Option(None, "--to", metavar="DATE", help="Last date: 2024-05."),
+    speculative: str = typer.Option("include", "--speculative", metavar="HOW"),
+    until: str | None = typer.Option(None, "--until", metavar="YEAR", help="Forecast to: 2028."),
+    highlight: HighlightOpt = None,
+    output: OutputOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    from flopcast.cli.trend import selection
+    from flopcast.report import plots
+    from flopcast.trends import decimal_year, fit_trend, parse_period
+
+    def draw() -> Figure:
+        fit = fit_trend(selection(select, start, end, speculative))
+        last = decimal_year(parse_period(until, "--until")[1]) if until else None
+        return plots.trend(fit, highlight or (), until=last)
+
+    _write(draw, output, "trend.png", json_output)

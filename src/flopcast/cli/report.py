@@ -132,6 +132,13 @@ def report_plots(report: Report) -> dict[str, tuple[bytes, str]]:
         f"{report.settings['law']}",
         plots.tokens_per_param(ids, law=str(report.settings["law"])),
     )
+    from flopcast.trends.forecast import placement_trend  # the cached fit, not a refit
+
+    add(
+        "Training compute of frontier models since 2018: trend, 90% band and forecast, with "
+        "the models of this report",
+        plots.trend(placement_trend(), ids),
+    )
     for mid in ids:
         m = model(mid)
         if m.open_weights and m.hf_repo:

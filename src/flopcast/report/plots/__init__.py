@@ -1,4 +1,5 @@
-"""Figures for reports: training compute over time, tokens per parameter, memory by format.
+"""Figures for reports: training compute over time, tokens per parameter, memory by format,
+the trend of training compute.
 
 Each plot is a pure function of flopcast's data returning a matplotlib ``Figure`` drawn with
 the Agg canvas (no pyplot, no global backend switch, no window). :func:`save` writes PNG or
@@ -19,6 +20,7 @@ Where things live (every public name is re-exported here):
 * :mod:`~flopcast.report.plots.plot_timeline`: ``timeline``.
 * :mod:`~flopcast.report.plots.plot_tokens_per_param`: ``tokens_per_param``.
 * :mod:`~flopcast.report.plots.plot_memory`: ``memory`` (``DEFAULT_MACHINES``, ``LINEAR_SPAN``).
+* :mod:`~flopcast.report.plots.plot_trend`: ``trend`` (a fitted trend, its band and forecast).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from flopcast.report.plots.highlight import highlighted_models
 from flopcast.report.plots.plot_memory import DEFAULT_MACHINES, LINEAR_SPAN, memory
 from flopcast.report.plots.plot_timeline import timeline
 from flopcast.report.plots.plot_tokens_per_param import tokens_per_param
+from flopcast.report.plots.plot_trend import trend
 
 __all__ = [
     "CAPTION_WIDTH",
@@ -61,4 +64,5 @@ __all__ = [
     "to_png_bytes",
     "to_svg_text",
     "tokens_per_param",
+    "trend",
 ]

@@ -14,6 +14,7 @@ from flopcast.quantity import fmt_sci
 from flopcast.regulation import threshold_verdicts
 from flopcast.report.document import Section, Sources, Table
 from flopcast.report.prose import REPORT_LOOP_SAMPLING, _join, cite, flop, settings
+from flopcast.report.sections.trend import trend_context
 
 
 def context_section(m: Model, mc: ModelCompute, sources: Sources) -> Section:
@@ -98,6 +99,9 @@ def context_section(m: Model, mc: ModelCompute, sources: Sources) -> Section:
          "basis": e.basis}
         for e in front
     ]  # fmt: skip
+    sentence, data["frontier_trend"], row = trend_context(m.name, m.released, c, sources.cite)
+    s.append(sentence)
+    rows.append(row)
     verdicts = threshold_verdicts(mc.headline)
     over = [v for v in verdicts if v.verdict != "below"]
     if over:
