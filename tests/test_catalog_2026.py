@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flopcast import memory as M
+import flopcast.inference as M
 from flopcast.arch import SUPPORTED_MODEL_TYPES
 from flopcast.catalog import catalog, model
 from flopcast.configs import config_for_model

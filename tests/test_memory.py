@@ -11,9 +11,9 @@ from fractions import Fraction
 
 import pytest
 
-from flopcast import memory as M
+import flopcast.inference as M
 from flopcast.errors import FlopcastError
-from flopcast.memory.gguf import _on_layer
+from flopcast.inference.gguf import _on_layer
 from tests.conftest import CLI
 
 GB = 10**9

@@ -12,8 +12,8 @@ import numpy.typing as npt
 import pytest
 
 from flopcast.errors import FlopcastError
-from flopcast.report.plots import trend as trend_figure
-from flopcast.report.plots.plot_trend import BAND_GID, CONE_GID, FIT_GID, FORECAST_GID
+from flopcast.reporting.plots import trend as trend_figure
+from flopcast.reporting.plots.plot_trend import BAND_GID, CONE_GID, FIT_GID, FORECAST_GID
 from flopcast.trends import Selection, fit_trend
 from tests.conftest import CLI
 

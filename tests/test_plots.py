@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from flopcast.errors import FlopcastError
-from flopcast.report import plots
+from flopcast.reporting import plots
 from tests.conftest import CLI
 
 if TYPE_CHECKING:

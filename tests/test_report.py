@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from flopcast.report.build import build
-from flopcast.report.markdown import render
+from flopcast.reporting.build import build
+from flopcast.reporting.markdown import render
 from tests.conftest import CLI
 
 
@@ -93,7 +93,7 @@ def test_every_number_has_a_source(llama4: Any, md: str) -> None:
 
 def test_no_model_specific_sentence_is_hand_written() -> None:
     """The builder's templates name no model: every name in the prose comes from the data."""
-    report = Path(__file__).resolve().parents[1] / "src/flopcast/report"
+    report = Path(__file__).resolve().parents[1] / "src/flopcast/reporting"
     sources = [report / "build.py", report / "prose.py", *sorted(report.glob("sections/*.py"))]
     text = "".join(p.read_text(encoding="utf-8") for p in sources)
     for name in ("Llama", "Maverick", "Behemoth", "Scout", "DeepSeek", "GPT-4", "Grok"):

@@ -286,7 +286,7 @@ def test_count_bad_input() -> None:
 
 
 def test_report_sentence_uses_the_cached_fit_and_cites_epoch_ai() -> None:
-    from flopcast.report.sections.trend import trend_context
+    from flopcast.reporting.sections.trend import trend_context
 
     cited: list[tuple[str, str]] = []
 

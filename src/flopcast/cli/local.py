@@ -10,7 +10,7 @@ from flopcast.cli.common import JsonOpt
 
 if TYPE_CHECKING:
     from flopcast.cli.common import Section
-    from flopcast.memory import Fit, Machine, MemoryEstimate, ModelSpec
+    from flopcast.inference import Fit, Machine, MemoryEstimate, ModelSpec
 
 ModelArg = Annotated[
     str | None,
@@ -114,7 +114,7 @@ def _spec(
     kv_per_token: int | None,
     text_only: bool,
 ) -> ModelSpec:
-    from flopcast.memory import model_spec
+    from flopcast.inference import model_spec
 
     return model_spec(
         model, total=total, active=active, kv_bytes_per_token=kv_per_token, text_only=text_only
@@ -135,7 +135,7 @@ def memory_command(
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.cli.common import print_json, render
-    from flopcast.memory import memory, parse_context
+    from flopcast.inference import memory, parse_context
 
     ctx = parse_context(context)
     spec = _spec(model, total, active, kv_per_token, text_only)
@@ -196,7 +196,7 @@ def local_command(
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.cli.common import print_json
-    from flopcast.memory import fit, fit_table, machine, memory, parse_context
+    from flopcast.inference import fit, fit_table, machine, memory, parse_context
 
     ctx = parse_context(context)
     spec = _spec(model, total, active, kv_per_token, text_only)
@@ -374,7 +374,7 @@ def _one_machine(
     est: MemoryEstimate, r: Fit, os_reserve: float, ram: float | None, json_output: bool
 ) -> None:
     from flopcast.cli.common import Section, print_json, render
-    from flopcast.memory import best_format
+    from flopcast.inference import best_format
 
     m = r.machine
     choice = best_format(

@@ -52,7 +52,7 @@ def _write(
 ) -> None:
     """Check the path first (a bad suffix fails before any drawing), draw, save, report."""
     from flopcast.cli.common import print_json
-    from flopcast.report import plots
+    from flopcast.reporting import plots
 
     path = plots.check_path(output if output is not None else Path(default))
     plots.save(draw(), path)
@@ -81,7 +81,7 @@ def timeline_command(
     output: OutputOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.report import plots
+    from flopcast.reporting import plots
 
     _write(
         lambda: plots.timeline(highlight or (), start=start, end=end),
@@ -125,7 +125,7 @@ def tokens_per_param_command(
     output: OutputOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.report import plots
+    from flopcast.reporting import plots
 
     _write(
         lambda: plots.tokens_per_param(
@@ -181,7 +181,7 @@ def memory_command(
     output: OutputOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.report import plots
+    from flopcast.reporting import plots
 
     _write(
         lambda: plots.memory(
@@ -218,7 +218,7 @@ def trend_command(
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.cli.trend import selection
-    from flopcast.report import plots
+    from flopcast.reporting import plots
     from flopcast.trends import decimal_year, fit_trend, parse_period
 
     def draw() -> Figure:

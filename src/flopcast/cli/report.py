@@ -10,7 +10,7 @@ import typer
 from flopcast.cli.common import JsonOpt
 
 if TYPE_CHECKING:
-    from flopcast.report.document import Report
+    from flopcast.reporting.document import Report
 
 
 def register(app: typer.Typer) -> None:
@@ -51,7 +51,7 @@ def report_command(
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.errors import FlopcastError
-    from flopcast.report.build import build, custom_model
+    from flopcast.reporting.build import build, custom_model
 
     if active is not None or tokens is not None:
         if active is None or tokens is None:
@@ -74,7 +74,7 @@ def report_command(
         print_json(report)
         return
     if output is None:
-        from flopcast.report.markdown import render
+        from flopcast.reporting.markdown import render
 
         print(render(report), end="")
         return
@@ -92,7 +92,7 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
     figures = report_plots(report) if plots else {}
     try:
         if suffix == ".md":
-            from flopcast.report.markdown import render as render_md
+            from flopcast.reporting.markdown import render as render_md
 
             images = {}
             if figures:
@@ -104,7 +104,7 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
                     images[caption] = f"{folder.name}/{path.name}"
             output.write_text(render_md(report, images), encoding="utf-8")
         else:
-            from flopcast.report.html import render as render_html
+            from flopcast.reporting.html import render as render_html
 
             output.write_text(render_html(report, figures), encoding="utf-8")
     except OSError as exc:
@@ -115,7 +115,7 @@ def report_plots(report: Report) -> dict[str, tuple[bytes, str]]:
     """The report's figures as (PNG bytes, alt text), by caption."""
     from flopcast.catalog import model
     from flopcast.errors import FlopcastError
-    from flopcast.report import plots
+    from flopcast.reporting import plots
 
     ids = [m for m in report.highlight if m != "custom"]
     out: dict[str, tuple[bytes, str]] = {}

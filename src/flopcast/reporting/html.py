@@ -10,7 +10,7 @@ import base64
 import html
 from collections.abc import Mapping
 
-from flopcast.report.document import Report, Table
+from flopcast.reporting.document import Report, Table
 
 CSS = """
 :root { color-scheme: light; --fg: #1b1b1b; --muted: #5b5b5b; --rule: #d9d9d9; --accent: #0072b2; }

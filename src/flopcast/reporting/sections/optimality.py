@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from flopcast.figures import Model
 from flopcast.quantity import fmt_plain
-from flopcast.report.document import Section, Sources, Table
-from flopcast.report.prose import si
+from flopcast.reporting.document import Section, Sources, Table
+from flopcast.reporting.prose import si
 
 if TYPE_CHECKING:
     from flopcast.optimality import Optimality

@@ -8,7 +8,7 @@ from typing import Any
 from flopcast.datafiles import load_toml
 from flopcast.figures import Figure
 from flopcast.quantity import Quantity, fmt_sci
-from flopcast.report.document import Sources
+from flopcast.reporting.document import Sources
 from flopcast.training import Input
 from flopcast.uncertainty import Sampling
 

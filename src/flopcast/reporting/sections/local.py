@@ -1,4 +1,4 @@
-"""The report's "running it locally" section, from :mod:`flopcast.memory`.
+"""The report's "running it locally" section, from :mod:`flopcast.inference`.
 
 Memory needs every parameter (all experts of a mixture of experts); decode speed depends on the
 parameters read per token (the active ones). The section says both, for common formats against
@@ -10,8 +10,8 @@ from __future__ import annotations
 from flopcast.datafiles import load_toml
 from flopcast.errors import FlopcastError
 from flopcast.figures import Model
-from flopcast.report.document import Section, Sources, Table
-from flopcast.report.prose import si
+from flopcast.reporting.document import Section, Sources, Table
+from flopcast.reporting.prose import si
 
 
 def _gb(x: float) -> str:
@@ -20,7 +20,7 @@ def _gb(x: float) -> str:
 
 def local_section(m: Model, sources: Sources) -> Section | None:
     """Memory at common formats against common machines, and decode-speed bounds."""
-    from flopcast import memory as mem
+    import flopcast.inference as mem
 
     cfg = load_toml("defaults.toml")["report_local"]
     try:

@@ -10,10 +10,10 @@ from functools import lru_cache
 from typing import Any
 
 from flopcast.errors import FlopcastError
-from flopcast.memory.defaults import GIB
-from flopcast.memory.gguf import _condition, _HParams, _hparams, _on_layer, _Tensor, _tensors
-from flopcast.memory.quantization import WeightFormat, _format_data, _frac, resolve_format
-from flopcast.memory.spec import ModelSpec
+from flopcast.inference.defaults import GIB
+from flopcast.inference.gguf import _condition, _HParams, _hparams, _on_layer, _Tensor, _tensors
+from flopcast.inference.quantization import WeightFormat, _format_data, _frac, resolve_format
+from flopcast.inference.spec import ModelSpec
 
 
 def _gguf_type(f: WeightFormat, t: _Tensor, hp: _HParams, tied: bool) -> str:

@@ -13,19 +13,19 @@ a figure is built or written.
 
 Where things live (every public name is re-exported here):
 
-* :mod:`~flopcast.report.plots.figure`: palette, style, a new figure, captions, alt text, and
+* :mod:`~flopcast.reporting.plots.figure`: palette, style, a new figure, captions, alt text, and
   ``save`` / ``to_png_bytes`` / ``to_svg_text`` / ``check_path``.
-* :mod:`~flopcast.report.plots.labels`: placing point labels without overlaps, line-end labels.
-* :mod:`~flopcast.report.plots.highlight`: ``highlighted_models`` (family names expand).
-* :mod:`~flopcast.report.plots.plot_timeline`: ``timeline``.
-* :mod:`~flopcast.report.plots.plot_tokens_per_param`: ``tokens_per_param``.
-* :mod:`~flopcast.report.plots.plot_memory`: ``memory`` (``DEFAULT_MACHINES``, ``LINEAR_SPAN``).
-* :mod:`~flopcast.report.plots.plot_trend`: ``trend`` (a fitted trend, its band and forecast).
+* :mod:`~flopcast.reporting.plots.labels`: placing point labels without overlaps, line-end labels.
+* :mod:`~flopcast.reporting.plots.highlight`: ``highlighted_models`` (family names expand).
+* :mod:`~flopcast.reporting.plots.plot_timeline`: ``timeline``.
+* :mod:`~flopcast.reporting.plots.plot_tokens_per_param`: ``tokens_per_param``.
+* :mod:`~flopcast.reporting.plots.plot_memory`: ``memory`` (``DEFAULT_MACHINES``, ``LINEAR_SPAN``).
+* :mod:`~flopcast.reporting.plots.plot_trend`: ``trend`` (a fitted trend, its band and forecast).
 """
 
 from __future__ import annotations
 
-from flopcast.report.plots.figure import (
+from flopcast.reporting.plots.figure import (
     CAPTION_WIDTH,
     DPI,
     FIGSIZE,
@@ -39,11 +39,11 @@ from flopcast.report.plots.figure import (
     to_png_bytes,
     to_svg_text,
 )
-from flopcast.report.plots.highlight import highlighted_models
-from flopcast.report.plots.plot_memory import DEFAULT_MACHINES, LINEAR_SPAN, memory
-from flopcast.report.plots.plot_timeline import timeline
-from flopcast.report.plots.plot_tokens_per_param import tokens_per_param
-from flopcast.report.plots.plot_trend import trend
+from flopcast.reporting.plots.highlight import highlighted_models
+from flopcast.reporting.plots.plot_memory import DEFAULT_MACHINES, LINEAR_SPAN, memory
+from flopcast.reporting.plots.plot_timeline import timeline
+from flopcast.reporting.plots.plot_tokens_per_param import tokens_per_param
+from flopcast.reporting.plots.plot_trend import trend
 
 __all__ = [
     "CAPTION_WIDTH",

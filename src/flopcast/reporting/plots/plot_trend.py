@@ -33,7 +33,7 @@ def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = No
 
     from flopcast.accounting import headline
     from flopcast.regulation import thresholds
-    from flopcast.report.plots.figure import (
+    from flopcast.reporting.plots.figure import (
         GREY,
         HIGHLIGHT,
         OKABE_ITO,
@@ -41,8 +41,8 @@ def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = No
         _new_figure,
         _style,
     )
-    from flopcast.report.plots.highlight import highlighted_models
-    from flopcast.report.plots.labels import _Label, _place_labels, _point_boxes
+    from flopcast.reporting.plots.highlight import highlighted_models
+    from flopcast.reporting.plots.labels import _Label, _place_labels, _point_boxes
     from flopcast.trends import decimal_year
     from flopcast.trends.forecast import place
 

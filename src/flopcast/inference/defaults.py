@@ -1,4 +1,4 @@
-"""The documented, adjustable defaults and the units of :mod:`flopcast.memory`, in one place."""
+"""The documented, adjustable defaults and the units of :mod:`flopcast.inference`, in one place."""
 
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ from flopcast.clusters import cluster
 from flopcast.comparison import ratio_words
 from flopcast.datafiles import load_toml
 from flopcast.figures import Model
-from flopcast.report.document import Section, Sources
-from flopcast.report.prose import flop, si
-from flopcast.report.sections.systems import systems_sentences
+from flopcast.reporting.document import Section, Sources
+from flopcast.reporting.prose import flop, si
+from flopcast.reporting.sections.systems import systems_sentences
 
 if TYPE_CHECKING:
     from flopcast.optimality import Optimality

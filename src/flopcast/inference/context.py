@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flopcast.errors import FlopcastError
-from flopcast.memory.defaults import MAX_CONTEXT
+from flopcast.inference.defaults import MAX_CONTEXT
 
 _CONTEXT = re.compile(r"^(\d+(?:\.\d+)?)\s*(k|m)?i?\s*(?:tokens?)?$")
 

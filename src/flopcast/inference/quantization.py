@@ -13,8 +13,8 @@ from typing import Any
 
 from flopcast.datafiles import lenient_key, load_toml
 from flopcast.errors import FlopcastError
-from flopcast.memory.gguf import _ROLES, LAYER_SELECTORS, _condition
-from flopcast.memory.spec import ModelSpec
+from flopcast.inference.gguf import _ROLES, LAYER_SELECTORS, _condition
+from flopcast.inference.spec import ModelSpec
 
 
 @dataclass(frozen=True)

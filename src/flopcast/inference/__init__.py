@@ -24,24 +24,24 @@ A model without a config.json (only catalog figures, or ``--total/--active``) is
 **estimate**: total parameters x the format's nominal bits per weight, no KV cache unless
 bytes per token are given; every result says so.
 
-Where things live (every public name is re-exported here, so ``flopcast.memory.fit`` and
-``from flopcast.memory import memory`` work as before):
+Where things live (every public name is re-exported here, so ``flopcast.inference.fit`` and
+``from flopcast.inference import memory`` work as before):
 
-* :mod:`~flopcast.memory.defaults`: the documented defaults (context, KV dtype, overhead, OS
+* :mod:`~flopcast.inference.defaults`: the documented defaults (context, KV dtype, overhead, OS
   reserve), units (``GB``, ``GIB``) and the verdict names.
-* :mod:`~flopcast.memory.context`: ``parse_context`` (``32k``, ``1M``) and ``check_context``.
-* :mod:`~flopcast.memory.spec`: ``ModelSpec`` and ``model_spec``: a model from a config.json,
+* :mod:`~flopcast.inference.context`: ``parse_context`` (``32k``, ``1M``) and ``check_context``.
+* :mod:`~flopcast.inference.spec`: ``ModelSpec`` and ``model_spec``: a model from a config.json,
   the catalog, or given totals.
-* :mod:`~flopcast.memory.gguf`: the GGUF recipe grammar (tensor roles, layer selectors,
+* :mod:`~flopcast.inference.gguf`: the GGUF recipe grammar (tensor roles, layer selectors,
   conditions) and a model's tensors as llama.cpp sees them.
-* :mod:`~flopcast.memory.quantization`: weight formats, llama.cpp storage types, KV-cache
+* :mod:`~flopcast.inference.quantization`: weight formats, llama.cpp storage types, KV-cache
   dtypes and the quality ladder (``data/formats.toml``); ``resolve_format``.
-* :mod:`~flopcast.memory.weight_bytes`: ``weights``: bytes per tensor group at a format.
-* :mod:`~flopcast.memory.kv`: ``kv_cache``: the KV cache at a context.
-* :mod:`~flopcast.memory.estimate`: ``memory``: weights + KV cache + overhead.
-* :mod:`~flopcast.memory.devices`: machines (``data/machines.toml``, ``8x h100``,
+* :mod:`~flopcast.inference.weight_bytes`: ``weights``: bytes per tensor group at a format.
+* :mod:`~flopcast.inference.kv`: ``kv_cache``: the KV cache at a context.
+* :mod:`~flopcast.inference.estimate`: ``memory``: weights + KV cache + overhead.
+* :mod:`~flopcast.inference.devices`: machines (``data/machines.toml``, ``8x h100``,
   ``cpu 128gb``).
-* :mod:`~flopcast.memory.placement`: ``fit`` (verdict, headroom, speed bounds, remedies),
+* :mod:`~flopcast.inference.placement`: ``fit`` (verdict, headroom, speed bounds, remedies),
   ``fit_table``, ``longest_context`` and ``best_format``.
 
 Dependencies run one way, in the order above (devices only needs the defaults).
@@ -49,8 +49,8 @@ Dependencies run one way, in the order above (devices only needs the defaults).
 
 from __future__ import annotations
 
-from flopcast.memory.context import check_context, parse_context
-from flopcast.memory.defaults import (
+from flopcast.inference.context import check_context, parse_context
+from flopcast.inference.defaults import (
     DEFAULT_CONTEXT,
     DEFAULT_KV_DTYPE,
     DEFAULT_OS_RESERVE_GB,
@@ -61,17 +61,17 @@ from flopcast.memory.defaults import (
     VERDICT_LABELS,
     Verdict,
 )
-from flopcast.memory.devices import (
+from flopcast.inference.devices import (
     DEFAULT_CPU_BANDWIDTH_GBS,
     Machine,
     cpu_machine,
     machine,
     machines,
 )
-from flopcast.memory.estimate import MemoryEstimate, memory
-from flopcast.memory.gguf import LAYER_SELECTORS
-from flopcast.memory.kv import KVCache, kv_cache
-from flopcast.memory.placement import (
+from flopcast.inference.estimate import MemoryEstimate, memory
+from flopcast.inference.gguf import LAYER_SELECTORS
+from flopcast.inference.kv import KVCache, kv_cache
+from flopcast.inference.placement import (
     Choice,
     Fit,
     best_format,
@@ -80,7 +80,7 @@ from flopcast.memory.placement import (
     fit_table,
     longest_context,
 )
-from flopcast.memory.quantization import (
+from flopcast.inference.quantization import (
     GgmlType,
     KVDtype,
     Rule,
@@ -92,8 +92,8 @@ from flopcast.memory.quantization import (
     resolve_format,
     weight_format,
 )
-from flopcast.memory.spec import ModelSpec, model_spec
-from flopcast.memory.weight_bytes import WeightGroup, Weights, weights
+from flopcast.inference.spec import ModelSpec, model_spec
+from flopcast.inference.weight_bytes import WeightGroup, Weights, weights
 
 __all__ = [
     "DEFAULT_CONTEXT",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flopcast.report.document import Report, Table
+from flopcast.reporting.document import Report, Table
 
 
 def _table(t: Table) -> list[str]:

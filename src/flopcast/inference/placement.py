@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flopcast.errors import FlopcastError
-from flopcast.memory.defaults import (
+from flopcast.inference.defaults import (
     DEFAULT_CONTEXT,
     DEFAULT_KV_DTYPE,
     DEFAULT_OS_RESERVE_GB,
@@ -19,11 +19,11 @@ from flopcast.memory.defaults import (
     VERDICT_LABELS,
     Verdict,
 )
-from flopcast.memory.devices import Machine, machine, machines
-from flopcast.memory.estimate import MemoryEstimate, memory
-from flopcast.memory.kv import kv_cache
-from flopcast.memory.quantization import WeightFormat, ladder
-from flopcast.memory.spec import ModelSpec
+from flopcast.inference.devices import Machine, machine, machines
+from flopcast.inference.estimate import MemoryEstimate, memory
+from flopcast.inference.kv import kv_cache
+from flopcast.inference.quantization import WeightFormat, ladder
+from flopcast.inference.spec import ModelSpec
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from fractions import Fraction
 from typing import Any
 
 from flopcast.errors import FlopcastError
-from flopcast.memory.context import check_context
-from flopcast.memory.defaults import DEFAULT_KV_DTYPE, GIB
-from flopcast.memory.quantization import kv_dtype
-from flopcast.memory.spec import ModelSpec
-from flopcast.memory.weight_bytes import _round
+from flopcast.inference.context import check_context
+from flopcast.inference.defaults import DEFAULT_KV_DTYPE, GIB
+from flopcast.inference.quantization import kv_dtype
+from flopcast.inference.spec import ModelSpec
+from flopcast.inference.weight_bytes import _round
 
 
 @dataclass(frozen=True)

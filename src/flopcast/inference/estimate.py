@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flopcast.errors import FlopcastError
-from flopcast.memory.defaults import DEFAULT_CONTEXT, DEFAULT_KV_DTYPE, DEFAULT_OVERHEAD_GB, GB
-from flopcast.memory.kv import KVCache, kv_cache
-from flopcast.memory.quantization import WeightFormat
-from flopcast.memory.spec import ModelSpec
-from flopcast.memory.weight_bytes import Weights, weights
+from flopcast.inference.defaults import DEFAULT_CONTEXT, DEFAULT_KV_DTYPE, DEFAULT_OVERHEAD_GB, GB
+from flopcast.inference.kv import KVCache, kv_cache
+from flopcast.inference.quantization import WeightFormat
+from flopcast.inference.spec import ModelSpec
+from flopcast.inference.weight_bytes import Weights, weights
 
 
 @dataclass(frozen=True)

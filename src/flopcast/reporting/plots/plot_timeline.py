@@ -8,9 +8,16 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastError
-from flopcast.report.plots.figure import GREY, HIGHLIGHT, OKABE_ITO, _caption, _new_figure, _style
-from flopcast.report.plots.highlight import _explicit, highlighted_models
-from flopcast.report.plots.labels import _Label, _place_labels, _point_boxes
+from flopcast.reporting.plots.figure import (
+    GREY,
+    HIGHLIGHT,
+    OKABE_ITO,
+    _caption,
+    _new_figure,
+    _style,
+)
+from flopcast.reporting.plots.highlight import _explicit, highlighted_models
+from flopcast.reporting.plots.labels import _Label, _place_labels, _point_boxes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -12,9 +12,9 @@ from flopcast.figures import Model
 from flopcast.frontiers import candidates
 from flopcast.quantity import fmt_sci
 from flopcast.regulation import threshold_verdicts
-from flopcast.report.document import Section, Sources, Table
-from flopcast.report.prose import REPORT_LOOP_SAMPLING, _join, cite, flop, settings
-from flopcast.report.sections.trend import trend_context
+from flopcast.reporting.document import Section, Sources, Table
+from flopcast.reporting.prose import REPORT_LOOP_SAMPLING, _join, cite, flop, settings
+from flopcast.reporting.sections.trend import trend_context
 
 
 def context_section(m: Model, mc: ModelCompute, sources: Sources) -> Section:

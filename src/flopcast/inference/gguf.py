@@ -1,7 +1,7 @@
 """llama.cpp's per-tensor GGUF recipes: the grammar ``data/formats.toml`` may use (tensor
 roles, layer selectors, hparams conditions) and a model's tensors as llama.cpp sees them.
 
-:mod:`flopcast.memory.weight_bytes` applies a recipe to each tensor."""
+:mod:`flopcast.inference.weight_bytes` applies a recipe to each tensor."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from flopcast.errors import FlopcastError
-from flopcast.memory.spec import ModelSpec, _text_config
+from flopcast.inference.spec import ModelSpec, _text_config
 
 LAYER_SELECTORS = (
     "all",

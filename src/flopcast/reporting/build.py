@@ -5,8 +5,8 @@ numbers and names; nothing here knows about a particular model. Each input figur
 numbered source, so the renderers can footnote every number.
 
 This module resolves the models and orchestrates; the values live in
-:mod:`flopcast.report.document`, the prose helpers in :mod:`flopcast.report.prose`, and each
-section in :mod:`flopcast.report.sections` (compute, context, optimality, cluster, local).
+:mod:`flopcast.reporting.document`, the prose helpers in :mod:`flopcast.reporting.prose`, and each
+section in :mod:`flopcast.reporting.sections` (compute, context, optimality, cluster, local).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from flopcast.catalog import family_members, model
 from flopcast.errors import FlopcastError
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, QuantityLike, parse
-from flopcast.report.document import ModelReport, Report, Section, Sources
-from flopcast.report.prose import REPORT_LOOP_SAMPLING, _join, flop, settings
-from flopcast.report.sections.cluster import cluster_section
-from flopcast.report.sections.compute import compute_section
-from flopcast.report.sections.context import context_section
-from flopcast.report.sections.local import local_section
-from flopcast.report.sections.optimality import optimality_section
+from flopcast.reporting.document import ModelReport, Report, Section, Sources
+from flopcast.reporting.prose import REPORT_LOOP_SAMPLING, _join, flop, settings
+from flopcast.reporting.sections.cluster import cluster_section
+from flopcast.reporting.sections.compute import compute_section
+from flopcast.reporting.sections.context import context_section
+from flopcast.reporting.sections.local import local_section
+from flopcast.reporting.sections.optimality import optimality_section
 from flopcast.uncertainty import Sampling
 
 if TYPE_CHECKING:

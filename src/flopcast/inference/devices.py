@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from flopcast.datafiles import NameIndex, first_error, lenient_key, load_toml
 from flopcast.errors import FlopcastError, FlopcastTypeError, listing
-from flopcast.memory.defaults import DEFAULT_OS_RESERVE_GB, GB
+from flopcast.inference.defaults import DEFAULT_OS_RESERVE_GB, GB
 
 
 @dataclass(frozen=True)

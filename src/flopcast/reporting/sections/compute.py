@@ -5,8 +5,8 @@ from __future__ import annotations
 from flopcast.accounting import ModelCompute
 from flopcast.figures import Model
 from flopcast.quantity import fmt_duration, fmt_plain
-from flopcast.report.document import Section, Sources, Table
-from flopcast.report.prose import cite, flop, flop_q, si
+from flopcast.reporting.document import Section, Sources, Table
+from flopcast.reporting.prose import cite, flop, flop_q, si
 from flopcast.training import Input
 
 

@@ -10,8 +10,8 @@ from flopcast.accounting import ModelCompute
 from flopcast.figures import Model
 from flopcast.power import fmt_mwh, fmt_watts
 from flopcast.prices import fmt_usd
-from flopcast.report.document import Sources
-from flopcast.report.prose import PROSE_SIG
+from flopcast.reporting.document import Sources
+from flopcast.reporting.prose import PROSE_SIG
 from flopcast.uncertainty import Sampling
 
 #: The prose shows central values only (exact whatever the sampling): few samples suffice for

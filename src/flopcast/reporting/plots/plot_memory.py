@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from flopcast.errors import FlopcastError
-from flopcast.report.plots.figure import OKABE_ITO, _caption, _new_figure, _style
-from flopcast.report.plots.labels import _end_labels
+from flopcast.reporting.plots.figure import OKABE_ITO, _caption, _new_figure, _style
+from flopcast.reporting.plots.labels import _end_labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -69,9 +69,9 @@ def memory(
 ) -> Figure:
     """Memory to run a model by weight format (stacked bars: weights, KV cache at ``context``
     tokens, runtime overhead) against machine capacities (horizontal lines), from
-    :mod:`flopcast.memory`. Formats default to the checkpoint's own followed by the quality
-    ladder (``flopcast.memory.ladder()``); machines to :data:`DEFAULT_MACHINES`."""
-    import flopcast.memory as mem
+    :mod:`flopcast.inference`. Formats default to the checkpoint's own followed by the quality
+    ladder (``flopcast.inference.ladder()``); machines to :data:`DEFAULT_MACHINES`."""
+    import flopcast.inference as mem
 
     ctx = mem.parse_context(context if context is not None else mem.DEFAULT_CONTEXT)
     kv = kv_dtype or mem.DEFAULT_KV_DTYPE
@@ -253,7 +253,7 @@ def memory(
             "format, plus the KV cache of one sequence and the runtime overhead; the number "
             "on a bar is the total in GB. Lines: each machine's memory (vendor GB); on unified "
             "memory the GPU may use only part of it by default (dotted), more once the limit "
-            "is raised. Weight bytes by flopcast.memory (llama.cpp recipes, data/formats.toml)."
+            "is raised. Weight bytes by flopcast.inference (llama.cpp recipes, data/formats.toml)."
         ]
         _caption(fig, ax, caption)
         fig.canvas.draw()

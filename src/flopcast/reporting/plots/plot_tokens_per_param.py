@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flopcast.errors import FlopcastError
-from flopcast.report.plots.figure import HIGHLIGHT, OKABE_ITO, _caption, _new_figure, _style
-from flopcast.report.plots.highlight import _explicit, highlighted_models
-from flopcast.report.plots.labels import _end_labels, _Label, _place_labels, _point_boxes
+from flopcast.reporting.plots.figure import HIGHLIGHT, OKABE_ITO, _caption, _new_figure, _style
+from flopcast.reporting.plots.highlight import _explicit, highlighted_models
+from flopcast.reporting.plots.labels import _end_labels, _Label, _place_labels, _point_boxes
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
