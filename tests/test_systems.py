@@ -17,6 +17,7 @@ from flopcast.catalog import model
 from flopcast.errors import FlopcastError
 from flopcast.fleet import existing_at, largest, place, systems_of_size
 from flopcast.hardware import accelerator
+from flopcast.runs import training_run
 from flopcast.systems import (
     COLUMNS,
     all_systems,
@@ -27,7 +28,6 @@ from flopcast.systems import (
     system,
     user_copy,
 )
-from flopcast.training_run import training_run
 
 
 @pytest.fixture
@@ -240,7 +240,7 @@ def test_a_run_without_known_hardware_has_none() -> None:
 
 
 def test_the_typical_frontier_cluster_at_a_release() -> None:
-    from flopcast.training_run import frontier_cluster
+    from flopcast.runs import frontier_cluster
 
     f = frontier_cluster(date(2025, 4, 5))
     power = f.cost.get("facility_power_w")

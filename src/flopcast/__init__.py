@@ -1,14 +1,20 @@
 """flopcast: compute accounting for AI models.
 
-The public API, importable without numpy (heavy libraries load only when a function needs
-them)::
+The public API, one function or type for every command, importable without numpy (heavy
+libraries load only when a function needs them)::
 
-    import flopcast
-    est = flopcast.estimate(active_params="288B", tokens="30T..40T")
-    est.operation_count            # Quantity(value=5.99e25, low=5.18e25, high=6.91e25, ...)
-    flopcast.compare("5.18e25", "3.8e25").words   # '36% more'
-    flopcast.cluster(accelerators="100K", accelerator_name="h100", duration="90d",
-                     utilization=0.4).total        # 3.08e26 FLOP
+    >>> import flopcast
+    >>> flopcast.estimate(active_params="288B", tokens="30T").operation_count.value
+    5.184e+25
+    >>> flopcast.compare("5.18e25", "3.8e25").words
+    '36% more'
+    >>> flopcast.compare("llama-4-behemoth", "llama-3.1-405b").words
+    '36% more'
+    >>> round(flopcast.cluster(accelerators="100K", accelerator_name="h100", duration="90d",
+    ...                        utilization="40%").total.value / 1e26, 2)
+    3.08
+
+Every result has ``.to_dict()`` (the command's ``--json``); ``dir(flopcast)`` lists the API.
 """
 
 from __future__ import annotations
@@ -17,94 +23,150 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# name -> module: resolved on first use, so `import flopcast` stays light.
-_LAZY = {
-    "Quantity": "flopcast.quantity",
-    "Kind": "flopcast.quantity",
-    "parse": "flopcast.quantity",
-    "fmt": "flopcast.quantity",
-    "estimate": "flopcast.training",
-    "operation_count": "flopcast.training",
-    "compare": "flopcast.comparison",
-    "ratio_words": "flopcast.comparison",
-    "ComputeEstimate": "flopcast.training",
-    "Comparison": "flopcast.comparison",
-    "cluster": "flopcast.clusters",
-    "ClusterEstimate": "flopcast.clusters",
-    "accelerator": "flopcast.hardware",
-    "accelerators": "flopcast.hardware",
-    "Accelerator": "flopcast.hardware",
-    "Sampling": "flopcast.uncertainty",
-    "FlopcastError": "flopcast.errors",
-    "model": "flopcast.catalog",
-    "models": "flopcast.listing",
-    "Model": "flopcast.figures",
-    "to_dataframe": "flopcast.listing",
-    "headline": "flopcast.accounting",
-    "Headline": "flopcast.accounting",
-    "model_compute": "flopcast.accounting",
-    "ModelCompute": "flopcast.accounting",
-    "frontier": "flopcast.frontiers",
-    "thresholds": "flopcast.regulation",
-    # training systems: power, energy, prices and cost of a run
-    "cluster_power": "flopcast.power",
-    "accelerators_for_power": "flopcast.power",
-    "ClusterPower": "flopcast.power",
-    "run_cost": "flopcast.cost",
-    "RunCost": "flopcast.cost",
-    "Price": "flopcast.prices",
-    "parse_price": "flopcast.prices",
-    "hardware_price": "flopcast.prices",
-    "cloud_price": "flopcast.prices",
-    "electricity_price": "flopcast.prices",
-    "cpi_factor": "flopcast.prices",
-    "System": "flopcast.systems",
-    "system": "flopcast.systems",
-    "all_systems": "flopcast.systems",
-    "import_systems": "flopcast.systems",
-    "largest_systems": "flopcast.fleet",
-    "SystemsAt": "flopcast.fleet",
-    "place": "flopcast.fleet",
-    "Placement": "flopcast.fleet",
-    "training_run": "flopcast.training_run",
-    "TrainingRun": "flopcast.training_run",
-    "fit_trend": "flopcast.trends",
-    "Trend": "flopcast.trends",
-    "count_above": "flopcast.trends.count",
+# public name -> (module, attribute): resolved on first use, so `import flopcast` stays light.
+_LAZY: dict[str, tuple[str, str]] = {
+    "Quantity": ("flopcast.quantity", "Quantity"),
+    "Kind": ("flopcast.quantity", "Kind"),
+    "parse": ("flopcast.quantity", "parse"),
+    "fmt": ("flopcast.quantity", "fmt"),
+    "parse_context": ("flopcast.quantity", "parse_context"),
+    "FlopcastError": ("flopcast.errors", "FlopcastError"),
+    "Sampling": ("flopcast.uncertainty", "Sampling"),
+    "estimate": ("flopcast.training", "estimate"),
+    "operation_count": ("flopcast.training", "operation_count"),
+    "ComputeEstimate": ("flopcast.training", "ComputeEstimate"),
+    "compute": ("flopcast.accounting", "compute"),
+    "model_compute": ("flopcast.accounting", "model_compute"),
+    "ModelCompute": ("flopcast.accounting", "ModelCompute"),
+    "headline": ("flopcast.accounting", "headline"),
+    "Headline": ("flopcast.accounting", "Headline"),
+    "compare": ("flopcast.comparison", "compare"),
+    "compare_all": ("flopcast.comparison", "compare_all"),
+    "ratio_words": ("flopcast.comparison", "ratio_words"),
+    "Comparison": ("flopcast.comparison", "Comparison"),
+    "Comparisons": ("flopcast.comparison", "Comparisons"),
+    "cluster": ("flopcast.clusters", "cluster"),
+    "ClusterEstimate": ("flopcast.clusters", "ClusterEstimate"),
+    "frontier": ("flopcast.frontiers", "frontier"),
+    "Frontier": ("flopcast.frontiers", "Frontier"),
+    "thresholds": ("flopcast.regulation", "thresholds"),
+    "threshold_verdicts": ("flopcast.regulation", "threshold_verdicts"),
+    "Threshold": ("flopcast.regulation", "Threshold"),
+    "ThresholdVerdict": ("flopcast.regulation", "ThresholdVerdict"),
+    "accelerator": ("flopcast.hardware", "accelerator"),
+    "accelerators": ("flopcast.hardware", "accelerators"),
+    "Accelerator": ("flopcast.hardware", "Accelerator"),
+    "model": ("flopcast.catalog", "model"),
+    "Model": ("flopcast.figures", "Model"),
+    "Figure": ("flopcast.figures", "Figure"),
+    "models": ("flopcast.listing", "models"),
+    "to_dataframe": ("flopcast.listing", "to_dataframe"),
+    "architecture": ("flopcast.configs", "architecture"),
+    "resolve_config": ("flopcast.configs", "resolve_config"),
+    "ResolvedConfig": ("flopcast.configs", "ResolvedConfig"),
+    "ArchBreakdown": ("flopcast.arch", "ArchBreakdown"),
+    "memory": ("flopcast.inference", "memory"),
+    "local": ("flopcast.inference", "local"),
+    "machine": ("flopcast.inference", "machine"),
+    "machines": ("flopcast.inference", "machines"),
+    "weight_format": ("flopcast.inference", "weight_format"),
+    "MemoryEstimate": ("flopcast.inference", "MemoryEstimate"),
+    "Fit": ("flopcast.inference", "Fit"),
+    "Machine": ("flopcast.inference", "Machine"),
+    "optimal": ("flopcast.scaling.laws", "optimal"),
+    "laws": ("flopcast.scaling.laws", "laws"),
+    "OptimalPoint": ("flopcast.scaling.laws", "OptimalPoint"),
+    "overtrain": ("flopcast.scaling.overtrain", "overtrain"),
+    "OvertrainReport": ("flopcast.scaling.overtrain", "OvertrainReport"),
+    "optimality": ("flopcast.model_optimality", "optimality"),
+    "Optimality": ("flopcast.model_optimality", "Optimality"),
+    "fit": ("flopcast.scaling.fit", "fit_runs"),
+    "FitResult": ("flopcast.scaling.fit", "FitResult"),
+    "IsoFlopFit": ("flopcast.scaling.fit", "IsoFlopFit"),
+    "Runs": ("flopcast.scaling.fit", "Runs"),
+    "report": ("flopcast.reporting.build", "report"),
+    "Report": ("flopcast.reporting.document", "Report"),
+    "plot": ("flopcast.reporting.plots", "plot"),
+    "cluster_power": ("flopcast.power", "cluster_power"),
+    "accelerators_for_power": ("flopcast.power", "accelerators_for_power"),
+    "ClusterPower": ("flopcast.power", "ClusterPower"),
+    "run_cost": ("flopcast.cost", "run_cost"),
+    "RunCost": ("flopcast.cost", "RunCost"),
+    "Price": ("flopcast.prices", "Price"),
+    "parse_price": ("flopcast.prices", "parse_price"),
+    "hardware_price": ("flopcast.prices", "hardware_price"),
+    "cloud_price": ("flopcast.prices", "cloud_price"),
+    "electricity_price": ("flopcast.prices", "electricity_price"),
+    "cpi_factor": ("flopcast.prices", "cpi_factor"),
+    "System": ("flopcast.systems", "System"),
+    "system": ("flopcast.systems", "system"),
+    "all_systems": ("flopcast.systems", "all_systems"),
+    "import_systems": ("flopcast.systems", "import_systems"),
+    "largest_systems": ("flopcast.fleet", "largest_systems"),
+    "SystemsAt": ("flopcast.fleet", "SystemsAt"),
+    "place": ("flopcast.fleet", "place"),
+    "Placement": ("flopcast.fleet", "Placement"),
+    "training_run": ("flopcast.runs", "training_run"),
+    "TrainingRun": ("flopcast.runs", "TrainingRun"),
+    "fit_trend": ("flopcast.trends", "fit_trend"),
+    "Trend": ("flopcast.trends", "Trend"),
+    "count_above": ("flopcast.trends.count", "count_above"),
 }
 
 __all__ = [
     "Accelerator",
+    "ArchBreakdown",
     "ClusterEstimate",
     "ClusterPower",
     "Comparison",
+    "Comparisons",
     "ComputeEstimate",
+    "Figure",
+    "Fit",
+    "FitResult",
     "FlopcastError",
+    "Frontier",
     "Headline",
+    "IsoFlopFit",
     "Kind",
+    "Machine",
+    "MemoryEstimate",
     "Model",
     "ModelCompute",
+    "OptimalPoint",
+    "Optimality",
+    "OvertrainReport",
     "Placement",
     "Price",
     "Quantity",
+    "Report",
+    "ResolvedConfig",
     "RunCost",
+    "Runs",
     "Sampling",
     "System",
     "SystemsAt",
+    "Threshold",
+    "ThresholdVerdict",
     "TrainingRun",
     "Trend",
+    "__version__",
     "accelerator",
     "accelerators",
     "accelerators_for_power",
     "all_systems",
+    "architecture",
     "cloud_price",
     "cluster",
     "cluster_power",
     "compare",
+    "compare_all",
+    "compute",
     "count_above",
     "cpi_factor",
     "electricity_price",
     "estimate",
+    "fit",
     "fit_trend",
     "fmt",
     "frontier",
@@ -112,33 +174,60 @@ __all__ = [
     "headline",
     "import_systems",
     "largest_systems",
+    "laws",
+    "local",
+    "machine",
+    "machines",
+    "memory",
     "model",
     "model_compute",
     "models",
     "operation_count",
+    "optimal",
+    "optimality",
+    "overtrain",
     "parse",
+    "parse_context",
     "parse_price",
     "place",
+    "plot",
     "ratio_words",
+    "report",
+    "resolve_config",
     "run_cost",
     "system",
+    "threshold_verdicts",
     "thresholds",
     "to_dataframe",
     "training_run",
+    "weight_format",
 ]
 
 if TYPE_CHECKING:
-    from flopcast.accounting import Headline, ModelCompute, headline, model_compute
+    from flopcast.accounting import Headline, ModelCompute, compute, headline, model_compute
+    from flopcast.arch import ArchBreakdown
     from flopcast.catalog import model
     from flopcast.clusters import ClusterEstimate, cluster
-    from flopcast.comparison import Comparison, compare, ratio_words
+    from flopcast.comparison import Comparison, Comparisons, compare, compare_all, ratio_words
+    from flopcast.configs import ResolvedConfig, architecture, resolve_config
     from flopcast.cost import RunCost, run_cost
     from flopcast.errors import FlopcastError
-    from flopcast.figures import Model
+    from flopcast.figures import Figure, Model
     from flopcast.fleet import Placement, SystemsAt, largest_systems, place
-    from flopcast.frontiers import frontier
+    from flopcast.frontiers import Frontier, frontier
     from flopcast.hardware import Accelerator, accelerator, accelerators
+    from flopcast.inference import (
+        Fit,
+        Machine,
+        MemoryEstimate,
+        local,
+        machine,
+        machines,
+        memory,
+        weight_format,
+    )
     from flopcast.listing import models, to_dataframe
+    from flopcast.model_optimality import Optimality, optimality
     from flopcast.power import ClusterPower, accelerators_for_power, cluster_power
     from flopcast.prices import (
         Price,
@@ -148,11 +237,18 @@ if TYPE_CHECKING:
         hardware_price,
         parse_price,
     )
-    from flopcast.quantity import Kind, Quantity, fmt, parse
-    from flopcast.regulation import thresholds
+    from flopcast.quantity import Kind, Quantity, fmt, parse, parse_context
+    from flopcast.regulation import Threshold, ThresholdVerdict, threshold_verdicts, thresholds
+    from flopcast.reporting.build import report
+    from flopcast.reporting.document import Report
+    from flopcast.reporting.plots import plot
+    from flopcast.runs import TrainingRun, training_run
+    from flopcast.scaling.fit import FitResult, IsoFlopFit, Runs
+    from flopcast.scaling.fit import fit_runs as fit
+    from flopcast.scaling.laws import OptimalPoint, laws, optimal
+    from flopcast.scaling.overtrain import OvertrainReport, overtrain
     from flopcast.systems import System, all_systems, import_systems, system
     from flopcast.training import ComputeEstimate, estimate, operation_count
-    from flopcast.training_run import TrainingRun, training_run
     from flopcast.trends import Trend, fit_trend
     from flopcast.trends.count import count_above
     from flopcast.uncertainty import Sampling
@@ -162,7 +258,12 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'flopcast' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

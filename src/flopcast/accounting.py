@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from flopcast.catalog import catalog, catalog_files
+from flopcast.catalog import model as find_model
 from flopcast.errors import FlopcastError
 from flopcast.exact import ExactCounts, exact_counts
 from flopcast.figures import Figure, Model
@@ -181,7 +183,6 @@ def headlines() -> dict[str, Headline]:
     import flopcast.settings
     import flopcast.training
     import flopcast.uncertainty
-    from flopcast.catalog import catalog, catalog_files
     from flopcast.datafiles import DATA_DIR, validated
 
     code = [flopcast.catalog, flopcast.hardware, flopcast.quantity, flopcast.settings]
@@ -323,3 +324,38 @@ def model_compute(
     return ModelCompute(
         m, est, stated, choice.compute, choice.label, exact, choice.basis, choice.alternatives
     )
+
+
+def compute(
+    model: str | Model | None = None,
+    *,
+    active_params: QuantityLike | None = None,
+    tokens: QuantityLike | None = None,
+    accelerators: QuantityLike | None = None,
+    accelerator_name: str | None = None,
+    precision: str | None = None,
+    peak: QuantityLike | None = None,
+    utilization: QuantityLike | None = None,
+    achieved: QuantityLike | None = None,
+    duration: QuantityLike | None = None,
+    accelerator_hours: QuantityLike | None = None,
+    recompute: bool = False,
+    sampling: Sampling | None = None,
+) -> ModelCompute | ComputeEstimate:
+    """Training compute, as ``flopcast compute`` works it out: of a catalog model (its figures,
+    overridden by any given), or from figures alone (operation counting and/or hardware).
+
+    >>> compute("llama-3.1-405b").basis
+    'reported by Meta'
+    >>> compute(active_params="288B", tokens="30T").best.value
+    5.184e+25
+    """
+    kw: dict[str, Any] = dict(
+        active_params=active_params, tokens=tokens, accelerators=accelerators,
+        accelerator_name=accelerator_name, precision=precision, peak=peak,
+        utilization=utilization, achieved=achieved, duration=duration,
+        accelerator_hours=accelerator_hours, recompute=recompute, sampling=sampling,
+    )  # fmt: skip
+    if model is None:
+        return estimate(**kw)
+    return model_compute(model if isinstance(model, Model) else find_model(model), **kw)

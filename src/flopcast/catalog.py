@@ -23,7 +23,7 @@ from flopcast.datafiles import (
     validated,
 )
 from flopcast.epoch import confidence_factor, epoch_index
-from flopcast.errors import FlopcastError, listing
+from flopcast.errors import FlopcastError, FlopcastTypeError, listing
 from flopcast.figures import FIGURE_KINDS, TEXT_FIGURES, UNITS, Figure, Model
 from flopcast.quantity import Quantity, parse
 
@@ -197,6 +197,8 @@ def model(name: str) -> Model:
     """A model by any of its names: ``maverick``, ``Llama 4 Maverick``, ``llama4-maverick``,
     ``Llama-4-Maverick-17B-128E``. The curated catalog first, then Epoch AI's dataset (for
     models the catalog lacks). Ambiguous or unknown names are one-line errors."""
+    if not isinstance(name, str):
+        raise FlopcastTypeError(f"a model name is text, not {type(name).__name__}")
     key = lenient_key(name)
     if not key:
         raise FlopcastError(f"empty model name: {listing('models')}")

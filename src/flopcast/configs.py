@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from flopcast.arch import ArchBreakdown, from_config
 from flopcast.arch.hub import download_config, read_config_file, shipped_configs
 from flopcast.catalog import model
 from flopcast.datafiles import load_validated
@@ -135,7 +136,7 @@ def resolve_config(source: str | Path | Mapping[str, Any], *, hub: bool = True) 
     >>> resolve_config("llama-3.3-70b").origin
     'twin'
     >>> resolve_config("gpt-oss-20b").describe
-    "config of openai/gpt-oss-20b derived from openai/gpt-oss-120b's (shipped)"
+    'config.json of openai/gpt-oss-20b (shipped with flopcast)'
     """
     if isinstance(source, Mapping):
         return ResolvedConfig(dict(source), "dict")
@@ -171,3 +172,14 @@ def resolve_config(source: str | Path | Mapping[str, Any], *, hub: bool = True) 
             "config.json path"
         )
     return resolve_config(m.hf_repo, hub=hub)
+
+
+def architecture(source: str | Path | Mapping[str, Any], *, hub: bool = True) -> ArchBreakdown:
+    """Exact parameters, FLOPs per token and KV cache of a model from its config.json: a
+    catalog name, a path or directory, a Hub repo id, or a dict (``flopcast arch``).
+
+    >>> a = architecture("maverick")
+    >>> a.total_params, a.active_params
+    (400711848960, 17184691200)
+    """
+    return from_config(resolve_config(source, hub=hub).config)

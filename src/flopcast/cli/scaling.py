@@ -114,7 +114,7 @@ def optimal_command(
     if name is not None:
         from flopcast.accounting import model_compute
         from flopcast.catalog import model
-        from flopcast.optimality import optimality
+        from flopcast.model_optimality import optimality
 
         m = model(name)
         c = compute if compute is not None else model_compute(m).headline.value
@@ -152,7 +152,7 @@ def _sparsity_from(text: str) -> SparsityFrom:
 
 
 if TYPE_CHECKING:
-    from flopcast.optimality import SparsityFrom
+    from flopcast.model_optimality import SparsityFrom
 
 
 def overtrain_command(
@@ -175,7 +175,7 @@ def overtrain_command(
 ) -> None:
     from flopcast.catalog import model
     from flopcast.cli.common import Footnotes, print_json, render, sampling
-    from flopcast.optimality import optimality
+    from flopcast.model_optimality import optimality
     from flopcast.quantity import Kind, fmt, fmt_plain, fmt_sci, fmt_si
 
     m = model(name) if name is not None else None

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from flopcast.cli.common import Footnotes
     from flopcast.cost import RunCost
     from flopcast.figures import Model
+    from flopcast.runs import TrainingRun
     from flopcast.systems import System
-    from flopcast.training_run import TrainingRun
     from flopcast.uncertainty import Sampling
 
 
@@ -340,7 +340,7 @@ class RunReport:
     def sections(self, notes: Footnotes, sig: int) -> tuple[list[Section], list[str]]:
         """(sections, footer lines beyond ``notes``); sources are marked in ``notes``."""
         from flopcast.quantity import Kind, Quantity, fmt
-        from flopcast.training_run import COMPARED
+        from flopcast.runs import COMPARED
 
         run, cost = self.run, self.run.cost
         sec = Section("Power and cost of the run", subtitle=f"in {cost.dollars_year} dollars")
@@ -382,7 +382,7 @@ class RunReport:
 def training_run_report(m: Model, res: ModelCompute, s: Sampling) -> RunReport | None:
     """The power, energy and costs of a catalog model's run, Epoch AI's figures beside them,
     and its place among its developer's systems (None when its hardware is unknown)."""
-    from flopcast.training_run import training_run
+    from flopcast.runs import training_run
 
     run = training_run(m, res, sampling=s)
     return None if run is None else RunReport(run)

@@ -49,7 +49,6 @@ Dependencies run one way, in the order above (devices only needs the defaults).
 
 from __future__ import annotations
 
-from flopcast.inference.context import check_context, parse_context
 from flopcast.inference.defaults import (
     DEFAULT_CONTEXT,
     DEFAULT_KV_DTYPE,
@@ -57,7 +56,6 @@ from flopcast.inference.defaults import (
     DEFAULT_OVERHEAD_GB,
     GB,
     GIB,
-    MAX_CONTEXT,
     VERDICT_LABELS,
     Verdict,
 )
@@ -78,6 +76,7 @@ from flopcast.inference.placement import (
     default_machines,
     fit,
     fit_table,
+    local,
     longest_context,
 )
 from flopcast.inference.quantization import (
@@ -94,6 +93,7 @@ from flopcast.inference.quantization import (
 )
 from flopcast.inference.spec import ModelSpec, model_spec
 from flopcast.inference.weight_bytes import WeightGroup, Weights, weights
+from flopcast.quantity import MAX_CONTEXT, check_context, parse_context
 
 __all__ = [
     "DEFAULT_CONTEXT",
@@ -130,6 +130,7 @@ __all__ = [
     "kv_cache",
     "kv_dtype",
     "ladder",
+    "local",
     "longest_context",
     "machine",
     "machines",

@@ -14,8 +14,6 @@ DEFAULT_OVERHEAD_GB = 1.0
 #: Memory the OS keeps when a unified-memory GPU limit is raised, and off host RAM for CPU
 #: offload (GB). An assumption, shown in the output; change it with --os-reserve.
 DEFAULT_OS_RESERVE_GB = 8.0
-#: Contexts above this are refused as absurd (tokens).
-MAX_CONTEXT = 1 << 27
 
 GB = 10**9
 GIB = 1 << 30

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flopcast.errors import FlopcastError
 from flopcast.inference.defaults import DEFAULT_CONTEXT, DEFAULT_KV_DTYPE, DEFAULT_OVERHEAD_GB, GB
 from flopcast.inference.kv import KVCache, kv_cache
 from flopcast.inference.quantization import WeightFormat
-from flopcast.inference.spec import ModelSpec
+from flopcast.inference.spec import ModelSpec, model_spec
 from flopcast.inference.weight_bytes import Weights, weights
+from flopcast.quantity import parse_context
 
 
 @dataclass(frozen=True)
@@ -59,14 +62,24 @@ class MemoryEstimate:
 
 
 def memory(
-    spec: ModelSpec,
+    model: ModelSpec | str | Path | Mapping[str, Any],
     quant: str | WeightFormat | None = None,
-    context: int = DEFAULT_CONTEXT,
+    context: int | str = DEFAULT_CONTEXT,
     kv_dtype: str = DEFAULT_KV_DTYPE,
     sequences: int = 1,
     overhead_gb: float = DEFAULT_OVERHEAD_GB,
 ) -> MemoryEstimate:
-    """The memory a model needs: weights at ``quant`` + KV cache + overhead."""
+    """The memory a model needs: weights at ``quant`` + KV cache + overhead.
+
+    ``model`` is a catalog name, a config.json (path, repo id or dict) or a
+    :class:`ModelSpec`; ``context`` a number of tokens or ``"32k"`` (k = 1,024).
+
+    >>> est = memory("llama-3.1-8b", "q4_k_m", "8k")
+    >>> round(est.total / 1e9, 1), est.context
+    (7.0, 8192)
+    """
+    spec = model if isinstance(model, ModelSpec) else model_spec(model)
+    context = parse_context(context)
     if not 0 <= overhead_gb <= 1000:
         raise FlopcastError(f"overhead must be between 0 and 1000 GB, got {overhead_gb:g}")
     w = weights(spec, quant)

@@ -7,11 +7,11 @@ from fractions import Fraction
 from typing import Any
 
 from flopcast.errors import FlopcastError
-from flopcast.inference.context import check_context
 from flopcast.inference.defaults import DEFAULT_KV_DTYPE, GIB
 from flopcast.inference.quantization import kv_dtype
 from flopcast.inference.spec import ModelSpec
 from flopcast.inference.weight_bytes import _round
+from flopcast.quantity import check_context
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ over machines, the longest context that fits and the best format that fits."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flopcast.errors import FlopcastError
@@ -15,7 +16,6 @@ from flopcast.inference.defaults import (
     DEFAULT_OS_RESERVE_GB,
     DEFAULT_OVERHEAD_GB,
     GB,
-    MAX_CONTEXT,
     VERDICT_LABELS,
     Verdict,
 )
@@ -24,6 +24,7 @@ from flopcast.inference.estimate import MemoryEstimate, memory
 from flopcast.inference.kv import kv_cache
 from flopcast.inference.quantization import WeightFormat, ladder
 from flopcast.inference.spec import ModelSpec
+from flopcast.quantity import MAX_CONTEXT
 
 
 @dataclass(frozen=True)
@@ -365,3 +366,30 @@ def best_format(
         if relaxed is None and f.fits:
             relaxed = f
     return Choice(mach, None, None, tuple(tried), relaxed)
+
+
+def local(
+    model: ModelSpec | str | Path | Mapping[str, Any],
+    on: str | Machine | Iterable[str | Machine] | None = None,
+    *,
+    quant: str | None = None,
+    context: int | str = DEFAULT_CONTEXT,
+    kv_dtype: str = DEFAULT_KV_DTYPE,
+    overhead_gb: float = DEFAULT_OVERHEAD_GB,
+    os_reserve_gb: float = DEFAULT_OS_RESERVE_GB,
+) -> tuple[Fit, ...]:
+    """Can I run it? A model at a format (default: the checkpoint's own) against machines
+    (names such as ``"rtx 4090"``, ``"8x h100"``; default: a spread of common ones).
+
+    >>> [f.verdict for f in local("llama-3.1-8b", "rtx 4090", quant="q4_k_m")]
+    ['fits']
+    """
+    est = memory(model, quant, context, kv_dtype, overhead_gb=overhead_gb)
+    if on is None:
+        rows: Iterable[Machine | str] | None = None
+    elif isinstance(on, str | Machine):
+        rows = (on,)
+    else:
+        rows = tuple(on)
+    resolved = None if rows is None else [machine(r) if isinstance(r, str) else r for r in rows]
+    return fit_table(est, resolved, os_reserve_gb=os_reserve_gb)

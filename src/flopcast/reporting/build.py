@@ -29,13 +29,13 @@ from flopcast.reporting.sections.optimality import optimality_section
 from flopcast.uncertainty import Sampling
 
 if TYPE_CHECKING:
-    from flopcast.optimality import Optimality
+    from flopcast.model_optimality import Optimality
 
 
 def build_model_report(
     m: Model, *, law: str, moe: str, sources: Sources, sampling: Sampling | None = None
 ) -> ModelReport:
-    from flopcast.optimality import optimality
+    from flopcast.model_optimality import optimality
 
     if headline(m).compute is None:
         return _undisclosed_report(m, sources)
@@ -211,3 +211,19 @@ def _summary(parts: tuple[ModelReport, ...]) -> list[str]:
             bits.append(f"{opt.data['verdict']} under {opt.data['law']}")
         out.append(", ".join(bits) + ".")
     return out
+
+
+def report(
+    *names: str,
+    law: str | None = None,
+    moe: str | None = None,
+    sampling: Sampling | None = None,
+) -> Report:
+    """The whole analysis of models or a family (``flopcast report``); by default the family
+    ``report.default_family`` of ``data/defaults.toml`` names.
+    ``.to_dict()`` is its JSON; :mod:`flopcast.reporting.markdown` and ``.html`` render it.
+
+    >>> [m.model for m in report("llama-4").models]
+    ['llama-4-scout', 'llama-4-maverick', 'llama-4-behemoth']
+    """
+    return build(list(names), law=law, moe=moe, sampling=sampling)

@@ -47,8 +47,15 @@ def scaling_file() -> ScalingLawsFile:
         raise FlopcastError(f"invalid {DATA_FILE} at {first_error(exc)}") from exc
 
 
-def positive(name: str, value: float) -> float:
-    """``value`` as a float if it is a finite positive number, else a one-line FlopcastError."""
+def positive(name: str, value: float | str) -> float:
+    """``value`` as a float if it is a finite positive number (or a quantity such as ``"7B"``,
+    ``"2T"``, ``"5.2e25"``), else a one-line FlopcastError."""
+    if isinstance(value, str):
+        from flopcast.quantity import Kind, parse
+
+        return positive(name, parse(value, Kind.COUNT, what=name).value)
+    if isinstance(value, bool):
+        raise FlopcastError(f"{name} must be a number, got {value!r}")
     try:
         x = float(value)
     except (TypeError, ValueError):

@@ -287,6 +287,15 @@ def law_names() -> tuple[str, ...]:
     return tuple(_catalog())
 
 
+def laws() -> tuple[ParametricLaw | PowerLaw, ...]:
+    """The scaling laws flopcast ships (``flopcast laws``), each with its citation.
+
+    >>> [lw.name for lw in laws()][:2]
+    ['hoffmann2022', 'hoffmann2022-unrounded']
+    """
+    return tuple(_catalog().values())
+
+
 def _fixed(spec: str) -> FixedRatioLaw:
     text = spec.split(":", 1)[1].strip()
     try:

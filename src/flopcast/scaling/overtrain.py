@@ -148,14 +148,14 @@ def _verdict(k: float) -> str:
 
 
 def overtrain(
-    active_params: float,
-    tokens: float,
+    active_params: float | str,
+    tokens: float | str,
     *,
     law: str | Law = "fixed:40",
-    total_params: float | None = None,
+    total_params: float | str | None = None,
     sparsity: Sparsity | float | None = None,
     moe: MoeSpec = "default",
-    compute: float | None = None,
+    compute: float | str | None = None,
 ) -> OvertrainReport:
     """How far a model's tokens per active parameter are from the law's compute-optimum.
 

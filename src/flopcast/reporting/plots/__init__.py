@@ -25,6 +25,11 @@ Where things live (every public name is re-exported here):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 from flopcast.reporting.plots.figure import (
     CAPTION_WIDTH,
     DPI,
@@ -59,6 +64,7 @@ __all__ = [
     "check_path",
     "highlighted_models",
     "memory",
+    "plot",
     "save",
     "timeline",
     "to_png_bytes",
@@ -66,3 +72,25 @@ __all__ = [
     "tokens_per_param",
     "trend",
 ]
+
+
+def plot(kind: str, *args: Any, **kwargs: Any) -> Figure:
+    """A plot by kind, as ``flopcast plot KIND`` draws it: ``timeline``, ``tokens-per-param``,
+    ``memory`` (a model name first) or ``trend`` (a fitted :class:`flopcast.Trend` first).
+    Save it with :func:`save` (``.png`` or ``.svg``)."""
+    from flopcast.datafiles import lenient_key
+    from flopcast.errors import FlopcastError
+
+    kinds: dict[str, Any] = {
+        "timeline": timeline,
+        "tokensperparam": tokens_per_param,
+        "memory": memory,
+        "trend": trend,
+    }
+    draw = kinds.get(lenient_key(kind))
+    if draw is None:
+        raise FlopcastError(
+            f"unknown plot {kind!r}: use timeline, tokens-per-param, memory or trend"
+        )
+    figure: Figure = draw(*args, **kwargs)
+    return figure

@@ -15,7 +15,7 @@ from flopcast.reporting.prose import flop, si
 from flopcast.reporting.sections.systems import systems_sentences
 
 if TYPE_CHECKING:
-    from flopcast.optimality import Optimality
+    from flopcast.model_optimality import Optimality
 
 
 def cluster_section(

@@ -10,7 +10,7 @@ from flopcast.reporting.document import Section, Sources, Table
 from flopcast.reporting.prose import si
 
 if TYPE_CHECKING:
-    from flopcast.optimality import Optimality
+    from flopcast.model_optimality import Optimality
 
 
 def optimality_section(o: Optimality | None, m: Model, sources: Sources) -> Section:

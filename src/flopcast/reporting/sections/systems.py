@@ -37,8 +37,8 @@ def systems_sentences(
     m: Model, mc: ModelCompute, sources: Sources
 ) -> tuple[list[str], dict[str, Any]]:
     """(sentences, JSON) on the model's run and the typical frontier cluster at its release."""
+    from flopcast.runs import COMPARED, frontier_cluster, training_run
     from flopcast.systems import credit
-    from flopcast.training_run import COMPARED, frontier_cluster, training_run
 
     out: list[str] = []
     data: dict[str, Any] = {}

@@ -30,6 +30,9 @@ This package imports numpy and scipy; only the commands that fit import it. Wher
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from flopcast.scaling.fit.approach3 import (
     REPORTED,
     Allocation,
@@ -70,6 +73,7 @@ __all__ = [
     "bootstrap_refits",
     "fit_isoflop",
     "fit_parametric",
+    "fit_runs",
     "hoffmann_grid",
     "iter_reported",
     "make_runs",
@@ -77,3 +81,28 @@ __all__ = [
     "read_runs",
     "save_fit",
 ]
+
+
+def fit_runs(
+    runs: Runs | str | Path,
+    *,
+    approach: int = 3,
+    bootstrap: int = 1000,
+    seed: int = 0,
+    budgets: Sequence[float | str] = (),
+) -> FitResult | IsoFlopFit:
+    """Fit a scaling law to your own runs (``flopcast fit``): ``runs`` is a CSV path (columns
+    N, D or C, and loss; quantities such as ``70M`` accepted) or :class:`Runs`. Approach 3
+    fits L(N, D) = E + A/N^alpha + B/D^beta; approach 2 fits N_opt = n C^a through isoFLOP
+    vertices. ``budgets`` (FLOP) adds the compute-optimal allocation at each.
+    """
+    from flopcast.errors import FlopcastError
+    from flopcast.quantity import Kind, parse
+
+    data = runs if isinstance(runs, Runs) else read_runs(runs)
+    if approach == 3:
+        c = [parse(b, Kind.FLOP, what="budget", unit="FLOP").value for b in budgets]
+        return fit_parametric(data, bootstrap=bootstrap, seed=seed, budgets=c)
+    if approach == 2:
+        return fit_isoflop(data)
+    raise FlopcastError(f"approach {approach!r}: use 3 (parametric loss) or 2 (isoFLOP groups)")
