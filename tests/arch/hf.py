@@ -17,7 +17,9 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 from transformers import AttentionInterface, AutoConfig  # noqa: E402
 from transformers.masking_utils import AttentionMaskInterface, eager_mask  # noqa: E402
 
-MULTIMODAL = {"llama4", "gemma3", "kimi_k25", "mistral3"}
+MULTIMODAL = {"llama4", "gemma3", "kimi_k25", "mistral3", "qwen3_5", "qwen3_5_moe"}
+# model types with recurrent (linear-attention / SSM) layers: FLOPs checked in test_hybrid_exact
+HYBRID = {"qwen3_next", "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"}
 
 
 def hf_config(config: Mapping[str, Any]) -> Any:
@@ -74,6 +76,7 @@ def group_of(name: str) -> str:
             "multi_modal_projector.",
             "model.multi_modal_projector.",
             "model.mm_projector.",
+            "model.visual.",
         )
     ):
         return "extra"
@@ -93,6 +96,8 @@ def group_of(name: str) -> str:
         return "routed_experts"
     if ".router." in name or ".mlp.gate." in name:
         return "router"
+    if ".linear_attn." in name:
+        return "linear_attention"
     if "self_attn" in name:
         return "attention"
     if ".mlp." in name or ".feed_forward." in name:

@@ -16,7 +16,11 @@ Headline figures (model cards / papers) for comparison, rounding noted:
   Kimi K2 "1T / 32B active" (1,026.41B; 32.86B active);
   gpt-oss-120b "116.83B / 5.13B active, input embedding excluded" (exact match);
   Mixtral-8x7B "46.7B / 12.9B active" (46.70B / 12.88B);
-  Qwen3-32B "32.8B, 31.2B non-embedding" (32.76B / 31.21B).
+  Qwen3-32B "32.8B, 31.2B non-embedding" (32.76B / 31.21B);
+  Qwen3-Next-80B-A3B "80B total, 3B activated, 79B non-embedding" (79.67B; 79.05B
+  non-embedding; 3.25B active without the embedding and LM head, 3.87B with both);
+  Qwen3.5-397B-A17B "397B / 17B" (396.80B with vision; 17.35B active);
+  Qwen3.5-35B-A3B "35B / 3B" (35.11B with vision; 3.45B active); Qwen3.5-27B "27B" (27.36B).
 """
 
 from __future__ import annotations
@@ -155,6 +159,21 @@ HF_TOTAL: dict[str, tuple[int, int, int, int]] = {
     "zai-org/GLM-4.7-FP8": (352_796_472_320, 352_796_472_320, 33_630_909_440, 32_854_963_200),
     "zai-org/GLM-4.7-Flash": (29_943_390_976, 29_943_390_976, 3_896_763_136, 3_579_568_896),
     "zai-org/GLM-5": (743_911_199_232, 743_911_199_232, 41_784_709_632, 40_833_126_912),
+    # hybrids (Gated DeltaNet + gated attention); Qwen3.5 totals include the vision tower
+    "Qwen/Qwen3-Next-80B-A3B-Thinking": (
+        79_674_391_296,
+        79_674_391_296,
+        3_874_929_408,
+        3_563_764_480,
+    ),
+    "Qwen/Qwen3.5-27B": (27_356_728_560, 26_895_998_464, 26_895_998_464, 25_624_600_064),
+    "Qwen/Qwen3.5-35B-A3B": (35_107_181_936, 34_660_610_688, 3_454_988_928, 2_946_429_568),
+    "Qwen/Qwen3.5-397B-A17B": (
+        396_802_360_816,
+        396_346_350_336,
+        17_349_040_896,
+        16_331_922_176,
+    ),
 }
 
 
@@ -214,3 +233,12 @@ def test_published_cross_checks() -> None:
     experts = oss.groups.routed_experts
     size = experts * 17 // 32 + (oss.total_params - experts) * 2
     assert round(size / 2**30, 1) == 60.8
+    nxt = from_config("Qwen/Qwen3-Next-80B-A3B-Instruct")  # twin of the Thinking file
+    # model card: 80B total, 79B non-embedding, 3B activated
+    assert round(nxt.total_params / 1e9) == 80
+    assert round(nxt.non_embedding_params / 1e9) == 79
+    g = nxt.groups
+    assert round((nxt.active_params - g.embedding - g.lm_head) / 1e9) == 3
+    q397 = from_config("Qwen/Qwen3.5-397B-A17B")  # model card: 397B total, 17B activated
+    assert round(q397.total_params_with_extras / 1e9) == 397
+    assert round(q397.active_params / 1e9) == 17

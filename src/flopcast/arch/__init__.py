@@ -22,6 +22,7 @@ from flopcast.arch import (
     mistral3,
     mixtral,
     moe,
+    qwen3_next,
     qwen_moe,
 )
 from flopcast.arch.common import Cfg
@@ -35,6 +36,7 @@ from flopcast.arch.types import (
     Layer,
     ParamGroups,
     Part,
+    Recurrent,
 )
 from flopcast.errors import FlopcastError
 
@@ -77,6 +79,12 @@ BUILDERS: dict[str, Builder] = {
     "ernie4_5_moe": moe.build,
     "hunyuan_v1_moe": moe.build,
     "granitemoe": moe.build,
+    # hybrids: recurrent (linear-attention / SSM) layers with a fixed state
+    "qwen3_next": qwen3_next.build,
+    "qwen3_5": qwen3_next.build,
+    "qwen3_5_text": qwen3_next.build,
+    "qwen3_5_moe": qwen3_next.build,
+    "qwen3_5_moe_text": qwen3_next.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 
@@ -97,6 +105,7 @@ __all__ = [
     "Layer",
     "ParamGroups",
     "Part",
+    "Recurrent",
     "from_config",
     "model_type_families",
 ]

@@ -1,0 +1,83 @@
+"""FLOPs of hybrid models (recurrent layers) equal torch's FlopCounterMode exactly.
+
+flopcast counts a recurrent layer's state work in its recurrent form (see
+``flopcast.arch.types``). transformers runs a whole sequence through the chunked form instead
+(its torch fallbacks of the fla / mamba_ssm kernels), which does the same state
+multiply-adds plus terms that depend on the chunk size; and its causal conv1d pads by K - 1
+on both sides and throws the right-hand outputs away. Those implementation terms are worked
+out below from the config, each with the matmul it comes from, and added to flopcast's count:
+nothing is loosened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from flopcast.arch import ArchBreakdown, from_config
+
+from . import hf
+from .tiny import TINY
+
+GDN_CHUNK = 64  # torch_chunk_gated_delta_rule's default chunk_size
+HYBRID_TEXT = sorted(n for n, c in TINY.items() if c["model_type"] in hf.HYBRID - hf.MULTIMODAL)
+
+
+def _text(config: dict[str, Any]) -> dict[str, Any]:
+    sub = config.get("text_config")
+    return dict(sub) if isinstance(sub, dict) else config
+
+
+def _gdn_chunk_extra(config: dict[str, Any], seq_len: int) -> int:
+    """FLOPs torch_chunk_gated_delta_rule spends beyond the recurrent form, one layer.
+
+    Per chunk of L = 64 (the sequence padded to whole chunks) and value head: the UT system
+    k_beta @ k^T and the intra-chunk scores q @ k^T (2 L^2 d_k each), intra @ v_new
+    (2 L^2 d_v); the state reads k_cumdecay @ S, q @ S and the write k^T @ v_new are
+    2 L d_k d_v each over the padded length, i.e. 6 d_k d_v per token as counted, plus the
+    padding. The triangular solves are not seen by the counter.
+    """
+    t = _text(config)
+    nv, dk, dv = (int(t[k]) for k in ("linear_num_value_heads", "linear_key_head_dim",
+                                       "linear_value_head_dim"))  # fmt: skip
+    chunks = -(-seq_len // GDN_CHUNK)
+    ell = GDN_CHUNK
+    intra = 2 * ell * ell * (2 * dk + dv)
+    padding = 6 * (chunks * ell - seq_len) * dk * dv
+    return nv * (chunks * intra) + nv * padding
+
+
+def _conv_padding_extra(channels: int, kernel: int) -> int:
+    """F.conv1d(padding=K-1) computes T + K - 1 outputs of K taps per channel; T are kept."""
+    return 2 * channels * kernel * (kernel - 1)
+
+
+def _implementation_extra(config: dict[str, Any], got: ArchBreakdown, seq_len: int) -> int:
+    t = _text(config)
+    extra = 0
+    for layer in got.layers:
+        rec = layer.recurrent
+        if rec is None:
+            continue
+        if rec.kind == "gated_deltanet":
+            nk, nv = t["linear_num_key_heads"], t["linear_num_value_heads"]
+            dk, dv = t["linear_key_head_dim"], t["linear_value_head_dim"]
+            kernel = t.get("linear_conv_kernel_dim", 4)
+            extra += _gdn_chunk_extra(config, seq_len)
+            extra += _conv_padding_extra(2 * nk * dk + nv * dv, kernel)
+    return extra
+
+
+@pytest.mark.parametrize("name", HYBRID_TEXT)
+@pytest.mark.parametrize("seq_len", [64, 40])
+def test_hybrid_forward_flops_equal_flop_counter(name: str, seq_len: int) -> None:
+    config = TINY[name]
+    measured, pairs = hf.measure_forward(config, seq_len)
+    got = from_config(config)
+    expected = got.forward_flops_sequence(seq_len, mask="none")
+    assert measured == expected + _implementation_extra(config, got, seq_len)
+    attending = {i: la.attention.pairs(seq_len) for i, la in enumerate(got.layers)
+                 if la.attention.kind != "none"}  # fmt: skip
+    assert pairs == attending
+    assert all(la.recurrent is not None for la in got.layers if la.attention.kind == "none")
