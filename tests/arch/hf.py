@@ -19,7 +19,7 @@ from transformers.masking_utils import AttentionMaskInterface, eager_mask  # noq
 
 MULTIMODAL = {"llama4", "gemma3", "kimi_k25", "mistral3", "qwen3_5", "qwen3_5_moe"}
 # model types with recurrent (linear-attention / SSM) layers: FLOPs checked in test_hybrid_exact
-HYBRID = {"qwen3_next", "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"}
+HYBRID = {"nemotron_h", "qwen3_next", "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"}
 
 
 def hf_config(config: Mapping[str, Any]) -> Any:
@@ -82,7 +82,7 @@ def group_of(name: str) -> str:
         return "extra"
     if "_hc." in name or ".hc_head." in name:  # DeepSeek-V4 hyper-connections
         return "hyper_connections"
-    if "embed_tokens" in name:
+    if "embed_tokens" in name or name.endswith("model.embeddings.weight"):
         return "embedding"
     if name.startswith("lm_head") or ".lm_head." in name:
         return "lm_head"
@@ -94,8 +94,16 @@ def group_of(name: str) -> str:
         return "shared_experts"
     if ".experts." in name:
         return "routed_experts"
-    if ".router." in name or ".mlp.gate." in name:
+    if ".router." in name or ".mlp.gate." in name or ".mixer.gate." in name:
         return "router"
+    if "latent_proj" in name:
+        return "moe_latent"
+    if ".mixer." in name:  # Nemotron-H's single-mixer layers
+        if name.split(".")[-2] in ("q_proj", "k_proj", "v_proj", "o_proj"):
+            return "attention"
+        if name.split(".")[-2] in ("up_proj", "down_proj"):
+            return "dense_mlp"
+        return "ssm"
     if ".linear_attn." in name:
         return "linear_attention"
     if "self_attn" in name:

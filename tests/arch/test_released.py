@@ -20,7 +20,11 @@ Headline figures (model cards / papers) for comparison, rounding noted:
   Qwen3-Next-80B-A3B "80B total, 3B activated, 79B non-embedding" (79.67B; 79.05B
   non-embedding; 3.25B active without the embedding and LM head, 3.87B with both);
   Qwen3.5-397B-A17B "397B / 17B" (396.80B with vision; 17.35B active);
-  Qwen3.5-35B-A3B "35B / 3B" (35.11B with vision; 3.45B active); Qwen3.5-27B "27B" (27.36B).
+  Qwen3.5-35B-A3B "35B / 3B" (35.11B with vision; 3.45B active); Qwen3.5-27B "27B" (27.36B);
+  Nemotron 3 Nano 30B-A3B: Hub 31.6B, card "3.5B active, 30B total" (31.58B; 3.58B active
+  with the input embedding, 3.23B without); Nemotron 3 Super "120B-A12B" (120.67B / 12.77B);
+  Nemotron 3 Ultra "550B-A55B" (549.31B / 56.06B, 54.99B without the input embedding);
+  Nemotron-H-56B (56.32B). MTP layers of Super/Ultra are not built by transformers.
 """
 
 from __future__ import annotations
@@ -166,6 +170,31 @@ HF_TOTAL: dict[str, tuple[int, int, int, int]] = {
         3_874_929_408,
         3_563_764_480,
     ),
+    # Nemotron-H / Nemotron 3 (Mamba-2 + attention + MLP/MoE single-mixer layers)
+    "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16": (
+        31_577_937_344,
+        31_577_937_344,
+        3_580_073_408,
+        3_227_751_872,
+    ),
+    "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8": (
+        120_668_687_360,
+        120_668_687_360,
+        12_770_216_960,
+        12_233_346_048,
+    ),
+    "nvidia/NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16": (
+        549_308_968_960,
+        549_308_968_960,
+        56_058_818_560,
+        54_985_076_736,
+    ),
+    "nvidia/Nemotron-H-56B-Base-8K": (
+        56_324_350_464,
+        56_324_350_464,
+        56_324_350_464,
+        55_250_608_640,
+    ),
     "Qwen/Qwen3.5-27B": (27_356_728_560, 26_895_998_464, 26_895_998_464, 25_624_600_064),
     "Qwen/Qwen3.5-35B-A3B": (35_107_181_936, 34_660_610_688, 3_454_988_928, 2_946_429_568),
     "Qwen/Qwen3.5-397B-A17B": (
@@ -239,6 +268,15 @@ def test_published_cross_checks() -> None:
     assert round(nxt.non_embedding_params / 1e9) == 79
     g = nxt.groups
     assert round((nxt.active_params - g.embedding - g.lm_head) / 1e9) == 3
+    nano = from_config("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16")
+    # Hub: 31.6B parameters; card: 52 layers = 23 Mamba-2 + 23 MoE + 6 attention, 3.5B active
+    assert round(nano.total_params / 1e9, 1) == 31.6
+    assert [la.mixer for la in nano.layers].count("mamba2") == 23
+    assert [la.mlp for la in nano.layers].count("moe") == 23
+    assert [la.mixer for la in nano.layers].count("full") == 6
+    assert 3.5 <= nano.active_params / 1e9 < 3.6
+    sup = from_config("nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16")  # twin of the FP8 file
+    assert round(sup.total_params / 1e9) == 121 and round(sup.active_params / 1e9) == 13
     q397 = from_config("Qwen/Qwen3.5-397B-A17B")  # model card: 397B total, 17B activated
     assert round(q397.total_params_with_extras / 1e9) == 397
     assert round(q397.active_params / 1e9) == 17

@@ -32,7 +32,43 @@ _QWEN35_VISION: dict[str, Any] = {
     "num_position_embeddings": 16,
 }
 
+_NEMOTRON: dict[str, Any] = {
+    "model_type": "nemotron_h",
+    "vocab_size": 96,
+    "hidden_size": 64,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "head_dim": 16,
+    "mamba_num_heads": 4,
+    "mamba_head_dim": 8,
+    "ssm_state_size": 8,
+    "n_groups": 2,
+    "conv_kernel": 3,
+    "chunk_size": 8,
+    "intermediate_size": 48,
+    "n_routed_experts": 4,
+    "num_experts_per_tok": 2,
+    "moe_intermediate_size": 24,
+    "moe_shared_expert_intermediate_size": 32,
+}
+
 TINY_HYBRID: dict[str, dict[str, Any]] = {
+    "nemotron_h-pattern": {
+        **_NEMOTRON,
+        "hybrid_override_pattern": "M*-ME",
+        "num_hidden_layers": 5,
+    },
+    "nemotron_h-latent-legacy-names": {
+        **_NEMOTRON,
+        "layers_block_type": ["mamba", "moe", "attention", "moe", "mamba"],
+        "num_hidden_layers": 5,
+        "moe_latent_size": 16,
+        "mamba_n_groups": 1,
+        "use_conv_bias": False,
+        "use_bias": True,
+        "mlp_bias": True,
+        "tie_word_embeddings": True,
+    },
     "qwen3_next-step-mlp-only": {
         "model_type": "qwen3_next",
         **_GDN,

@@ -22,6 +22,7 @@ from flopcast.arch import (
     mistral3,
     mixtral,
     moe,
+    nemotron_h,
     qwen3_next,
     qwen_moe,
 )
@@ -85,6 +86,7 @@ BUILDERS: dict[str, Builder] = {
     "qwen3_5_text": qwen3_next.build,
     "qwen3_5_moe": qwen3_next.build,
     "qwen3_5_moe_text": qwen3_next.build,
+    "nemotron_h": nemotron_h.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 

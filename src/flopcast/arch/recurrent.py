@@ -110,14 +110,14 @@ def mamba2(
     return parts, recurrent
 
 
-def state_dtype(cfg: c.Cfg) -> str | None:
+def state_dtype(cfg: c.Cfg, key: str = "mamba_ssm_dtype", default: str | None = None) -> str | None:
     """The dtype a config pins for recurrent states (``mamba_ssm_dtype``), validated."""
     from flopcast.arch.types import kv_dtype_bits
 
-    value = cfg.data.get("mamba_ssm_dtype")
+    value = cfg.data.get(key, default)
     if value is None or value == "auto":
         return None
     if not isinstance(value, str):
-        raise FlopcastError(f"{cfg._name('mamba_ssm_dtype')} must be a dtype name, got {value!r}")
+        raise FlopcastError(f"{cfg._name(key)} must be a dtype name, got {value!r}")
     kv_dtype_bits(value)
     return value
