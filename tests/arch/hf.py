@@ -17,7 +17,7 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 from transformers import AttentionInterface, AutoConfig  # noqa: E402
 from transformers.masking_utils import AttentionMaskInterface, eager_mask  # noqa: E402
 
-MULTIMODAL = {"llama4", "gemma3", "kimi_k25", "mistral3", "qwen3_5", "qwen3_5_moe"}
+MULTIMODAL = {"llama4", "gemma3", "gemma4", "kimi_k25", "mistral3", "qwen3_5", "qwen3_5_moe"}
 # model types with recurrent (linear-attention / SSM) layers: FLOPs checked in test_hybrid_exact
 HYBRID = {"nemotron_h", "qwen3_next", "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"}
 
@@ -77,11 +77,14 @@ def group_of(name: str) -> str:
             "model.multi_modal_projector.",
             "model.mm_projector.",
             "model.visual.",
+            "model.embed_vision.",
         )
     ):
         return "extra"
     if "_hc." in name or ".hc_head." in name:  # DeepSeek-V4 hyper-connections
         return "hyper_connections"
+    if "per_layer" in name and "norm" not in name:  # Gemma 4 per-layer embeddings
+        return "per_layer_embedding"
     if "embed_tokens" in name or name.endswith("model.embeddings.weight"):
         return "embedding"
     if name.startswith("lm_head") or ".lm_head." in name:

@@ -24,7 +24,9 @@ Headline figures (model cards / papers) for comparison, rounding noted:
   Nemotron 3 Nano 30B-A3B: Hub 31.6B, card "3.5B active, 30B total" (31.58B; 3.58B active
   with the input embedding, 3.23B without); Nemotron 3 Super "120B-A12B" (120.67B / 12.77B);
   Nemotron 3 Ultra "550B-A55B" (549.31B / 56.06B, 54.99B without the input embedding);
-  Nemotron-H-56B (56.32B). MTP layers of Super/Ultra are not built by transformers.
+  Nemotron-H-56B (56.32B); Gemma 4 26B A4B "25.2B total, 3.8B active, ~550M vision"
+  (25.23B text, 3.82B active, 0.57B vision + projection); Gemma 4 31B "30.7B" (30.70B text).
+  MTP layers of Super/Ultra are not built by transformers.
 """
 
 from __future__ import annotations
@@ -170,6 +172,14 @@ HF_TOTAL: dict[str, tuple[int, int, int, int]] = {
         3_874_929_408,
         3_563_764_480,
     ),
+    # Gemma 4 (multimodal: totals include the vision tower and its projection)
+    "google/gemma-4-26B-A4B": (25_805_933_872, 25_233_141_760, 3_822_530_560, 3_822_530_560),
+    "nvidia/Gemma-4-31B-IT-NVFP4": (
+        31_273_086_512,
+        30_697_345_280,
+        30_697_345_280,
+        30_697_345_280,
+    ),
     # Nemotron-H / Nemotron 3 (Mamba-2 + attention + MLP/MoE single-mixer layers)
     "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16": (
         31_577_937_344,
@@ -277,6 +287,13 @@ def test_published_cross_checks() -> None:
     assert 3.5 <= nano.active_params / 1e9 < 3.6
     sup = from_config("nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16")  # twin of the FP8 file
     assert round(sup.total_params / 1e9) == 121 and round(sup.active_params / 1e9) == 13
+    g26 = from_config("google/gemma-4-26B-A4B")  # card: 25.2B total, 3.8B active
+    assert round(g26.total_params / 1e9, 1) == 25.2
+    assert round(g26.active_params / 1e9, 1) == 3.8
+    # every layer runs its dense MLP and the experts; global layers have no v_proj
+    assert all(la.mlp == "moe" and la.group("dense_mlp") for la in g26.layers)
+    g31 = from_config("google/gemma-4-31B-it")  # twin of nvidia's NVFP4 file; card: 30.7B
+    assert round(g31.total_params / 1e9, 1) == 30.7
     q397 = from_config("Qwen/Qwen3.5-397B-A17B")  # model card: 397B total, 17B activated
     assert round(q397.total_params_with_extras / 1e9) == 397
     assert round(q397.active_params / 1e9) == 17

@@ -52,7 +52,62 @@ _NEMOTRON: dict[str, Any] = {
     "moe_shared_expert_intermediate_size": 32,
 }
 
+_GEMMA4: dict[str, Any] = {
+    "model_type": "gemma4_text",
+    "vocab_size": 96,
+    "hidden_size": 64,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "head_dim": 16,
+    "global_head_dim": 32,
+    "intermediate_size": 48,
+    "sliding_window": 5,
+}
+
 TINY_HYBRID: dict[str, dict[str, Any]] = {
+    "gemma4_text-moe-k-eq-v": {
+        **_GEMMA4,
+        "num_hidden_layers": 6,
+        "attention_k_eq_v": True,
+        "num_global_key_value_heads": 1,
+        "enable_moe_block": True,
+        "num_experts": 4,
+        "top_k_experts": 2,
+        "moe_intermediate_size": 24,
+        "hidden_size_per_layer_input": 0,
+    },
+    "gemma4_text-ple-kv-shared-untied": {
+        **_GEMMA4,
+        "num_hidden_layers": 4,
+        "layer_types": ["sliding_attention", "full_attention"] * 2,
+        "num_kv_shared_layers": 2,
+        "use_double_wide_mlp": True,
+        "hidden_size_per_layer_input": 8,
+        "vocab_size": 80,  # the per-layer table is larger (96)
+        "vocab_size_per_layer_input": 96,
+        "tie_word_embeddings": False,
+    },
+    "gemma4-multimodal": {
+        "model_type": "gemma4",
+        "text_config": {
+            **_GEMMA4,
+            "model_type": "gemma4_text",
+            "num_hidden_layers": 2,
+            "hidden_size_per_layer_input": 8,
+            "vocab_size_per_layer_input": 96,
+        },
+        "vision_config": {
+            "model_type": "gemma4_vision",
+            "hidden_size": 32,
+            "intermediate_size": 48,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "head_dim": 8,
+            "patch_size": 4,
+            "position_embedding_size": 64,
+        },
+    },
     "nemotron_h-pattern": {
         **_NEMOTRON,
         "hybrid_override_pattern": "M*-ME",

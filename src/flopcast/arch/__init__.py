@@ -17,6 +17,7 @@ from flopcast.arch import (
     deepseek_v4,
     dense,
     gemma,
+    gemma4,
     gpt_oss,
     llama4,
     mistral3,
@@ -87,6 +88,8 @@ BUILDERS: dict[str, Builder] = {
     "qwen3_5_moe": qwen3_next.build,
     "qwen3_5_moe_text": qwen3_next.build,
     "nemotron_h": nemotron_h.build,
+    "gemma4": gemma4.build,
+    "gemma4_text": gemma4.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 
