@@ -107,6 +107,10 @@ def group_of(name: str) -> str:
         if name.split(".")[-2] in ("up_proj", "down_proj"):
             return "dense_mlp"
         return "ssm"
+    if ".shared_mlp." in name:  # Granite 4.0-H, beside its routed experts
+        return "shared_experts"
+    if ".mamba." in name:
+        return "ssm"
     if ".linear_attn." in name:
         return "linear_attention"
     if "self_attn" in name:

@@ -53,6 +53,24 @@ def _conv_padding_extra(channels: int, kernel: int) -> int:
     return 2 * channels * kernel * (kernel - 1)
 
 
+_MAMBA_KEYS = {  # model_type -> config keys of (heads, head dim, state, groups, kernel, chunk)
+    "nemotron_h": ("mamba_num_heads", "mamba_head_dim", "ssm_state_size", "mamba_n_groups",
+                   "conv_kernel", "chunk_size"),
+    "granitemoehybrid": ("mamba_n_heads", "mamba_d_head", "mamba_d_state", "mamba_n_groups",
+                         "mamba_d_conv", "mamba_chunk_size"),
+}  # fmt: skip
+
+
+def _mamba_dims(t: dict[str, Any]) -> tuple[int, int, int, int, int, int]:
+    keys = _MAMBA_KEYS[t["model_type"]]
+    vals = dict(t)
+    vals.setdefault("mamba_n_groups", vals.get("n_groups"))  # mamba_* overrides the plain key
+    if t["model_type"] == "granitemoehybrid" and "mamba_d_head" not in vals:
+        vals["mamba_d_head"] = vals.get("mamba_expand", 2) * t["hidden_size"] // t["mamba_n_heads"]
+    heads, p, n, groups, kernel, chunk = (int(vals[k]) for k in keys)
+    return heads, p, n, groups, kernel, chunk
+
+
 def _mamba2_chunk_extra(config: dict[str, Any], seq_len: int) -> int:
     """FLOPs mamba2_chunk_scan spends beyond the recurrent form, one layer.
 
@@ -62,9 +80,7 @@ def _mamba2_chunk_extra(config: dict[str, Any], seq_len: int) -> int:
     counted, plus the padding); and the inter-chunk mixing of the nc + 1 states is a
     (nc + 1) x (nc + 1) product over P x N: 2 (nc + 1)^2 P N per sequence.
     """
-    heads, p, n = (int(config[k]) for k in ("mamba_num_heads", "mamba_head_dim",
-                                            "ssm_state_size"))  # fmt: skip
-    ell = int(config["chunk_size"])
+    heads, p, n, _, _, ell = _mamba_dims(config)
     nc = -(-seq_len // ell)
     per_head = nc * 2 * ell * ell * (n + p) + 4 * p * n * (nc * ell - seq_len)
     per_head += 2 * (nc + 1) ** 2 * p * n
@@ -85,10 +101,9 @@ def _implementation_extra(config: dict[str, Any], got: ArchBreakdown, seq_len: i
             extra += _gdn_chunk_extra(config, seq_len)
             extra += _conv_padding_extra(2 * nk * dk + nv * dv, kernel)
         elif rec.kind == "mamba2":
-            groups = t.get("mamba_n_groups", t.get("n_groups", 8))
-            channels = t["mamba_num_heads"] * t["mamba_head_dim"] + 2 * groups * t["ssm_state_size"]
+            heads, p, n, groups, kernel, _ = _mamba_dims(t)
             extra += _mamba2_chunk_extra(t, seq_len)
-            extra += _conv_padding_extra(channels, t.get("conv_kernel", 4))
+            extra += _conv_padding_extra(heads * p + 2 * groups * n, kernel)
     return extra
 
 

@@ -64,7 +64,41 @@ _GEMMA4: dict[str, Any] = {
     "sliding_window": 5,
 }
 
+_GRANITE: dict[str, Any] = {
+    "model_type": "granitemoehybrid",
+    "vocab_size": 96,
+    "hidden_size": 64,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "intermediate_size": 24,
+    "shared_intermediate_size": 40,
+    "num_local_experts": 4,
+    "num_experts_per_tok": 2,
+    "mamba_n_heads": 8,
+    "mamba_d_state": 8,
+    "mamba_n_groups": 2,
+    "mamba_d_conv": 3,
+    "mamba_chunk_size": 8,
+}
+
 TINY_HYBRID: dict[str, dict[str, Any]] = {
+    "granitemoehybrid-legacy-names": {
+        **_GRANITE,
+        "num_hidden_layers": 3,
+        "layer_types": ["mamba", "attention", "mamba"],
+        "tie_word_embeddings": True,
+    },
+    "granitemoehybrid-bias-headdim": {
+        **_GRANITE,
+        "num_hidden_layers": 2,
+        "layer_types": ["linear_attention", "full_attention"],
+        "mamba_expand": 1,
+        "mamba_d_head": 16,
+        "mamba_n_heads": 4,
+        "mamba_conv_bias": False,
+        "mamba_proj_bias": True,
+        "attention_bias": True,
+    },
     "gemma4_text-moe-k-eq-v": {
         **_GEMMA4,
         "num_hidden_layers": 6,

@@ -19,6 +19,7 @@ from flopcast.arch import (
     gemma,
     gemma4,
     gpt_oss,
+    granite_hybrid,
     llama4,
     mistral3,
     mixtral,
@@ -90,6 +91,7 @@ BUILDERS: dict[str, Builder] = {
     "nemotron_h": nemotron_h.build,
     "gemma4": gemma4.build,
     "gemma4_text": gemma4.build,
+    "granitemoehybrid": granite_hybrid.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 
