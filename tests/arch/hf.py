@@ -19,7 +19,15 @@ from transformers.masking_utils import AttentionMaskInterface, eager_mask  # noq
 
 MULTIMODAL = {"llama4", "gemma3", "gemma4", "kimi_k25", "mistral3", "qwen3_5", "qwen3_5_moe"}
 # model types with recurrent (linear-attention / SSM) layers: FLOPs checked in test_hybrid_exact
-HYBRID = {"nemotron_h", "qwen3_next", "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text"}
+HYBRID = {
+    "granitemoehybrid",
+    "nemotron_h",
+    "qwen3_next",
+    "qwen3_5",
+    "qwen3_5_text",
+    "qwen3_5_moe",
+    "qwen3_5_moe_text",
+}
 
 
 def hf_config(config: Mapping[str, Any]) -> Any:
