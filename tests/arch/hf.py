@@ -21,6 +21,7 @@ MULTIMODAL = {"llama4", "gemma3", "gemma4", "kimi_k25", "mistral3", "qwen3_5", "
 # model types with recurrent (linear-attention / SSM) layers: FLOPs checked in test_hybrid_exact
 HYBRID = {
     "granitemoehybrid",
+    "lfm2",
     "nemotron_h",
     "qwen3_next",
     "qwen3_5",
@@ -117,6 +118,8 @@ def group_of(name: str) -> str:
         return "ssm"
     if ".shared_mlp." in name:  # Granite 4.0-H, beside its routed experts
         return "shared_experts"
+    if ".conv." in name:  # LFM2's gated short convolution
+        return "short_conv"
     if ".mamba." in name:
         return "ssm"
     if ".linear_attn." in name:

@@ -104,6 +104,8 @@ def _implementation_extra(config: dict[str, Any], got: ArchBreakdown, seq_len: i
             heads, p, n, groups, kernel, _ = _mamba_dims(t)
             extra += _mamba2_chunk_extra(t, seq_len)
             extra += _conv_padding_extra(heads * p + 2 * groups * n, kernel)
+        elif rec.kind == "short_conv":
+            extra += _conv_padding_extra(int(t["hidden_size"]), int(t.get("conv_L_cache", 3)))
     return extra
 
 

@@ -82,6 +82,32 @@ _GRANITE: dict[str, Any] = {
 }
 
 TINY_HYBRID: dict[str, dict[str, Any]] = {
+    "lfm2-adjusted-ff": {
+        "model_type": "lfm2",
+        "vocab_size": 96,
+        "hidden_size": 64,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "num_hidden_layers": 3,
+        "layer_types": ["conv", "full_attention", "conv"],
+        "intermediate_size": 90,
+        "block_multiple_of": 16,
+        "block_ffn_dim_multiplier": 1.5,
+    },
+    "lfm2-idxs-bias-untied": {
+        "model_type": "lfm2",
+        "vocab_size": 96,
+        "hidden_size": 64,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 4,
+        "num_hidden_layers": 3,
+        "full_attn_idxs": [2],
+        "intermediate_size": 40,
+        "block_auto_adjust_ff_dim": False,
+        "conv_bias": True,
+        "conv_L_cache": 4,
+        "tie_word_embeddings": False,
+    },
     "granitemoehybrid-legacy-names": {
         **_GRANITE,
         "num_hidden_layers": 3,

@@ -20,6 +20,7 @@ from flopcast.arch import (
     gemma4,
     gpt_oss,
     granite_hybrid,
+    lfm2,
     llama4,
     mistral3,
     mixtral,
@@ -92,6 +93,7 @@ BUILDERS: dict[str, Builder] = {
     "gemma4": gemma4.build,
     "gemma4_text": gemma4.build,
     "granitemoehybrid": granite_hybrid.build,
+    "lfm2": lfm2.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 

@@ -72,6 +72,7 @@ Group = Literal[
     "ssm",
     "moe_latent",
     "per_layer_embedding",
+    "short_conv",
 ]
 GROUPS: tuple[Group, ...] = (
     "embedding",
@@ -88,6 +89,7 @@ GROUPS: tuple[Group, ...] = (
     "ssm",
     "moe_latent",
     "per_layer_embedding",
+    "short_conv",
 )
 
 # "none": the layer has no softmax attention (a recurrent mixer, or an MLP-only layer)
@@ -350,6 +352,7 @@ class ParamGroups:
     ssm: int = 0
     moe_latent: int = 0
     per_layer_embedding: int = 0
+    short_conv: int = 0
 
     @property
     def total(self) -> int:

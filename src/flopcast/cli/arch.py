@@ -27,6 +27,7 @@ GROUP_LABELS = {
     "ssm": "SSM (Mamba)",
     "moe_latent": "MoE latent projections",
     "per_layer_embedding": "per-layer embeddings",
+    "short_conv": "short convolutions",
 }
 
 
