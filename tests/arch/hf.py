@@ -20,6 +20,7 @@ from transformers.masking_utils import AttentionMaskInterface, eager_mask  # noq
 MULTIMODAL = {"llama4", "gemma3", "gemma4", "kimi_k25", "mistral3", "qwen3_5", "qwen3_5_moe"}
 # model types with recurrent (linear-attention / SSM) layers: FLOPs checked in test_hybrid_exact
 HYBRID = {
+    "falcon_h1",
     "granitemoehybrid",
     "lfm2",
     "nemotron_h",

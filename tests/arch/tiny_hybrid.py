@@ -81,7 +81,37 @@ _GRANITE: dict[str, Any] = {
     "mamba_chunk_size": 8,
 }
 
+_FALCON: dict[str, Any] = {
+    "model_type": "falcon_h1",
+    "vocab_size": 96,
+    "hidden_size": 64,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "intermediate_size": 48,
+    "mamba_n_heads": 4,
+    "mamba_d_state": 8,
+    "mamba_n_groups": 2,
+    "mamba_d_conv": 3,
+    "mamba_chunk_size": 8,
+}
+
 TINY_HYBRID: dict[str, dict[str, Any]] = {
+    "falcon_h1-defaults-d-ssm": {**_FALCON, "num_hidden_layers": 2},
+    "falcon_h1-expand-norm-biases": {
+        **_FALCON,
+        "num_hidden_layers": 2,
+        "mamba_d_ssm": None,
+        "mamba_expand": 1,
+        "mamba_d_head": 16,
+        "head_dim": 24,
+        "mamba_rms_norm": True,
+        "mamba_proj_bias": True,
+        "projectors_bias": False,
+        "mamba_conv_bias": False,
+        "attention_bias": True,
+        "mlp_bias": True,
+        "tie_word_embeddings": True,
+    },
     "lfm2-adjusted-ff": {
         "model_type": "lfm2",
         "vocab_size": 96,

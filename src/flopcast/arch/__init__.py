@@ -16,6 +16,7 @@ from flopcast.arch import (
     deepseek,
     deepseek_v4,
     dense,
+    falcon_h1,
     gemma,
     gemma4,
     gpt_oss,
@@ -94,6 +95,7 @@ BUILDERS: dict[str, Builder] = {
     "gemma4_text": gemma4.build,
     "granitemoehybrid": granite_hybrid.build,
     "lfm2": lfm2.build,
+    "falcon_h1": falcon_h1.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 

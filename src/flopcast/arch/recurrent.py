@@ -74,13 +74,14 @@ def mamba2(
     conv_bias: bool = True,
     proj_bias: bool = False,
     gated_norm: bool = True,
-    d_param: int | None = None,
+    out_bias: bool | None = None,
 ) -> tuple[list[Part], Recurrent]:
     """Mamba-2 mixer (nemotron_h/modeling_nemotron_h.py NemotronHMamba2Mixer and its kin).
 
     in_proj: hidden -> gate z (H x P) + conv input x, B, C (H x P + 2 G N) + dt (H); a
     depthwise conv over x, B, C; per-head dt_bias, A_log and D; a gated RMSNorm over H x P;
-    out_proj back to hidden. ``d_param`` overrides D's length (Falcon-H1 keeps one per head).
+    out_proj back to hidden (``out_bias`` when it differs from the in_proj bias, as in
+    Falcon-H1's ``projectors_bias``).
     """
     inner = heads * head_dim
     conv_dim = inner + 2 * groups * state
@@ -90,11 +91,10 @@ def mamba2(
     parts += conv1d(g, conv_dim, kernel, conv_bias)
     parts.append(Part("biases", "dt_bias", heads, heads, 0))
     parts.append(Part(g, "A_log", heads, heads, 0))
-    d = heads if d_param is None else d_param
-    parts.append(Part(g, "D", d, d, 0))
+    parts.append(Part(g, "D", heads, heads, 0))
     if gated_norm:
         parts += c.norm("mixer.norm", inner)
-    parts += c.dense(g, "out_proj", inner, hidden, proj_bias)
+    parts += c.dense(g, "out_proj", inner, hidden, proj_bias if out_bias is None else out_bias)
     # SSD recurrence (Dao & Gu 2024, arXiv 2405.21060, eq. 1 / §3.1, scalar-times-identity A):
     # h_t = exp(dt A) h_{t-1} + dt x_t B_t^T, y_t = h_t C_t + D x_t, a P x N state per head
     # (B, C shared by the H / G heads of a group). Per token and head: write x B^T and read

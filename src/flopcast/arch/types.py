@@ -315,8 +315,12 @@ class Layer:
 
     @property
     def mixer(self) -> str:
-        """What mixes tokens: an attention kind, a recurrent kind, or "none"."""
-        return self.recurrent.kind if self.recurrent is not None else self.attention.kind
+        """What mixes tokens: an attention kind, a recurrent kind, both (Falcon-H1), or "none"."""
+        if self.recurrent is None:
+            return self.attention.kind
+        if self.attention.kind == "none":
+            return self.recurrent.kind
+        return f"{self.attention.kind}+{self.recurrent.kind}"
 
     def to_dict(self, index: int) -> dict[str, Any]:
         return {
