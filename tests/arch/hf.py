@@ -22,6 +22,7 @@ MULTIMODAL = {"llama4", "gemma3", "gemma4", "kimi_k25", "mistral3", "qwen3_5", "
 HYBRID = {
     "falcon_h1",
     "granitemoehybrid",
+    "jamba",
     "lfm2",
     "nemotron_h",
     "qwen3_next",

@@ -109,6 +109,12 @@ def _implementation_extra(config: dict[str, Any], got: ArchBreakdown, seq_len: i
             heads, p, n, groups, kernel, _ = _mamba_dims(t)
             extra += _mamba2_chunk_extra(t, seq_len)
             extra += _conv_padding_extra(heads * p + 2 * groups * n, kernel)
+        elif rec.kind == "mamba":
+            # mamba_selective_scan's torch loop writes the state elementwise (unseen by the
+            # counter) and reads it with a matmul: only half the counted state work shows
+            inner = int(t.get("mamba_expand", 2)) * int(t["hidden_size"])
+            extra -= 2 * inner * int(t["mamba_d_state"]) * seq_len
+            extra += _conv_padding_extra(inner, int(t.get("mamba_d_conv", 4)))
         elif rec.kind == "short_conv":
             extra += _conv_padding_extra(int(t["hidden_size"]), int(t.get("conv_L_cache", 3)))
     return extra

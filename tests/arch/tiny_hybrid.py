@@ -95,7 +95,41 @@ _FALCON: dict[str, Any] = {
     "mamba_chunk_size": 8,
 }
 
+_JAMBA: dict[str, Any] = {
+    "model_type": "jamba",
+    "vocab_size": 96,
+    "hidden_size": 64,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "intermediate_size": 40,
+    "num_experts": 4,
+    "num_experts_per_tok": 2,
+    "mamba_d_state": 8,
+    "mamba_d_conv": 3,
+}
+
 TINY_HYBRID: dict[str, dict[str, Any]] = {
+    "jamba-periods": {
+        **_JAMBA,
+        "num_hidden_layers": 4,
+        "attn_layer_period": 4,
+        "attn_layer_offset": 1,
+        "expert_layer_period": 2,
+        "expert_layer_offset": 1,
+    },
+    "jamba-rank-biases-tied": {
+        **_JAMBA,
+        "num_hidden_layers": 3,
+        "attn_layer_period": 3,
+        "attn_layer_offset": 2,
+        "expert_layer_period": 3,
+        "expert_layer_offset": 0,
+        "mamba_dt_rank": 6,
+        "mamba_expand": 1,
+        "mamba_proj_bias": True,
+        "mamba_conv_bias": False,
+        "tie_word_embeddings": True,
+    },
     "falcon_h1-defaults-d-ssm": {**_FALCON, "num_hidden_layers": 2},
     "falcon_h1-expand-norm-biases": {
         **_FALCON,

@@ -21,6 +21,7 @@ from flopcast.arch import (
     gemma4,
     gpt_oss,
     granite_hybrid,
+    jamba,
     lfm2,
     llama4,
     mistral3,
@@ -96,6 +97,7 @@ BUILDERS: dict[str, Builder] = {
     "granitemoehybrid": granite_hybrid.build,
     "lfm2": lfm2.build,
     "falcon_h1": falcon_h1.build,
+    "jamba": jamba.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 

@@ -110,6 +110,48 @@ def mamba2(
     return parts, recurrent
 
 
+def mamba1(
+    hidden: int,
+    inner: int,
+    state: int,
+    dt_rank: int,
+    kernel: int,
+    *,
+    conv_bias: bool = True,
+    proj_bias: bool = False,
+    bcdt_norms: bool = True,
+) -> tuple[list[Part], Recurrent]:
+    """Mamba (selective SSM) mixer (jamba/modeling_jamba.py JambaMambaMixer).
+
+    in_proj: hidden -> x and gate z (2 x inner); a depthwise conv over x; x_proj: inner -> dt
+    rank + B + C (R + 2N); dt_proj: R -> inner with bias; A_log [inner, N] and D [inner];
+    out_proj back to hidden; Jamba adds RMSNorms over dt, B and C (``bcdt_norms``).
+    """
+    g: Group = "ssm"
+    parts: list[Part] = []
+    parts += c.dense(g, "in_proj", hidden, 2 * inner, proj_bias)
+    parts += conv1d(g, inner, kernel, conv_bias)
+    parts += c.dense(g, "x_proj", inner, dt_rank + 2 * state)
+    parts += c.dense(g, "dt_proj", dt_rank, inner, bias=True)
+    parts.append(Part(g, "A_log", inner * state, inner * state, 0))
+    parts.append(Part(g, "D", inner, inner, 0))
+    parts += c.dense(g, "out_proj", inner, hidden, proj_bias)
+    if bcdt_norms:
+        parts += c.norm("dt/b/c layernorms", dt_rank + 2 * state)
+    # Selective scan, recurrent form (Gu & Dao 2023, arXiv 2312.00752, Algorithm 2):
+    # h_t = exp(dt A) h_{t-1} + dt B_t x_t, y_t = C_t h_t + D x_t with an N-wide state per
+    # channel (inner x N). Per token: write dt B x and read C h = 2 inner N multiply-adds.
+    flops = 2 * 2 * inner * state
+    recurrent = Recurrent(
+        kind="mamba",
+        flops_per_token=flops,
+        state_elements=inner * state,
+        conv_elements=inner * (kernel - 1),
+        formula="4 x d_inner x d_state (dt B x written, C h read)",
+    )
+    return parts, recurrent
+
+
 def state_dtype(cfg: c.Cfg, key: str = "mamba_ssm_dtype", default: str | None = None) -> str | None:
     """The dtype a config pins for recurrent states (``mamba_ssm_dtype``), validated."""
     from flopcast.arch.types import kv_dtype_bits

@@ -94,7 +94,8 @@ GROUPS: tuple[Group, ...] = (
 
 # "none": the layer has no softmax attention (a recurrent mixer, or an MLP-only layer)
 AttentionKind = Literal["full", "sliding", "chunked", "none"]
-MixerKind = Literal["gated_deltanet", "mamba2", "short_conv", "kda"]
+MlpKind = Literal["dense", "moe", "none"]
+MixerKind = Literal["gated_deltanet", "mamba", "mamba2", "short_conv", "kda"]
 MaskMode = Literal["causal", "none"]
 
 # Bits per cached element for the KV dtypes flopcast knows.
@@ -292,7 +293,7 @@ class Layer:
     """
 
     attention: Attention
-    mlp: Literal["dense", "moe", "none"]
+    mlp: MlpKind
     parts: tuple[Part, ...]
     recurrent: Recurrent | None = None
     params: int = field(init=False)
