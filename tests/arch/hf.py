@@ -25,6 +25,7 @@ HYBRID = {
     "jamba",
     "lfm2",
     "nemotron_h",
+    "olmo_hybrid",
     "qwen3_next",
     "qwen3_5",
     "qwen3_5_text",

@@ -29,6 +29,15 @@ def _text(config: dict[str, Any]) -> dict[str, Any]:
     return dict(sub) if isinstance(sub, dict) else config
 
 
+def _gdn_dims(t: dict[str, Any]) -> tuple[int, int, int, int, int]:
+    """(nk, nv, d_k, d_v, kernel), with OlmoHybridConfig's defaults where it has them."""
+    nk = int(t.get("linear_num_key_heads") or t["num_attention_heads"])
+    nv = int(t.get("linear_num_value_heads") or t["num_attention_heads"])
+    dk = int(t.get("linear_key_head_dim") or int(0.75 * t["hidden_size"] / nk))
+    dv = int(t.get("linear_value_head_dim") or 2 * dk)
+    return nk, nv, dk, dv, int(t.get("linear_conv_kernel_dim", 4))
+
+
 def _gdn_chunk_extra(config: dict[str, Any], seq_len: int) -> int:
     """FLOPs torch_chunk_gated_delta_rule spends beyond the recurrent form, one layer.
 
@@ -39,8 +48,7 @@ def _gdn_chunk_extra(config: dict[str, Any], seq_len: int) -> int:
     padding. The triangular solves are not seen by the counter.
     """
     t = _text(config)
-    nv, dk, dv = (int(t[k]) for k in ("linear_num_value_heads", "linear_key_head_dim",
-                                       "linear_value_head_dim"))  # fmt: skip
+    _, nv, dk, dv, _ = _gdn_dims(t)
     chunks = -(-seq_len // GDN_CHUNK)
     ell = GDN_CHUNK
     intra = 2 * ell * ell * (2 * dk + dv)
@@ -100,9 +108,7 @@ def _implementation_extra(config: dict[str, Any], got: ArchBreakdown, seq_len: i
         if rec is None:
             continue
         if rec.kind == "gated_deltanet":
-            nk, nv = t["linear_num_key_heads"], t["linear_num_value_heads"]
-            dk, dv = t["linear_key_head_dim"], t["linear_value_head_dim"]
-            kernel = t.get("linear_conv_kernel_dim", 4)
+            nk, nv, dk, dv, kernel = _gdn_dims(t)
             extra += _gdn_chunk_extra(config, seq_len)
             extra += _conv_padding_extra(2 * nk * dk + nv * dv, kernel)
         elif rec.kind == "mamba2":

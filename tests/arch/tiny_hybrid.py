@@ -109,6 +109,27 @@ _JAMBA: dict[str, Any] = {
 }
 
 TINY_HYBRID: dict[str, dict[str, Any]] = {
+    "olmo_hybrid-defaults": {
+        "model_type": "olmo_hybrid",
+        "pad_token_id": 0,
+        "eos_token_id": 1,
+        "vocab_size": 96,
+        "hidden_size": 64,
+        "num_attention_heads": 4,
+        "num_hidden_layers": 4,
+        "intermediate_size": 48,
+    },
+    "olmo_hybrid-gqa-layer-types": {
+        "model_type": "olmo_hybrid",
+        "pad_token_id": 0,
+        "eos_token_id": 1,
+        **_GDN,
+        "num_hidden_layers": 3,
+        "layer_types": ["full_attention", "linear_attention", "linear_attention"],
+        "intermediate_size": 40,
+        "attention_bias": True,
+        "tie_word_embeddings": True,
+    },
     "jamba-periods": {
         **_JAMBA,
         "num_hidden_layers": 4,

@@ -28,6 +28,7 @@ from flopcast.arch import (
     mixtral,
     moe,
     nemotron_h,
+    olmo_hybrid,
     qwen3_next,
     qwen_moe,
 )
@@ -98,6 +99,7 @@ BUILDERS: dict[str, Builder] = {
     "lfm2": lfm2.build,
     "falcon_h1": falcon_h1.build,
     "jamba": jamba.build,
+    "olmo_hybrid": olmo_hybrid.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 
