@@ -223,13 +223,20 @@ def _layer_table(arch: ArchBreakdown) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Per layer (KV/token: cached elements)", box=box.SIMPLE, pad_edge=False)
-    for col in ("layer", "mixer", "mlp", "params", "active", "multiplied", "KV/token"):
+    hybrid = any(layer.recurrent for layer in arch.layers)
+    title = "Per layer (KV/token: cached elements" + ("; state: fixed elements)" if hybrid else ")")
+    table = Table(title=title, box=box.SIMPLE, pad_edge=False)
+    cols = ("layer", "mixer", "mlp", "params", "active", "multiplied", "KV/token")
+    for col in cols + (("state",) if hybrid else ()):
         justify = "left" if col in ("mixer", "mlp") else "right"
         table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for i, layer in enumerate(arch.layers):
         att = layer.attention
         kind = layer.mixer if att.window is None else f"{att.kind} {att.window}"
-        table.add_row(str(i), kind, layer.mlp, _n(layer.params), _n(layer.active),
-                      _n(layer.matmul), _exact(att.kv_elements))  # fmt: skip
+        kind = kind.replace("gated_deltanet", "deltanet").replace("short_conv", "conv")
+        row = [str(i), kind, layer.mlp, _n(layer.params), _n(layer.active), _n(layer.matmul),
+               _exact(att.kv_elements)]  # fmt: skip
+        if hybrid:
+            row.append(_n(layer.recurrent.fixed_elements) if layer.recurrent else "0")
+        table.add_row(*row)
     Console(highlight=False).print(table)
