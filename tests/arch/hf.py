@@ -59,6 +59,8 @@ def build_model(
     experts_implementation: str = "eager",
 ) -> Any:
     """Instantiate the causal-LM (or image-text-to-text) class for ``config`` on ``device``."""
+    if config["model_type"] == "gemma3n":  # its vision tower needs timm: build the text model
+        config = {**config["text_config"], "model_type": "gemma3n_text"}
     cfg = hf_config(config)
     kwargs: dict[str, Any] = {}
     if attn_implementation is not None:
@@ -105,6 +107,10 @@ def group_of(name: str) -> str:
         return "biases"
     if "norm" in name:
         return "norms"
+    if "altup" in name:  # Gemma 3n
+        return "altup"
+    if "laurel" in name:
+        return "laurel"
     if "shared_expert" in name or ".shared_mlp." in name:
         return "shared_experts"
     if ".experts." in name:

@@ -109,6 +109,40 @@ _JAMBA: dict[str, Any] = {
 }
 
 TINY_HYBRID: dict[str, dict[str, Any]] = {
+    "gemma3n-text-of-multimodal": {  # flopcast counts the text model; the towers are not built
+        "model_type": "gemma3n",
+        "text_config": {
+            "model_type": "gemma3n_text",
+            "vocab_size": 96,
+            "vocab_size_per_layer_input": 96,
+            "hidden_size": 32,
+            "hidden_size_per_layer_input": 4,
+            "num_attention_heads": 2,
+            "num_key_value_heads": 1,
+            "head_dim": 16,
+            "num_hidden_layers": 2,
+            "intermediate_size": 40,
+            "num_kv_shared_layers": 0,
+            "tie_word_embeddings": False,
+        },
+    },
+    "gemma3n_text-shared-kv-widths": {
+        "model_type": "gemma3n_text",
+        "vocab_size": 96,
+        "vocab_size_per_layer_input": 96,
+        "hidden_size": 64,
+        "hidden_size_per_layer_input": 8,
+        "num_attention_heads": 4,
+        "num_key_value_heads": 2,
+        "head_dim": 16,
+        "num_hidden_layers": 5,
+        "intermediate_size": [48, 48, 64, 64, 80],
+        "num_kv_shared_layers": 2,
+        "layer_types": ["sliding_attention", "full_attention"] * 2 + ["sliding_attention"],
+        "sliding_window": 5,
+        "laurel_rank": 8,
+        "altup_num_inputs": 3,
+    },
     "olmo_hybrid-defaults": {
         "model_type": "olmo_hybrid",
         "pad_token_id": 0,

@@ -18,6 +18,7 @@ from flopcast.arch import (
     dense,
     falcon_h1,
     gemma,
+    gemma3n,
     gemma4,
     gpt_oss,
     granite_hybrid,
@@ -100,6 +101,8 @@ BUILDERS: dict[str, Builder] = {
     "falcon_h1": falcon_h1.build,
     "jamba": jamba.build,
     "olmo_hybrid": olmo_hybrid.build,
+    "gemma3n": gemma3n.build,
+    "gemma3n_text": gemma3n.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 

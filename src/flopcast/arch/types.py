@@ -73,6 +73,8 @@ Group = Literal[
     "moe_latent",
     "per_layer_embedding",
     "short_conv",
+    "altup",
+    "laurel",
 ]
 GROUPS: tuple[Group, ...] = (
     "embedding",
@@ -90,6 +92,8 @@ GROUPS: tuple[Group, ...] = (
     "moe_latent",
     "per_layer_embedding",
     "short_conv",
+    "altup",
+    "laurel",
 )
 
 # "none": the layer has no softmax attention (a recurrent mixer, or an MLP-only layer)
@@ -358,6 +362,8 @@ class ParamGroups:
     moe_latent: int = 0
     per_layer_embedding: int = 0
     short_conv: int = 0
+    altup: int = 0
+    laurel: int = 0
 
     @property
     def total(self) -> int:

@@ -28,6 +28,8 @@ GROUP_LABELS = {
     "moe_latent": "MoE latent projections",
     "per_layer_embedding": "per-layer embeddings",
     "short_conv": "short convolutions",
+    "altup": "AltUp",
+    "laurel": "LAuReL",
 }
 
 
