@@ -33,19 +33,21 @@ Conventions (they are stated again in ``ArchBreakdown.conventions``):
   matrix per token, N^2 x hidden multiply-adds per mixing that no weight carries; they are
   counted with the weights multiplied (a part with 0 parameters).
 * **Recurrent layers** (linear attention such as Gated DeltaNet, state-space mixers such as
-  Mamba-2, short convolutions) have no (query, key) pairs. Their token mixing costs a fixed
-  number of FLOP per token, linear in context: the state update and read-out of the
-  recurrent form, counted as multiply-adds on the state (the elementwise decay is not
-  counted, like other elementwise ops), e.g. Gated DeltaNet 6 x d_k x d_v per value head
-  (S^T k, k delta^T, S^T q) and Mamba-2 4 x d_head x d_state per head (x B^T, h C). The
-  chunked kernels used for prefill and training add intra-chunk terms bounded by the chunk
-  size; they are not counted. A short causal convolution is weights multiplied (kernel x
-  channels per token).
+  Mamba and Mamba-2, short convolutions) have no (query, key) pairs. Their token mixing
+  costs a fixed number of FLOP per token, linear in context: the state update and read-out
+  of the recurrent form, counted as multiply-adds on the state (the elementwise decay is not
+  counted, like other elementwise ops): Gated DeltaNet 6 x d_k x d_v per value head (S^T k,
+  k delta^T, S^T q; Yang et al. 2024, arXiv 2412.06464), Mamba-2 4 x d_head x d_state per
+  head (x B^T, h C; Dao & Gu 2024, arXiv 2405.21060), Mamba 4 x d_inner x d_state (Gu & Dao
+  2023, arXiv 2312.00752). The chunked kernels used for prefill and training add terms
+  bounded by the chunk size (tests/arch/test_hybrid_exact.py works them out); they are not
+  counted. A short causal convolution is weights multiplied (kernel x channels per token).
 * **Fixed state**: a recurrent layer keeps a state that does NOT grow with context: its
-  convolution window (K - 1 past inputs per channel) and its recurrent/SSM state, per
-  sequence, at the cache dtype (the recurrent state at the config's ``mamba_ssm_dtype`` when
-  it pins one, as Qwen3.5 does with float32). ``kv_cache_bytes(context)`` is the growing KV
-  cache plus this fixed state; ``fixed_state_bytes`` gives the fixed part alone.
+  convolution window (K - 1 past inputs per channel; transformers' cache keeps K) and its
+  recurrent/SSM state, per sequence, at the cache dtype, or for the recurrent state at the
+  dtype the config pins (``mamba_ssm_dtype``; Nemotron-H's ``mamba_ssm_cache_dtype``, float32
+  by default). ``kv_cache_bytes(context)`` is the growing KV cache plus this fixed state;
+  ``fixed_state_bytes`` gives the fixed part alone.
 """
 
 from __future__ import annotations
@@ -133,7 +135,8 @@ CONVENTIONS: dict[str, str] = {
     "sparse_attention": "DSA (DeepSeek-V3.2-Exp): the indexer costs 2 x H_I x (d_I + 1) per "
     "(query, key) pair it scores; the core attention runs on min(t, top-k) keys per query",
     "recurrent": "linear-attention/SSM layers: state multiply-adds of the recurrent form per "
-    "token (Gated DeltaNet 6 d_k d_v per value head; Mamba-2 4 d_head d_state per head), "
+    "token (Gated DeltaNet 6 d_k d_v per value head; Mamba-2 4 d_head d_state per head; Mamba "
+    "4 d_inner d_state), "
     "linear in context; chunked-kernel extras not counted",
     "fixed_state": "recurrent layers hold a fixed state per sequence (conv window of K-1 inputs "
     "+ recurrent/SSM state) at the cache dtype (the state at mamba_ssm_dtype when the config "
