@@ -56,7 +56,7 @@ def test_dense_models_have_no_fixed_state() -> None:
 
 
 def test_cli_memory_shows_the_fixed_state_on_its_own_line(cli: CLI) -> None:
-    r = cli("memory", QWEN3_NEXT, "--context", "256k")
+    r = cli("memory", "qwen3-next-80b-a3b", "--context", "256k")  # the catalog name
     assert r.code == 0, r.err
     lines = r.out.splitlines()
     growing = next(line for line in lines if line.startswith("growing, at 262,144 tokens"))
@@ -64,7 +64,7 @@ def test_cli_memory_shows_the_fixed_state_on_its_own_line(cli: CLI) -> None:
     assert "6.4 GB" in growing and "6 GiB" in growing
     assert "40 MB" in fixed and "37.7 MiB" in fixed
     assert any(line.startswith("total") and "6.5 GB" in line for line in lines)
-    data = cli("memory", QWEN3_NEXT, "--context", "256k", "--json").json()
+    data = cli("memory", "qwen3-next-80b-a3b", "--context", "256k", "--json").json()
     cache = data["kv_cache"]
     assert cache["fixed_state_bytes"] == FIXED and cache["growing_bytes"] == GROWING
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flopcast.arch import from_config
+from flopcast.configs import resolve_config
 
 
 def test_qwen3_next_80b_fixed_state_and_growing_cache() -> None:
-    arch = from_config("Qwen/Qwen3-Next-80B-A3B-Instruct")
+    arch = from_config(resolve_config("Qwen/Qwen3-Next-80B-A3B-Instruct", hub=False).config)
     # 48 layers, every 4th full attention: 36 Gated DeltaNet + 12 attention layers.
     # One GDN layer's state: 32 value heads x 128 (d_k) x 128 (d_v) = 524,288 elements;
     # its conv window: (2 x 16 x 128 q/k + 32 x 128 v) channels x (4 - 1) = 24,576 elements.
@@ -32,7 +33,7 @@ def test_qwen3_5_state_kept_at_the_pinned_float32() -> None:
 
 
 def test_recurrent_flops_are_linear_in_context() -> None:
-    arch = from_config("Qwen/Qwen3-Next-80B-A3B-Instruct")
+    arch = from_config(resolve_config("Qwen/Qwen3-Next-80B-A3B-Instruct", hub=False).config)
     # 36 layers x 6 x 32 heads x 128 x 128 = 113,246,208 FLOP per token, at any context
     assert arch.recurrent_flops_per_token == 36 * 6 * 32 * 128 * 128 == 113_246_208
     short, long = arch.flops_per_token(1024), arch.flops_per_token(262_144)
