@@ -11,6 +11,7 @@ from flopcast.configs import config_for_model
 from flopcast.errors import FlopcastError
 from flopcast.exact import exact_counts
 from tests.conftest import CLI
+from tests.stated_rounding import active_matches_stated, rounds_to
 from tests.test_catalog import ROUNDING_EXCEPTIONS
 
 WITH_CONFIG = [m for m in catalog() if config_for_model(m) is not None]
@@ -34,7 +35,7 @@ def test_stated_total_within_a_few_percent_of_the_exact_count(m: object) -> None
     limit = ROUNDING_EXCEPTIONS.get(m.id, 0.03)
     assert abs(e.total_rounding) < limit, (m.id, e.total_params)
     if e.active_rounding is not None:
-        assert abs(e.active_rounding) < limit, (m.id, e.active_params)
+        assert active_matches_stated(m, e, limit), (m.id, e.active_params)
 
 
 def test_exact_counts_cover_the_new_supported_configs() -> None:
@@ -102,3 +103,10 @@ def test_machines_of_2026(name: str, memory_gb: float, bandwidth_gbs: float) -> 
     m = M.machine(name)
     assert m.memory_gb == memory_gb
     assert m.bandwidth_gbs == bandwidth_gbs
+
+
+def test_rounds_to_reads_the_stated_precision() -> None:
+    assert rounds_to("3B", 3_253_000_000)  # Qwen3-Next non-embedding active: 3.25B -> "3B"
+    assert not rounds_to("3B", 3_564_000_000)  # 3.56B would be "4B"
+    assert rounds_to("3.2B", 3_228_000_000) and not rounds_to("3.2B", 3_580_000_000)
+    assert not rounds_to("about 3B", 3_000_000_000)

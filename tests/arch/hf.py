@@ -17,7 +17,21 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 from transformers import AttentionInterface, AutoConfig  # noqa: E402
 from transformers.masking_utils import AttentionMaskInterface, eager_mask  # noqa: E402
 
-MULTIMODAL = {"llama4", "gemma3", "kimi_k25", "mistral3"}
+MULTIMODAL = {"llama4", "gemma3", "gemma4", "kimi_k25", "mistral3", "qwen3_5", "qwen3_5_moe"}
+# model types with recurrent (linear-attention / SSM) layers: FLOPs checked in test_hybrid_exact
+HYBRID = {
+    "falcon_h1",
+    "granitemoehybrid",
+    "jamba",
+    "lfm2",
+    "nemotron_h",
+    "olmo_hybrid",
+    "qwen3_next",
+    "qwen3_5",
+    "qwen3_5_text",
+    "qwen3_5_moe",
+    "qwen3_5_moe_text",
+}
 
 
 def hf_config(config: Mapping[str, Any]) -> Any:
@@ -45,6 +59,8 @@ def build_model(
     experts_implementation: str = "eager",
 ) -> Any:
     """Instantiate the causal-LM (or image-text-to-text) class for ``config`` on ``device``."""
+    if config["model_type"] == "gemma3n":  # its vision tower needs timm: build the text model
+        config = {**config["text_config"], "model_type": "gemma3n_text"}
     cfg = hf_config(config)
     kwargs: dict[str, Any] = {}
     if attn_implementation is not None:
@@ -74,12 +90,16 @@ def group_of(name: str) -> str:
             "multi_modal_projector.",
             "model.multi_modal_projector.",
             "model.mm_projector.",
+            "model.visual.",
+            "model.embed_vision.",
         )
     ):
         return "extra"
     if "_hc." in name or ".hc_head." in name:  # DeepSeek-V4 hyper-connections
         return "hyper_connections"
-    if "embed_tokens" in name:
+    if "per_layer" in name and "norm" not in name:  # Gemma 4 per-layer embeddings
+        return "per_layer_embedding"
+    if "embed_tokens" in name or name.endswith("model.embeddings.weight"):
         return "embedding"
     if name.startswith("lm_head") or ".lm_head." in name:
         return "lm_head"
@@ -87,12 +107,32 @@ def group_of(name: str) -> str:
         return "biases"
     if "norm" in name:
         return "norms"
+    if "altup" in name:  # Gemma 3n
+        return "altup"
+    if "laurel" in name:
+        return "laurel"
     if "shared_expert" in name or ".shared_mlp." in name:
         return "shared_experts"
     if ".experts." in name:
         return "routed_experts"
-    if ".router." in name or ".mlp.gate." in name:
+    if ".router." in name or ".mlp.gate." in name or ".mixer.gate." in name:
         return "router"
+    if "latent_proj" in name:
+        return "moe_latent"
+    if ".mixer." in name:  # Nemotron-H's single-mixer layers
+        if name.split(".")[-2] in ("q_proj", "k_proj", "v_proj", "o_proj"):
+            return "attention"
+        if name.split(".")[-2] in ("up_proj", "down_proj"):
+            return "dense_mlp"
+        return "ssm"
+    if ".shared_mlp." in name:  # Granite 4.0-H, beside its routed experts
+        return "shared_experts"
+    if ".conv." in name:  # LFM2's gated short convolution
+        return "short_conv"
+    if ".mamba." in name:
+        return "ssm"
+    if ".linear_attn." in name:
+        return "linear_attention"
     if "self_attn" in name:
         return "attention"
     if ".mlp." in name or ".feed_forward." in name:

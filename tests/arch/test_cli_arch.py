@@ -38,7 +38,11 @@ def test_json_with_layers_and_kv_dtype(cli: CLI, tmp_path: Path) -> None:
         "dtype": "fp8",
         "bytes_per_token": 2 * 2 * 2 * 16 * 1,
         "context": 12,
+        "growing_bytes_at_context": 2 * 32 * (5 + 12),
         "bytes_at_context": 2 * 32 * (5 + 12),
+        "fixed_state_bytes": 0,  # no recurrent layers
+        "fixed_state_elements": 0,
+        "state_dtype": "fp8",
     }
     assert [layer["attention"] for layer in data["layers"]] == ["sliding", "full"]
     assert data["flops_per_token"]["training"] == 3 * data["flops_per_token"]["forward"]
@@ -69,3 +73,21 @@ def test_malformed_config_file(cli: CLI, tmp_path: Path) -> None:
     bad.write_text("{", encoding="utf-8")
     r = cli("arch", str(bad))
     assert r.code == 2 and "not valid JSON" in r.err
+
+
+def test_hybrid_shows_fixed_state_apart_from_growing_cache(cli: CLI) -> None:
+    r = cli("arch", "Qwen/Qwen3-Next-80B-A3B-Instruct", "--context", "262144")
+    assert r.code == 0, r.err
+    # 12 full-attention layers x (K + V) x 2 KV heads x 256 x 2 B = 24,576 B per token
+    assert "6,442,450,944 B" in r.out  # x 262,144 tokens
+    # 36 Gated DeltaNet layers x (32 x 128 x 128 state + 8,192 channels x 3 conv) x 2 B
+    assert "fixed recurrent state" in r.out and "39,518,208 B" in r.out
+    assert "6,481,969,152 B" in r.out  # the sum
+    assert "recurrent state" in r.out and "36 gated deltanet" in r.out
+
+
+def test_hybrid_layers_table_names_the_mixers(cli: CLI) -> None:
+    r = cli("arch", "Qwen/Qwen3-Next-80B-A3B-Instruct", "--layers", "--json")
+    assert r.code == 0, r.err
+    mixers = [layer["mixer"] for layer in r.json()["layers"]]
+    assert mixers == (["gated_deltanet"] * 3 + ["full"]) * 12

@@ -24,7 +24,7 @@ from . import hf
 from .tiny import TINY
 
 T = 16
-TEXT_ONLY = sorted(n for n, c in TINY.items() if c["model_type"] not in hf.MULTIMODAL)
+TEXT_ONLY = sorted(n for n, c in TINY.items() if c["model_type"] not in hf.MULTIMODAL | hf.HYBRID)
 
 
 def _llama4_all_experts_extra(got: ArchBreakdown, seq_len: int) -> int:

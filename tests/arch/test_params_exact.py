@@ -36,7 +36,8 @@ def test_active_params_from_expert_tensor_shapes(name: str) -> None:
     config = TINY[name]
     model = hf.build_model(config)
     text = hf.hf_config(config).get_text_config()
-    top_k_cfg = getattr(text, "num_experts_per_tok", 0) or 0
+    # Gemma 4 calls it top_k_experts
+    top_k_cfg = getattr(text, "num_experts_per_tok", 0) or getattr(text, "top_k_experts", 0) or 0
     inactive = 0
     for pname, p in model.named_parameters():
         if ".experts." in pname and hf.group_of(pname) != "extra":

@@ -16,7 +16,19 @@ Headline figures (model cards / papers) for comparison, rounding noted:
   Kimi K2 "1T / 32B active" (1,026.41B; 32.86B active);
   gpt-oss-120b "116.83B / 5.13B active, input embedding excluded" (exact match);
   Mixtral-8x7B "46.7B / 12.9B active" (46.70B / 12.88B);
-  Qwen3-32B "32.8B, 31.2B non-embedding" (32.76B / 31.21B).
+  Qwen3-32B "32.8B, 31.2B non-embedding" (32.76B / 31.21B);
+  Qwen3-Next-80B-A3B "80B total, 3B activated, 79B non-embedding" (79.67B; 79.05B
+  non-embedding; 3.25B active without the embedding and LM head, 3.87B with both);
+  Qwen3.5-397B-A17B "397B / 17B" (396.80B with vision; 17.35B active);
+  Qwen3.5-35B-A3B "35B / 3B" (35.11B with vision; 3.45B active); Qwen3.5-27B "27B" (27.36B);
+  Qwen3.5-122B-A10B "122B / 10B" (122.56B with vision; 9.77B active); Qwen3.5-9B "9B" (9.41B);
+  Qwen3.6-35B-A3B has Qwen3.5-35B-A3B's architecture (same counts);
+  Nemotron 3 Nano 30B-A3B: Hub 31.6B, card "3.5B active, 30B total" (31.58B; 3.58B active
+  with the input embedding, 3.23B without); Nemotron 3 Super "120B-A12B" (120.67B / 12.77B);
+  Nemotron 3 Ultra "550B-A55B" (549.31B / 56.06B, 54.99B without the input embedding);
+  Nemotron-H-56B (56.32B); Gemma 4 26B A4B "25.2B total, 3.8B active, ~550M vision"
+  (25.23B text, 3.82B active, 0.57B vision + projection); Gemma 4 31B "30.7B" (30.70B text).
+  MTP layers of Super/Ultra are not built by transformers.
 """
 
 from __future__ import annotations
@@ -25,8 +37,9 @@ import json
 
 import pytest
 
-from flopcast.arch import from_config
+from flopcast.arch import ArchBreakdown, from_config
 from flopcast.arch.hub import shipped_configs
+from flopcast.configs import resolve_config
 
 # repo -> (transformers total on meta, flopcast text total, active, active without embedding)
 HF_TOTAL: dict[str, tuple[int, int, int, int]] = {
@@ -155,6 +168,62 @@ HF_TOTAL: dict[str, tuple[int, int, int, int]] = {
     "zai-org/GLM-4.7-FP8": (352_796_472_320, 352_796_472_320, 33_630_909_440, 32_854_963_200),
     "zai-org/GLM-4.7-Flash": (29_943_390_976, 29_943_390_976, 3_896_763_136, 3_579_568_896),
     "zai-org/GLM-5": (743_911_199_232, 743_911_199_232, 41_784_709_632, 40_833_126_912),
+    # hybrids (Gated DeltaNet + gated attention); Qwen3.5 totals include the vision tower
+    "Qwen/Qwen3-Next-80B-A3B-Thinking": (
+        79_674_391_296,
+        79_674_391_296,
+        3_874_929_408,
+        3_563_764_480,
+    ),
+    # Gemma 4 (multimodal: totals include the vision tower and its projection)
+    "google/gemma-4-26B-A4B": (25_805_933_872, 25_233_141_760, 3_822_530_560, 3_822_530_560),
+    "nvidia/Gemma-4-31B-IT-NVFP4": (
+        31_273_086_512,
+        30_697_345_280,
+        30_697_345_280,
+        30_697_345_280,
+    ),
+    # Nemotron-H / Nemotron 3 (Mamba-2 + attention + MLP/MoE single-mixer layers)
+    "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16": (
+        31_577_937_344,
+        31_577_937_344,
+        3_580_073_408,
+        3_227_751_872,
+    ),
+    "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8": (
+        120_668_687_360,
+        120_668_687_360,
+        12_770_216_960,
+        12_233_346_048,
+    ),
+    "nvidia/NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16": (
+        549_308_968_960,
+        549_308_968_960,
+        56_058_818_560,
+        54_985_076_736,
+    ),
+    "nvidia/Nemotron-H-56B-Base-8K": (
+        56_324_350_464,
+        56_324_350_464,
+        56_324_350_464,
+        55_250_608_640,
+    ),
+    "Qwen/Qwen3.5-122B-A10B": (
+        122_562_817_776,
+        122_111_526_912,
+        9_771_288_576,
+        9_008_449_536,
+    ),
+    "Qwen/Qwen3.5-9B": (9_409_813_744, 8_953_803_264, 8_953_803_264, 7_936_684_544),
+    "Qwen/Qwen3.6-35B-A3B": (35_107_181_936, 34_660_610_688, 3_454_988_928, 2_946_429_568),
+    "Qwen/Qwen3.5-27B": (27_356_728_560, 26_895_998_464, 26_895_998_464, 25_624_600_064),
+    "Qwen/Qwen3.5-35B-A3B": (35_107_181_936, 34_660_610_688, 3_454_988_928, 2_946_429_568),
+    "Qwen/Qwen3.5-397B-A17B": (
+        396_802_360_816,
+        396_346_350_336,
+        17_349_040_896,
+        16_331_922_176,
+    ),
 }
 
 
@@ -200,6 +269,11 @@ def test_recorded_totals_match_transformers(repo: str) -> None:
     assert {g: n for g, n in got.groups.to_dict().items() if n} == real
 
 
+def _twin(repo: str) -> ArchBreakdown:
+    """A repo counted from a shipped file (data/configs/derived.toml)."""
+    return from_config(resolve_config(repo, hub=False).config)
+
+
 def test_published_cross_checks() -> None:
     """Independent published figures the exact counts must reproduce."""
     v3 = from_config("deepseek-ai/DeepSeek-V3")
@@ -214,3 +288,28 @@ def test_published_cross_checks() -> None:
     experts = oss.groups.routed_experts
     size = experts * 17 // 32 + (oss.total_params - experts) * 2
     assert round(size / 2**30, 1) == 60.8
+    nxt = _twin("Qwen/Qwen3-Next-80B-A3B-Instruct")  # twin of the Thinking file
+    # model card: 80B total, 79B non-embedding, 3B activated
+    assert round(nxt.total_params / 1e9) == 80
+    assert round(nxt.non_embedding_params / 1e9) == 79
+    g = nxt.groups
+    assert round((nxt.active_params - g.embedding - g.lm_head) / 1e9) == 3
+    nano = from_config("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16")
+    # Hub: 31.6B parameters; card: 52 layers = 23 Mamba-2 + 23 MoE + 6 attention, 3.5B active
+    assert round(nano.total_params / 1e9, 1) == 31.6
+    assert [la.mixer for la in nano.layers].count("mamba2") == 23
+    assert [la.mlp for la in nano.layers].count("moe") == 23
+    assert [la.mixer for la in nano.layers].count("full") == 6
+    assert 3.5 <= nano.active_params / 1e9 < 3.6
+    sup = _twin("nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16")  # twin of the FP8 file
+    assert round(sup.total_params / 1e9) == 121 and round(sup.active_params / 1e9) == 13
+    g26 = from_config("google/gemma-4-26B-A4B")  # card: 25.2B total, 3.8B active
+    assert round(g26.total_params / 1e9, 1) == 25.2
+    assert round(g26.active_params / 1e9, 1) == 3.8
+    # every layer runs its dense MLP and the experts; global layers have no v_proj
+    assert all(la.mlp == "moe" and la.group("dense_mlp") for la in g26.layers)
+    g31 = _twin("google/gemma-4-31B-it")  # twin of nvidia's NVFP4 file; card: 30.7B
+    assert round(g31.total_params / 1e9, 1) == 30.7
+    q397 = from_config("Qwen/Qwen3.5-397B-A17B")  # model card: 397B total, 17B activated
+    assert round(q397.total_params_with_extras / 1e9) == 397
+    assert round(q397.active_params / 1e9) == 17

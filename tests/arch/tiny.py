@@ -326,3 +326,6 @@ TINY: dict[str, dict[str, Any]] = {
 from .tiny_moe import TINY_MOE  # noqa: E402
 
 TINY.update(TINY_MOE)
+from .tiny_hybrid import TINY_HYBRID  # noqa: E402
+
+TINY.update(TINY_HYBRID)

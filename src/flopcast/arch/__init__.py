@@ -16,12 +16,21 @@ from flopcast.arch import (
     deepseek,
     deepseek_v4,
     dense,
+    falcon_h1,
     gemma,
+    gemma3n,
+    gemma4,
     gpt_oss,
+    granite_hybrid,
+    jamba,
+    lfm2,
     llama4,
     mistral3,
     mixtral,
     moe,
+    nemotron_h,
+    olmo_hybrid,
+    qwen3_next,
     qwen_moe,
 )
 from flopcast.arch.common import Cfg
@@ -35,6 +44,7 @@ from flopcast.arch.types import (
     Layer,
     ParamGroups,
     Part,
+    Recurrent,
 )
 from flopcast.errors import FlopcastError
 
@@ -77,6 +87,22 @@ BUILDERS: dict[str, Builder] = {
     "ernie4_5_moe": moe.build,
     "hunyuan_v1_moe": moe.build,
     "granitemoe": moe.build,
+    # hybrids: recurrent (linear-attention / SSM) layers with a fixed state
+    "qwen3_next": qwen3_next.build,
+    "qwen3_5": qwen3_next.build,
+    "qwen3_5_text": qwen3_next.build,
+    "qwen3_5_moe": qwen3_next.build,
+    "qwen3_5_moe_text": qwen3_next.build,
+    "nemotron_h": nemotron_h.build,
+    "gemma4": gemma4.build,
+    "gemma4_text": gemma4.build,
+    "granitemoehybrid": granite_hybrid.build,
+    "lfm2": lfm2.build,
+    "falcon_h1": falcon_h1.build,
+    "jamba": jamba.build,
+    "olmo_hybrid": olmo_hybrid.build,
+    "gemma3n": gemma3n.build,
+    "gemma3n_text": gemma3n.build,
 }
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
 
@@ -97,6 +123,7 @@ __all__ = [
     "Layer",
     "ParamGroups",
     "Part",
+    "Recurrent",
     "from_config",
     "model_type_families",
 ]

@@ -32,6 +32,22 @@ Conventions (they are stated again in ``ArchBreakdown.conventions``):
 * **Hyper-connections** (DeepSeek-V4 mHC): the N residual streams are mixed by an N x N
   matrix per token, N^2 x hidden multiply-adds per mixing that no weight carries; they are
   counted with the weights multiplied (a part with 0 parameters).
+* **Recurrent layers** (linear attention such as Gated DeltaNet, state-space mixers such as
+  Mamba and Mamba-2, short convolutions) have no (query, key) pairs. Their token mixing
+  costs a fixed number of FLOP per token, linear in context: the state update and read-out
+  of the recurrent form, counted as multiply-adds on the state (the elementwise decay is not
+  counted, like other elementwise ops): Gated DeltaNet 6 x d_k x d_v per value head (S^T k,
+  k delta^T, S^T q; Yang et al. 2024, arXiv 2412.06464), Mamba-2 4 x d_head x d_state per
+  head (x B^T, h C; Dao & Gu 2024, arXiv 2405.21060), Mamba 4 x d_inner x d_state (Gu & Dao
+  2023, arXiv 2312.00752). The chunked kernels used for prefill and training add terms
+  bounded by the chunk size (tests/arch/test_hybrid_exact.py works them out); they are not
+  counted. A short causal convolution is weights multiplied (kernel x channels per token).
+* **Fixed state**: a recurrent layer keeps a state that does NOT grow with context: its
+  convolution window (K - 1 past inputs per channel; transformers' cache keeps K) and its
+  recurrent/SSM state, per sequence, at the cache dtype, or for the recurrent state at the
+  dtype the config pins (``mamba_ssm_dtype``; Nemotron-H's ``mamba_ssm_cache_dtype``, float32
+  by default). ``kv_cache_bytes(context)`` is the growing KV cache plus this fixed state;
+  ``fixed_state_bytes`` gives the fixed part alone.
 """
 
 from __future__ import annotations
@@ -54,6 +70,13 @@ Group = Literal[
     "norms",
     "biases",
     "hyper_connections",
+    "linear_attention",
+    "ssm",
+    "moe_latent",
+    "per_layer_embedding",
+    "short_conv",
+    "altup",
+    "laurel",
 ]
 GROUPS: tuple[Group, ...] = (
     "embedding",
@@ -66,9 +89,19 @@ GROUPS: tuple[Group, ...] = (
     "norms",
     "biases",
     "hyper_connections",
+    "linear_attention",
+    "ssm",
+    "moe_latent",
+    "per_layer_embedding",
+    "short_conv",
+    "altup",
+    "laurel",
 )
 
-AttentionKind = Literal["full", "sliding", "chunked"]
+# "none": the layer has no softmax attention (a recurrent mixer, or an MLP-only layer)
+AttentionKind = Literal["full", "sliding", "chunked", "none"]
+MlpKind = Literal["dense", "moe", "none"]
+MixerKind = Literal["gated_deltanet", "mamba", "mamba2", "short_conv", "kda"]
 MaskMode = Literal["causal", "none"]
 
 # Bits per cached element for the KV dtypes flopcast knows.
@@ -101,6 +134,13 @@ CONVENTIONS: dict[str, str] = {
     "capped at their window",
     "sparse_attention": "DSA (DeepSeek-V3.2-Exp): the indexer costs 2 x H_I x (d_I + 1) per "
     "(query, key) pair it scores; the core attention runs on min(t, top-k) keys per query",
+    "recurrent": "linear-attention/SSM layers: state multiply-adds of the recurrent form per "
+    "token (Gated DeltaNet 6 d_k d_v per value head; Mamba-2 4 d_head d_state per head; Mamba "
+    "4 d_inner d_state), "
+    "linear in context; chunked-kernel extras not counted",
+    "fixed_state": "recurrent layers hold a fixed state per sequence (conv window of K-1 inputs "
+    "+ recurrent/SSM state) at the cache dtype (the state at mamba_ssm_dtype when the config "
+    "pins one); it does not grow with context",
 }
 
 
@@ -159,6 +199,8 @@ class Attention:
         t = seq_len
         if self.topk is not None or self.compress:
             return sparse.pairs(self, t, mask)
+        if self.kind == "none":
+            return 0
         if mask == "none":
             return t * t
         if self.kind == "sliding" and self.window is not None and t > self.window:
@@ -184,6 +226,8 @@ class Attention:
         """Keys one new token attends to when it is token number ``context`` (incl. itself)."""
         if self.topk is not None or self.compress:
             return sparse.decode_keys(self, context)
+        if self.kind == "none":
+            return 0
         if self.kind == "sliding" and self.window is not None:
             return min(context, self.window)
         if self.kind == "chunked" and self.window is not None:
@@ -197,6 +241,8 @@ class Attention:
 
     def cached_tokens(self, context: int) -> int:
         """Tokens this layer must keep in its KV cache at a context of ``context`` tokens."""
+        if self.kind == "none":
+            return 0
         if self.kind in ("sliding", "chunked") and self.window is not None:
             return min(context, self.window)
         return context
@@ -207,6 +253,38 @@ class Attention:
         if self.compress:
             raw += self.compressed_kv_elements * (context // self.compress)
         return raw
+
+
+NO_ATTENTION = Attention("none", None, 0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Recurrent:
+    """A token mixer with a fixed-size state (linear attention, SSM, short convolution).
+
+    ``flops_per_token`` is the state work of the recurrent form beyond the weights multiplied
+    (see the module docstring); ``state_elements`` the recurrent/SSM state and
+    ``conv_elements`` the convolution window, both per sequence and fixed in context.
+    """
+
+    kind: MixerKind
+    flops_per_token: int
+    state_elements: int
+    conv_elements: int
+    formula: str
+
+    @property
+    def fixed_elements(self) -> int:
+        return self.state_elements + self.conv_elements
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "flops_per_token": self.flops_per_token,
+            "state_elements": self.state_elements,
+            "conv_elements": self.conv_elements,
+            "formula": self.formula,
+        }
 
 
 def _sum(parts: Iterable[Part], attr: str) -> int:
@@ -222,8 +300,9 @@ class Layer:
     """
 
     attention: Attention
-    mlp: Literal["dense", "moe"]
+    mlp: MlpKind
     parts: tuple[Part, ...]
+    recurrent: Recurrent | None = None
     params: int = field(init=False)
     active: int = field(init=False)
     matmul: int = field(init=False)
@@ -242,9 +321,20 @@ class Layer:
     def group(self, name: Group) -> int:
         return self.groups.get(name, 0)
 
+    @property
+    def mixer(self) -> str:
+        """What mixes tokens: an attention kind, a recurrent kind, both (Falcon-H1), or "none"."""
+        if self.recurrent is None:
+            return self.attention.kind
+        if self.attention.kind == "none":
+            return self.recurrent.kind
+        return f"{self.attention.kind}+{self.recurrent.kind}"
+
     def to_dict(self, index: int) -> dict[str, Any]:
         return {
             "index": index,
+            "mixer": self.mixer,
+            "recurrent": None if self.recurrent is None else self.recurrent.to_dict(),
             "attention": self.attention.kind,
             "window": self.attention.window,
             "mlp": self.mlp,
@@ -270,6 +360,13 @@ class ParamGroups:
     norms: int
     biases: int
     hyper_connections: int = 0
+    linear_attention: int = 0
+    ssm: int = 0
+    moe_latent: int = 0
+    per_layer_embedding: int = 0
+    short_conv: int = 0
+    altup: int = 0
+    laurel: int = 0
 
     @property
     def total(self) -> int:
@@ -297,7 +394,8 @@ class FlopsPerToken:
 
     ``forward``/``training`` are averages over a causal sequence of ``context`` tokens (the
     prefill/training view); ``decode_forward`` is one new token generated at position
-    ``context`` with all earlier tokens cached.
+    ``context`` with all earlier tokens cached. ``recurrent`` is the state work of
+    linear-attention/SSM layers, the same at every context; it is in both forwards.
     """
 
     context: int
@@ -307,12 +405,14 @@ class FlopsPerToken:
     training: float
     decode_attention: int
     decode_forward: int
+    recurrent: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "context": self.context,
             "matmul": self.matmul,
             "attention": self.attention,
+            "recurrent": self.recurrent,
             "forward": self.forward,
             "training": self.training,
             "decode_attention": self.decode_attention,
@@ -334,6 +434,8 @@ class ArchBreakdown:
     layers: tuple[Layer, ...]
     extras: tuple[ExtraModule, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    # dtype the config pins for recurrent/SSM states (``mamba_ssm_dtype``), else None
+    state_dtype: str | None = None
 
     # ---- parameters -------------------------------------------------------------------
     def _layer_counts(self) -> list[tuple[Layer, int]]:
@@ -405,9 +507,16 @@ class ArchBreakdown:
         ``mask="none"`` counts the full T x T attention square, which is what eager attention
         multiplies (and what ``torch.utils.flop_counter`` reports) whatever the mask.
         """
-        return 2 * self.matmul_params_per_token * seq_len + self.attention_flops_sequence(
-            seq_len, mask
+        return (
+            2 * self.matmul_params_per_token * seq_len
+            + self.attention_flops_sequence(seq_len, mask)
+            + self.recurrent_flops_per_token * seq_len
         )
+
+    @property
+    def recurrent_flops_per_token(self) -> int:
+        """State FLOP per token of the linear-attention/SSM layers (context-independent)."""
+        return sum(la.recurrent.flops_per_token for la in self.layers if la.recurrent)
 
     def flops_per_token(self, context: int) -> FlopsPerToken:
         """FLOP per token at ``context`` tokens of context (see ``FlopsPerToken``)."""
@@ -415,7 +524,8 @@ class ArchBreakdown:
         matmul = 2 * self.matmul_params_per_token
         attention = self.attention_flops_sequence(context) / context
         decode_attention = sum(layer.attention.decode_flops(context) for layer in self.layers)
-        forward = matmul + attention
+        recurrent = self.recurrent_flops_per_token
+        forward = matmul + attention + recurrent
         return FlopsPerToken(
             context=context,
             matmul=matmul,
@@ -423,7 +533,8 @@ class ArchBreakdown:
             forward=forward,
             training=3 * forward,
             decode_attention=decode_attention,
-            decode_forward=matmul + decode_attention,
+            decode_forward=matmul + decode_attention + recurrent,
+            recurrent=recurrent,
         )
 
     # ---- KV cache ---------------------------------------------------------------------
@@ -435,12 +546,34 @@ class ArchBreakdown:
         """KV-cache bytes per token with every layer holding the token (no window caps)."""
         return self.kv_elements_per_token * kv_dtype_bits(dtype) // 8
 
-    def kv_cache_bytes(self, context: int, dtype: str = "bf16", batch: int = 1) -> int:
-        """KV-cache bytes for ``batch`` sequences of ``context`` tokens, window caps applied."""
+    @property
+    def fixed_state_elements(self) -> int:
+        """Elements of recurrent state per sequence (conv windows + recurrent/SSM states)."""
+        return sum(la.recurrent.fixed_elements for la in self.layers if la.recurrent)
+
+    def fixed_state_bytes(self, dtype: str = "bf16", batch: int = 1) -> int:
+        """Bytes of recurrent state for ``batch`` sequences; the same at every context.
+
+        Conv windows are held at ``dtype``; recurrent/SSM states at the config's
+        ``mamba_ssm_dtype`` when it pins one (Qwen3.5: float32), else at ``dtype``.
+        """
+        _check_positive(batch, "batch")
+        conv = sum(la.recurrent.conv_elements for la in self.layers if la.recurrent)
+        state = self.fixed_state_elements - conv
+        bits = conv * kv_dtype_bits(dtype) + state * kv_dtype_bits(self.state_dtype or dtype)
+        return batch * bits // 8
+
+    def growing_kv_bytes(self, context: int, dtype: str = "bf16", batch: int = 1) -> int:
+        """Bytes of the attention KV cache alone (grows with context; window caps applied)."""
         _check_positive(context, "context")
         _check_positive(batch, "batch")
         elements = sum(layer.attention.cached_elements(context) for layer in self.layers)
         return batch * elements * kv_dtype_bits(dtype) // 8
+
+    def kv_cache_bytes(self, context: int, dtype: str = "bf16", batch: int = 1) -> int:
+        """Cache bytes for ``batch`` sequences of ``context`` tokens: the growing KV cache
+        (window caps applied) plus the fixed recurrent state of hybrid models."""
+        return self.growing_kv_bytes(context, dtype, batch) + self.fixed_state_bytes(dtype, batch)
 
     # ---- output -----------------------------------------------------------------------
     def to_dict(
@@ -465,6 +598,9 @@ class ArchBreakdown:
             "kv_cache": {
                 "dtype": kv_dtype,
                 "bytes_per_token": self.kv_cache_bytes_per_token(kv_dtype),
+                "fixed_state_bytes": self.fixed_state_bytes(kv_dtype),
+                "fixed_state_elements": self.fixed_state_elements,
+                "state_dtype": self.state_dtype or kv_dtype,
             },
             "conventions": dict(CONVENTIONS),
             "notes": list(self.notes),
@@ -472,6 +608,7 @@ class ArchBreakdown:
         if context is not None:
             out["flops_per_token"] = self.flops_per_token(context).to_dict()
             out["kv_cache"]["context"] = context
+            out["kv_cache"]["growing_bytes_at_context"] = self.growing_kv_bytes(context, kv_dtype)
             out["kv_cache"]["bytes_at_context"] = self.kv_cache_bytes(context, kv_dtype)
         if layers:
             out["layers"] = [layer.to_dict(i) for i, layer in enumerate(self.layers)]

@@ -23,6 +23,13 @@ GROUP_LABELS = {
     "norms": "norms",
     "biases": "biases",
     "hyper_connections": "hyper-connections",
+    "linear_attention": "linear attention",
+    "ssm": "SSM (Mamba)",
+    "moe_latent": "MoE latent projections",
+    "per_layer_embedding": "per-layer embeddings",
+    "short_conv": "short convolutions",
+    "altup": "AltUp",
+    "laurel": "LAuReL",
 }
 
 
@@ -152,18 +159,46 @@ def _sections(arch: ArchBreakdown, context: int, kv_dtype: str) -> list[Section]
     flops.add("weights (2 × multiplied)", _n(per.matmul),
               f"2 × {_n(arch.matmul_params_per_token)}; LM head and router included")  # fmt: skip
     flops.add("attention (causal average)", _n(per.attention), "scores + values, windows applied")
+    if per.recurrent:
+        note = "linear in context: " + _recurrent_note(arch)
+        flops.add("recurrent state", _n(per.recurrent), note)
     flops.add("forward", _n(per.forward), "prefill / training average")
     flops.add("training (3 × forward)", _n(per.training))
     flops.add("decode at this context", _n(per.decode_forward), "one new token, cache full")
 
     kv = Section("KV cache", subtitle=kv_dtype)
     kv.add("per token, every layer", f"{arch.kv_cache_bytes_per_token(kv_dtype):,} B")
-    at = arch.kv_cache_bytes(context, kv_dtype)
+    growing = arch.growing_kv_bytes(context, kv_dtype)
     note = "sliding/chunked layers capped at their window" if _has_caps(arch) else ""
     if any(layer.attention.compress for layer in arch.layers):
         note = "windows capped, compressed entries added"
-    kv.add(f"at {context:,} tokens", f"{at:,} B", f"{at / 2**30:.3g} GiB {note}".strip())
+    fixed = arch.fixed_state_bytes(kv_dtype)
+    if not fixed:
+        at = f"{growing / 2**30:.3g} GiB {note}".strip()
+        kv.add(f"at {context:,} tokens", f"{growing:,} B", at)
+        return [params, groups, flops, kv]
+    recurrent = sum(1 for la in arch.layers if la.recurrent)
+    kv.add(f"growing, at {context:,} tokens", f"{growing:,} B", f"{_gib(growing)} {note}".strip())
+    state = arch.state_dtype or kv_dtype
+    kv.add("fixed recurrent state", f"{fixed:,} B",
+           f"{_gib(fixed)}; {recurrent} layers, conv + state ({state}), any context")  # fmt: skip
+    total = growing + fixed
+    kv.add("total per sequence", f"{total:,} B", _gib(total))
     return [params, groups, flops, kv]
+
+
+def _gib(n: int) -> str:
+    if n < 2**30:
+        return f"{n / 2**20:.3g} MiB"
+    return f"{n / 2**30:.3g} GiB"
+
+
+def _recurrent_note(arch: ArchBreakdown) -> str:
+    kinds: dict[str, int] = {}
+    for la in arch.layers:
+        if la.recurrent:
+            kinds[la.recurrent.kind] = kinds.get(la.recurrent.kind, 0) + 1
+    return ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items())
 
 
 def _has_caps(arch: ArchBreakdown) -> bool:
@@ -177,6 +212,11 @@ def _footer(arch: ArchBreakdown) -> list[str]:
         "attention FLOPs: 2 × heads × (d_qk + d_v) per (query, key) pair; training = 3 × "
         "forward; logits at every position",
     ]
+    if any(la.recurrent for la in arch.layers):
+        lines.append(
+            "recurrent layers: state multiply-adds of the recurrent form per token (chunked "
+            "prefill kernels add chunk-size terms); their state is fixed, not per token"
+        )
     return lines + list(arch.notes)
 
 
@@ -185,13 +225,20 @@ def _layer_table(arch: ArchBreakdown) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Per layer (KV/token: cached elements)", box=box.SIMPLE, pad_edge=False)
-    for col in ("layer", "attention", "mlp", "params", "active", "multiplied", "KV/token"):
-        justify = "left" if col in ("attention", "mlp") else "right"
+    hybrid = any(layer.recurrent for layer in arch.layers)
+    title = "Per layer (KV/token: cached elements" + ("; state: fixed elements)" if hybrid else ")")
+    table = Table(title=title, box=box.SIMPLE, pad_edge=False)
+    cols = ("layer", "mixer", "mlp", "params", "active", "multiplied", "KV/token")
+    for col in cols + (("state",) if hybrid else ()):
+        justify = "left" if col in ("mixer", "mlp") else "right"
         table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for i, layer in enumerate(arch.layers):
         att = layer.attention
-        kind = att.kind if att.window is None else f"{att.kind} {att.window}"
-        table.add_row(str(i), kind, layer.mlp, _n(layer.params), _n(layer.active),
-                      _n(layer.matmul), _exact(att.kv_elements))  # fmt: skip
+        kind = layer.mixer if att.window is None else f"{att.kind} {att.window}"
+        kind = kind.replace("gated_deltanet", "deltanet").replace("short_conv", "conv")
+        row = [str(i), kind, layer.mlp, _n(layer.params), _n(layer.active), _n(layer.matmul),
+               _exact(att.kv_elements)]  # fmt: skip
+        if hybrid:
+            row.append(_n(layer.recurrent.fixed_elements) if layer.recurrent else "0")
+        table.add_row(*row)
     Console(highlight=False).print(table)

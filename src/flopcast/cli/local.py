@@ -255,10 +255,25 @@ def _memory_sections(est: MemoryEstimate) -> list[Section]:
     ws.add("all weights", _gb(w.bytes), f"{w.bytes / 2**30:.2f} GiB; {w.bytes:,} bytes")
 
     ks = Section("KV cache", subtitle=f"{kv.dtype}, {kv.bits_per_element:g} bits per element")
-    if kv.known:
+    seqs = f" x {kv.sequences}" if kv.sequences > 1 else ""
+    if kv.known and kv.fixed_bytes:
+        ks.add("per token, every layer", f"{kv.bytes_per_token:,} B", "attention layers")
+        ks.add(
+            f"growing, at {kv.context:,} tokens{seqs}",
+            _gb(kv.growing_bytes),
+            f"{kv.growing_bytes / 2**30:.3g} GiB; {kv.note}".rstrip("; "),
+        )
+        ks.add(
+            f"fixed recurrent state{seqs}",
+            _gb(kv.fixed_bytes),
+            f"{kv.fixed_bytes / 2**20:.3g} MiB at {kv.fixed_state_dtype}; conv + state, "
+            "same at any context",
+        )
+        ks.add("total", _gb(kv.bytes), f"{kv.bytes / 2**30:.3g} GiB")
+    elif kv.known:
         ks.add("per token, every layer", f"{kv.bytes_per_token:,} B")
         ks.add(
-            f"at {kv.context:,} tokens" + (f" x {kv.sequences}" if kv.sequences > 1 else ""),
+            f"at {kv.context:,} tokens{seqs}",
             _gb(kv.bytes),
             f"{kv.bytes / 2**30:.3g} GiB; {kv.note}".rstrip("; "),
         )
@@ -278,7 +293,10 @@ def _memory_sections(est: MemoryEstimate) -> list[Section]:
         f"{fmt_si(est.model.active_params, 4)} active params (one embedding row read)",
     )
     if kv.known:
-        ds.add("KV cache", _gb(kv.read_bytes_per_token), f"at {kv.context:,} tokens")
+        note = f"at {kv.context:,} tokens"
+        if kv.fixed_bytes:
+            note += " + the recurrent state"
+        ds.add("KV cache", _gb(kv.read_bytes_per_token), note)
     ds.add(
         "total",
         _gb(est.decode_bytes_per_token),
@@ -318,6 +336,8 @@ def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float) -> Non
     console = Console(highlight=False, soft_wrap=False)
     spec, w, kv = est.model, est.weights, est.kv
     kv_text = f"KV {_gb(kv.bytes)}" if kv.known else "KV not included (no config)"
+    if kv.known and kv.fixed_bytes:
+        kv_text = f"KV {_gb(kv.growing_bytes)} + recurrent state {_gb(kv.fixed_bytes)}"
     title = (
         f"{spec.name} at {w.format.name}, {est.context:,} tokens: weights {_gb(w.bytes)} + "
         f"{kv_text} + overhead {_gb(est.overhead_per_device)} per device"

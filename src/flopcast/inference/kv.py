@@ -27,6 +27,14 @@ class KVCache:
     read_bytes_per_token: int  # one sequence, one new token at this context
     known: bool
     note: str = ""
+    # recurrent (linear-attention / SSM) layers: their fixed state, all sequences; in ``bytes``
+    fixed_bytes: int = 0
+    fixed_state_dtype: str = ""
+
+    @property
+    def growing_bytes(self) -> int:
+        """The attention KV cache alone, the part that grows with the context."""
+        return self.bytes - self.fixed_bytes
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +48,9 @@ class KVCache:
             "read_bytes_per_token": self.read_bytes_per_token,
             "known": self.known,
             "note": self.note,
+            "growing_bytes": self.growing_bytes,
+            "fixed_state_bytes": self.fixed_bytes,
+            "fixed_state_dtype": self.fixed_state_dtype or None,
         }
 
 
@@ -83,14 +94,35 @@ def kv_cache(
     read = sum(la.attention.kv_elements * la.attention.decode_keys(context) for la in layers)
     per_token = spec.arch.kv_elements_per_token * dt.bits / 8
     capped = any(la.attention.window for la in layers)
+    fixed, state_dtype = _fixed_state(spec, dt.bits, dt.id)
     return KVCache(
         dt.id,
         float(dt.bits),
         context,
         sequences,
         _round(per_token),
-        _round(stored * dt.bits / 8 * sequences),
-        _round(read * dt.bits / 8),
+        _round(stored * dt.bits / 8 * sequences + fixed * sequences),
+        # decoding a token reads (and rewrites) the whole recurrent state of its sequence
+        _round(read * dt.bits / 8 + fixed),
         True,
         "sliding/chunked layers capped at their window" if capped else "",
+        _round(fixed * sequences),
+        state_dtype,
     )
+
+
+def _fixed_state(spec: ModelSpec, bits: Fraction, dtype: str) -> tuple[Fraction, str]:
+    """Bytes of one sequence's recurrent state (flopcast.arch.types: conv windows of K - 1
+    inputs at the cache dtype, recurrent/SSM states at the config's pinned dtype, else the
+    cache dtype), and the dtype the states are held at; (0, "") for a model without them."""
+    from flopcast.arch.types import kv_dtype_bits
+
+    assert spec.arch is not None
+    recurrent = [la.recurrent for la in spec.arch.layers if la.recurrent is not None]
+    if not recurrent:
+        return Fraction(0), ""
+    conv = sum(r.conv_elements for r in recurrent)
+    state = sum(r.state_elements for r in recurrent)
+    pinned = spec.arch.state_dtype
+    state_bits = Fraction(kv_dtype_bits(pinned)) if pinned else bits
+    return (conv * bits + state * state_bits) / 8, pinned or dtype
