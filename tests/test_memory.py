@@ -309,7 +309,7 @@ def test_uniform_width_and_lookup() -> None:
     assert M.weight_format("4.5 bpw").bits == Fraction(9, 2)
     assert M.weight_format("Q4_K_M").id == "q4_k_m"
     assert M.weight_format("q4km").id == "q4_k_m"
-    with pytest.raises(FlopcastError, match="closest: q4_k_m"):
+    with pytest.raises(FlopcastError, match="did you mean q4_k_m"):
         M.weight_format("q4_k_mm")
     with pytest.raises(FlopcastError, match="between 1 and 32"):
         M.weight_format("64bit")
@@ -442,7 +442,7 @@ def test_cli_memory_breakdown(cli: CLI) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("memory", "scout", "--quant", "q4_k_mm"), "closest: q4_k_m"),
+        (("memory", "scout", "--quant", "q4_k_mm"), "did you mean q4_k_m"),
         (("local", "scout", "--on", "rtx 9090 ti super"), "unknown machine"),
         (("memory", "scout", "--context", "-5"), "context"),
         (("memory", "scout", "--context", "0"), "positive"),

@@ -54,10 +54,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal, NamedTuple
 
 from flopcast.arch import sparse
 from flopcast.errors import FlopcastError
+from flopcast.kvdtypes import kv_dtype
 
 Group = Literal[
     "embedding",
@@ -104,22 +106,6 @@ MlpKind = Literal["dense", "moe", "none"]
 MixerKind = Literal["gated_deltanet", "mamba", "mamba2", "short_conv", "kda"]
 MaskMode = Literal["causal", "none"]
 
-# Bits per cached element for the KV dtypes flopcast knows.
-KV_DTYPE_BITS: dict[str, int] = {
-    "fp32": 32,
-    "float32": 32,
-    "bf16": 16,
-    "bfloat16": 16,
-    "fp16": 16,
-    "float16": 16,
-    "fp8": 8,
-    "fp8_e4m3": 8,
-    "fp8_e5m2": 8,
-    "int8": 8,
-    "int4": 4,
-    "fp4": 4,
-}
-
 CONVENTIONS: dict[str, str] = {
     "params": "unique parameter tensors of the transformers text model; tied LM head counted once",
     "active_params": "non-expert params + top-k routed + shared experts + full router, "
@@ -144,13 +130,10 @@ CONVENTIONS: dict[str, str] = {
 }
 
 
-def kv_dtype_bits(dtype: str) -> int:
-    """Bits per cached element for a KV-cache dtype name such as ``bf16`` or ``fp8``."""
-    try:
-        return KV_DTYPE_BITS[dtype.lower()]
-    except KeyError:
-        known = ", ".join(sorted(KV_DTYPE_BITS))
-        raise FlopcastError(f"unknown KV-cache dtype {dtype!r}; use one of: {known}") from None
+def kv_dtype_bits(dtype: str) -> Fraction:
+    """Bits per cached element of a KV-cache dtype (``bf16``, ``fp8``, ``q8_0``): the one
+    table, :mod:`flopcast.kvdtypes`."""
+    return kv_dtype(dtype).bits
 
 
 class Part(NamedTuple):
@@ -544,7 +527,7 @@ class ArchBreakdown:
 
     def kv_cache_bytes_per_token(self, dtype: str = "bf16") -> int:
         """KV-cache bytes per token with every layer holding the token (no window caps)."""
-        return self.kv_elements_per_token * kv_dtype_bits(dtype) // 8
+        return int(self.kv_elements_per_token * kv_dtype_bits(dtype) // 8)
 
     @property
     def fixed_state_elements(self) -> int:
@@ -561,14 +544,14 @@ class ArchBreakdown:
         conv = sum(la.recurrent.conv_elements for la in self.layers if la.recurrent)
         state = self.fixed_state_elements - conv
         bits = conv * kv_dtype_bits(dtype) + state * kv_dtype_bits(self.state_dtype or dtype)
-        return batch * bits // 8
+        return int(batch * bits // 8)
 
     def growing_kv_bytes(self, context: int, dtype: str = "bf16", batch: int = 1) -> int:
         """Bytes of the attention KV cache alone (grows with context; window caps applied)."""
         _check_positive(context, "context")
         _check_positive(batch, "batch")
         elements = sum(layer.attention.cached_elements(context) for layer in self.layers)
-        return batch * elements * kv_dtype_bits(dtype) // 8
+        return int(batch * elements * kv_dtype_bits(dtype) // 8)
 
     def kv_cache_bytes(self, context: int, dtype: str = "bf16", batch: int = 1) -> int:
         """Cache bytes for ``batch`` sequences of ``context`` tokens: the growing KV cache

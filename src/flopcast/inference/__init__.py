@@ -81,18 +81,17 @@ from flopcast.inference.placement import (
 )
 from flopcast.inference.quantization import (
     GgmlType,
-    KVDtype,
     Rule,
     WeightFormat,
     formats,
     ggml_types,
-    kv_dtype,
     ladder,
     resolve_format,
     weight_format,
 )
 from flopcast.inference.spec import ModelSpec, model_spec
 from flopcast.inference.weight_bytes import WeightGroup, Weights, weights
+from flopcast.kvdtypes import KVDtype, kv_dtype
 from flopcast.quantity import MAX_CONTEXT, check_context, parse_context
 
 __all__ = [

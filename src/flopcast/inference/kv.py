@@ -8,9 +8,9 @@ from typing import Any
 
 from flopcast.errors import FlopcastError
 from flopcast.inference.defaults import DEFAULT_KV_DTYPE, GIB
-from flopcast.inference.quantization import kv_dtype
 from flopcast.inference.spec import ModelSpec
 from flopcast.inference.weight_bytes import _round
+from flopcast.kvdtypes import kv_dtype
 from flopcast.quantity import check_context
 
 
@@ -124,5 +124,5 @@ def _fixed_state(spec: ModelSpec, bits: Fraction, dtype: str) -> tuple[Fraction,
     conv = sum(r.conv_elements for r in recurrent)
     state = sum(r.state_elements for r in recurrent)
     pinned = spec.arch.state_dtype
-    state_bits = Fraction(kv_dtype_bits(pinned)) if pinned else bits
+    state_bits = kv_dtype_bits(pinned) if pinned else bits
     return (conv * bits + state * state_bits) / 8, pinned or dtype

@@ -3,7 +3,6 @@ storage types, KV-cache dtypes and the quality ladder, from ``data/formats.toml`
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from flopcast.datafiles import lenient_key, load_toml
+from flopcast.datafiles import NameIndex, check_unique_names, lenient_key, load_toml
 from flopcast.errors import FlopcastError
 from flopcast.inference.gguf import _ROLES, LAYER_SELECTORS, _condition
 from flopcast.inference.spec import ModelSpec
@@ -119,28 +118,9 @@ class WeightFormat:
 
 
 @dataclass(frozen=True)
-class KVDtype:
-    id: str
-    aliases: tuple[str, ...]
-    bits: Fraction
-    source: str
-    note: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "aliases": list(self.aliases),
-            "bits": float(self.bits),
-            "source": self.source,
-            "note": self.note,
-        }
-
-
-@dataclass(frozen=True)
 class _FormatData:
     types: dict[str, GgmlType]
     formats: tuple[WeightFormat, ...]
-    kv: tuple[KVDtype, ...]
     ladder: tuple[str, ...]
     sources: dict[str, str]
 
@@ -188,14 +168,6 @@ def _formats_schema() -> Any:
         note: str
         rule: list[RuleRow] = []
 
-    class KVRow(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        id: str
-        aliases: list[str] = []
-        bits: float = Field(gt=0, le=32)
-        source: HttpUrl
-        note: str
-
     class Ladder(BaseModel):
         model_config = ConfigDict(extra="forbid")
         order: list[str]
@@ -206,7 +178,6 @@ def _formats_schema() -> Any:
         ladder: Ladder
         ggml_type: list[TypeRow]
         format: list[FormatRow]
-        kv_dtype: list[KVRow]
 
     return Table
 
@@ -225,6 +196,9 @@ def _format_data() -> _FormatData:
         t.id: GgmlType(t.id, t.block_weights, t.block_bytes, t.fallback, str(t.source), t.note)
         for t in table.ggml_type
     }
+    check_unique_names("data/formats.toml", ((t, ()) for t in types))
+    if len(types) != len(table.ggml_type):
+        raise FlopcastError("data/formats.toml: a ggml_type id is listed twice")
     formats = []
     for f in table.format:
         rules = tuple(Rule(tuple(r.tensors), r.type, r.layers, r.when) for r in f.rule)
@@ -249,10 +223,6 @@ def _format_data() -> _FormatData:
         )
         _check_format(wf, types)
         formats.append(wf)
-    kv = tuple(
-        KVDtype(k.id, tuple(k.aliases), _frac(k.bits), str(k.source), k.note)
-        for k in table.kv_dtype
-    )
     ids = {f.id for f in formats}
     missing = [i for i in table.ladder.order if i not in ids]
     if missing:
@@ -260,7 +230,6 @@ def _format_data() -> _FormatData:
     return _FormatData(
         types,
         tuple(formats),
-        kv,
         tuple(table.ladder.order),
         {k: str(v) for k, v in table.sources.items()},
     )
@@ -322,29 +291,21 @@ def weight_format(name: str) -> WeightFormat:
             note=f"every parameter at {label}: the idealised figure, no scales, nothing kept "
             "at higher precision",
         )
-    key = lenient_key(text)
-    for f in formats():
-        if key in {lenient_key(f.id), *(lenient_key(a) for a in f.aliases)}:
-            return f
-    names = sorted({f.id for f in formats()})
-    close = difflib.get_close_matches(text, names, n=4, cutoff=0.5)
-    hint = f"closest: {', '.join(close)}; " if close else ""
-    raise FlopcastError(
-        f"unknown weight format {name!r}: {hint}known: {', '.join(names)}, native, or a width "
-        "such as 4bit"
+    return _format_index().get(text)
+
+
+@cache
+def _format_index() -> NameIndex[WeightFormat]:
+    return NameIndex(
+        "data/formats.toml",
+        "weight format",
+        ((f.id, f.aliases, f) for f in formats()),
+        hint=lambda: (
+            "known: "
+            + ", ".join(sorted(f.id for f in formats()))
+            + ", native, or a width such as 4bit"
+        ),
     )
-
-
-def kv_dtype(name: str) -> KVDtype:
-    """A KV-cache dtype: f16, bf16, fp8, q8_0, q4_0, ..."""
-    key = lenient_key(name)
-    for k in _format_data().kv:
-        if key in {lenient_key(k.id), *(lenient_key(a) for a in k.aliases)}:
-            return k
-    names = [k.id for k in _format_data().kv]
-    close = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.5)
-    hint = f"closest: {', '.join(close)}; " if close else ""
-    raise FlopcastError(f"unknown KV-cache dtype {name!r}: {hint}known: {', '.join(names)}")
 
 
 def resolve_format(name: str | None, spec: ModelSpec) -> WeightFormat:
