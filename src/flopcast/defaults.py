@@ -1,7 +1,7 @@
 """The assumptions flopcast makes when a value is not given, from ``data/defaults.toml``.
 
 One place for every default the library and the CLI share (the utilization of a run, the
-precision of a peak, the operation-counting convention, the "typical cluster", what a report
+precision of a peak, the "typical cluster", what a report
 shows, and the context length, runtime overhead and OS reserve of local inference). Each is
 printed as an assumption wherever it is used, with its source.
 """
@@ -31,12 +31,6 @@ def _schema() -> Any:
         value: str
         note: str
 
-    class Conventions(Strict):
-        forward_flop_per_param_token: int = Field(gt=0)
-        training_multiplier: int = Field(gt=0)
-        recompute_multiplier: int = Field(gt=0)
-        source: HttpUrl
-
     class TypicalCluster(Strict):
         accelerators: str
         accelerator: str
@@ -61,7 +55,6 @@ def _schema() -> Any:
     class Defaults(Strict):
         utilization: Utilization
         precision: Precision
-        conventions: Conventions
         typical_cluster: TypicalCluster
         report: Report
         report_local: ReportLocal

@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.datafiles import data_path, lenient_key, load_toml
 from flopcast.errors import FlopcastError
 from flopcast.figures import Figure, Model
@@ -243,7 +244,7 @@ def row_flags(row: EpochRow) -> list[Flag]:
     f = SUSPICIOUS_FACTOR
     notes = f"{row.parameters_notes} {row.training_compute_notes}".lower()
     if row.parameters and row.tokens and row.training_compute:
-        six_nd = 6 * row.parameters * row.tokens
+        six_nd = FLOP_PER_PARAM_TOKEN * row.parameters * row.tokens
         ratio = six_nd / row.training_compute
         sparse = any(w in notes for w in _SPARSE_WORDS)
         finetune = bool(row.base_model) or any(

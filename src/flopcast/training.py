@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flopcast.conventions import FLOP_PER_PARAM_TOKEN, FLOP_PER_PARAM_TOKEN_RECOMPUTE
 from flopcast.defaults import section
 from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator, accelerator, normalize_precision
@@ -47,16 +48,9 @@ class Input:
         return out
 
 
-def conventions() -> dict[str, Any]:
-    """The operation-counting conventions of ``data/defaults.toml``."""
-    return section("conventions")
-
-
 def flop_per_param_token(*, recompute: bool = False) -> int:
     """6 for training (2 forward × 3), 8 with full activation recomputation (2 × 4)."""
-    conv = conventions()
-    multiplier = conv["recompute_multiplier"] if recompute else conv["training_multiplier"]
-    return int(conv["forward_flop_per_param_token"] * multiplier)
+    return FLOP_PER_PARAM_TOKEN_RECOMPUTE if recompute else FLOP_PER_PARAM_TOKEN
 
 
 def operation_count(active_params: float, tokens: float, *, recompute: bool = False) -> float:

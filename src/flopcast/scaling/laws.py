@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.datafiles import NameIndex
 from flopcast.errors import FlopcastError, FlopcastTypeError, listing
 from flopcast.scaling._data import Citation, positive, scaling_file
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from flopcast.scaling._schema import LawModel
 
 # C = 6ND (Kaplan et al. 2020 sec. 2.1; Hoffmann et al. 2022 sec. 3.3 and eq. 4 use C/6).
-FLOP_PER_PARAM_TOKEN = 6.0
 
 SAVED_FIT_FORMAT = "flopcast-scaling-law-fit"
 
@@ -232,7 +232,7 @@ def _law_from_model(name: str, model: LawModel) -> ParametricLaw | PowerLaw:
     is_m = model.m_exp is not None
     if is_m:
         n_coef, n_exp = model.m_coef, model.m_exp
-    kappa = FLOP_PER_PARAM_TOKEN
+    kappa: float = FLOP_PER_PARAM_TOKEN
     anchor = None
     if model.anchor is not None:
         an = model.anchor

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError
 from flopcast.scaling._data import Citation, positive, scaling_file
 
@@ -154,8 +155,8 @@ def joint_moe_optimum(E: float, compute: float) -> tuple[float, float]:
     b_e = j.b * e_hat**j.omega
     # Hoffmann et al. 2022 eq. 4: G = (mu A / (nu B))^(1/(mu+nu)), N = G (C/6)^(nu/(mu+nu)).
     g = (mu * a_e / (nu * b_e)) ** (1.0 / (mu + nu))
-    n_act = g * (compute / 6.0) ** (nu / (mu + nu))
-    return n_act, compute / (6.0 * n_act)
+    n_act = g * (compute / FLOP_PER_PARAM_TOKEN) ** (nu / (mu + nu))
+    return n_act, compute / (FLOP_PER_PARAM_TOKEN * n_act)
 
 
 def joint_moe_multiplier(E: float, compute: float) -> float:

@@ -24,10 +24,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError
 from flopcast.scaling._data import positive, scaling_file
 from flopcast.scaling.laws import (
-    FLOP_PER_PARAM_TOKEN,
     Law,
     OptimalPoint,
     ParametricLaw,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError
 from flopcast.scaling._data import Citation
 from flopcast.scaling._lbfgs import BatchResult, FloatArray, batched_lbfgs
@@ -22,7 +23,7 @@ from flopcast.scaling.fit.objective import (
     minimize_grid,
 )
 from flopcast.scaling.fit.runs import Runs, _need_runs
-from flopcast.scaling.laws import FLOP_PER_PARAM_TOKEN, ParametricLaw
+from flopcast.scaling.laws import ParametricLaw
 
 REPORTED = ("E", "A", "B", "alpha", "beta", "a_N", "b_D")
 

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
+from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError
 from flopcast.scaling._data import Citation
 from flopcast.scaling._lbfgs import FloatArray
 from flopcast.scaling.fit.approach3 import Allocation, Interval, _interval
 from flopcast.scaling.fit.runs import Runs
-from flopcast.scaling.laws import FLOP_PER_PARAM_TOKEN, PowerLaw
+from flopcast.scaling.laws import PowerLaw
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError
-from flopcast.scaling.laws import FLOP_PER_PARAM_TOKEN
 
 
 @dataclass(frozen=True)
