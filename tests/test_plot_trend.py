@@ -17,6 +17,8 @@ from flopcast.reporting.plots.plot_trend import BAND_GID, CONE_GID, FIT_GID, FOR
 from flopcast.trends import Selection, fit_trend
 from tests.conftest import CLI
 
+pytestmark = pytest.mark.slow  # builds real models or figures: run by CI, skipped by -m 'not slow'
+
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.figure import Figure

@@ -15,6 +15,8 @@ from flopcast.errors import FlopcastError
 from flopcast.reporting import plots
 from tests.conftest import CLI
 
+pytestmark = pytest.mark.slow  # builds real models or figures: run by CI, skipped by -m 'not slow'
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 

@@ -132,6 +132,7 @@ class _Html(HTMLParser):
             self.images.append(dict(attrs).get("src") or "")
 
 
+@pytest.mark.slow
 def test_html_report_is_self_contained(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     r = cli("report", "llama-4-maverick", "-o", str(out))
@@ -154,6 +155,7 @@ def test_html_report_is_self_contained(cli: CLI, tmp_path: Path) -> None:
         assert pixels.shape[0] > 200 and pixels.shape[1] > 300
 
 
+@pytest.mark.slow
 def test_markdown_file_with_plots_beside_it(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "r.md"
     r = cli("report", "maverick", "-o", str(out))

@@ -73,6 +73,7 @@ def test_bad_scaling_input(cli: CLI) -> None:
     assert r.code == 2 and "params or experts" in r.err
 
 
+@pytest.mark.slow
 def test_fit_cli_recovers_a_law_and_saves_it(cli: CLI, tmp_path: Path) -> None:
     # runs generated from Hoffmann's rounded law, exactly (no noise): the fit must recover it
     E, A, B, a, b = 1.69, 406.4, 410.7, 0.34, 0.28

@@ -23,6 +23,8 @@ from flopcast.arch import ArchBreakdown, from_config
 from . import hf
 from .tiny import TINY
 
+pytestmark = pytest.mark.slow  # builds real models or figures: run by CI, skipped by -m 'not slow'
+
 T = 16
 TEXT_ONLY = sorted(n for n, c in TINY.items() if c["model_type"] not in hf.MULTIMODAL | hf.HYBRID)
 

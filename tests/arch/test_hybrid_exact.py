@@ -20,6 +20,8 @@ from flopcast.arch import ArchBreakdown, from_config
 from . import hf
 from .tiny import TINY
 
+pytestmark = pytest.mark.slow  # builds real models or figures: run by CI, skipped by -m 'not slow'
+
 GDN_CHUNK = 64  # torch_chunk_gated_delta_rule's default chunk_size
 HYBRID_TEXT = sorted(n for n, c in TINY.items() if c["model_type"] in hf.HYBRID - hf.MULTIMODAL)
 

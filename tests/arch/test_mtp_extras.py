@@ -8,10 +8,14 @@ DeepSeek-V4 inference/model.py MTPBlock (e_proj, h_proj, enorm, hnorm, norm, hc_
 
 from __future__ import annotations
 
+import pytest
+
 from flopcast.arch import from_config
 
 from . import hf
 from .tiny import TINY
+
+pytestmark = pytest.mark.slow  # builds real models or figures: run by CI, skipped by -m 'not slow'
 
 torch = hf.torch
 

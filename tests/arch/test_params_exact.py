@@ -11,6 +11,8 @@ from flopcast.arch import from_config
 from . import hf
 from .tiny import TINY
 
+pytestmark = pytest.mark.slow  # builds real models or figures: run by CI, skipped by -m 'not slow'
+
 torch = hf.torch
 
 

@@ -41,6 +41,8 @@ from flopcast.arch import ArchBreakdown, from_config
 from flopcast.arch.hub import shipped_configs
 from flopcast.configs import resolve_config
 
+pytestmark = pytest.mark.slow  # builds real models or figures: run by CI, skipped by -m 'not slow'
+
 # repo -> (transformers total on meta, flopcast text total, active, active without embedding)
 HF_TOTAL: dict[str, tuple[int, int, int, int]] = {
     "Qwen/Qwen2.5-32B-Instruct": (32_763_876_352, 32_763_876_352, 32_763_876_352, 31_985_308_672),

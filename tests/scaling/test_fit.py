@@ -27,6 +27,8 @@ from flopcast.scaling.fit import (
 )
 from flopcast.scaling.laws import ParametricLaw, PowerLaw
 
+pytestmark = pytest.mark.slow  # builds real models or figures: run by CI, skipped by -m 'not slow'
+
 # A law unlike any shipped one, so a fit cannot pass by returning a catalog value.
 TRUTH = {"E": 1.6, "A": 300.0, "B": 1500.0, "alpha": 0.32, "beta": 0.38}
 
