@@ -7,7 +7,7 @@ Counts the shipped Llama-4-Maverick config (text 400.7B + vision tower) two ways
    ``Llama4ForConditionalGeneration`` under ``torch.device("meta")`` and sum ``numel()``.
 
 Prints the median of several runs of each, the ratio, and checks both totals are equal.
-Goal (issue 4): at least 1000x faster. Needs torch and transformers (the test extra).
+Goal: at least 1000x faster. Needs torch and transformers (the test extra).
 
     python benchmarks/arch_speed.py [--repeats 7]
 """

@@ -12,7 +12,7 @@ refit of the Chinchilla law with log-normal noise), then
 3. checks that both reach the same optimum (objective within 1e-6 relative);
 4. times the grid plus 1,000 bootstrap refits (``fit_parametric``).
 
-Goals (issue 5): the full grid in under 10 s, grid + 1,000 bootstraps in under 30 s on 2 cores.
+Goals: the full grid in under 10 s, grid + 1,000 bootstraps in under 30 s on 2 cores.
 
     python benchmarks/fit_speed.py [--runs 250] [--subset 450] [--analytic-gradient]
 """

@@ -3,9 +3,9 @@
 Run: python benchmarks/startup.py [--runs 15]
 
 Goals: `flopcast --help` under 8x the bare interpreter's start-up, importing no numpy, scipy,
-pydantic or matplotlib; a compute with ranges under 25x end to end (issue 2); loading the whole
-catalog for `flopcast show maverick` under 15x (issue 3); the Llama 4 report under 1 s without
-plots and under 5 s with them (issue 7).
+pydantic or matplotlib; a compute with ranges under 25x end to end; loading the whole catalog
+for `flopcast show maverick` under 15x; the Llama 4 report under 0.5 s without plots and under
+3 s with them.
 """
 
 from __future__ import annotations

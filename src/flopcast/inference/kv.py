@@ -89,7 +89,7 @@ def kv_cache(
             "estimate: given bytes per token x context, no window caps",
         )
     layers = spec.arch.layers
-    # bytes = sum over layers of cached K/V elements (windows capped) x bits / 8 (research §5)
+    # bytes = sum over layers of cached K/V elements (windows capped) x bits / 8 (arch.types)
     stored = sum(la.attention.kv_elements * la.attention.cached_tokens(context) for la in layers)
     read = sum(la.attention.kv_elements * la.attention.decode_keys(context) for la in layers)
     per_token = spec.arch.kv_elements_per_token * dt.bits / 8
