@@ -158,3 +158,28 @@ def test_reports_of_families_with_undisclosed_members(cli: CLI) -> None:
     assert "grok-4" in parts and any(
         s["key"] == "context" for s in parts["grok-4"]["sections"]
     )  # the disclosed members keep their whole analysis
+
+
+@pytest.mark.slow
+def test_the_report_and_the_timeline_show_the_headline() -> None:
+    from flopcast.reporting.build import build
+    from flopcast.reporting.plots import timeline
+    from flopcast.uncertainty import Sampling
+
+    models = list(catalog())
+    report = build(models=models, sampling=Sampling(samples=500)).to_dict()
+    for part in report["models"]:
+        h = headline(model(part["model"]))
+        compute = next(s for s in part["sections"] if s["key"] == "compute")["data"]
+        if h.compute is None:
+            assert compute["basis"] == "not disclosed"
+        else:
+            assert compute["training_compute_flop"] == h.compute.to_dict(), part["model"]
+            assert compute["basis"] == h.label
+    fig = timeline(start="1900-01-01", end="2100-01-01")
+    (dots,) = [c for c in fig.axes[0].collections if c.get_label() == "flopcast catalog"]
+    import numpy as np
+
+    plotted = sorted(np.asarray(dots.get_offsets(), dtype=float)[:, 1].tolist())
+    want = sorted(h.compute.value for h in map(headline, models) if h.compute is not None)
+    assert plotted == pytest.approx(want)

@@ -91,3 +91,12 @@ def test_hybrid_layers_table_names_the_mixers(cli: CLI) -> None:
     assert r.code == 0, r.err
     mixers = [layer["mixer"] for layer in r.json()["layers"]]
     assert mixers == (["gated_deltanet"] * 3 + ["full"]) * 12
+
+
+def test_context_reads_32k_as_32768(cli: CLI) -> None:
+    # in a context length k = 1,024 (as windows are quoted), as memory and local read it
+    a = cli("arch", "llama-3.1-8b", "--context", "32k", "--json").json()
+    b = cli("arch", "llama-3.1-8b", "--context", "32768", "--json").json()
+    assert a == b
+    r = cli("arch", "llama-3.1-8b", "--context", "32X")
+    assert r.code == 2 and "8192, 32k or 128k" in r.err

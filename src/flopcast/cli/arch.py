@@ -54,8 +54,11 @@ def arch_command(
         ),
     ] = None,
     context: Annotated[
-        int, typer.Option("--context", min=1, help="Context length for FLOPs and KV cache.")
-    ] = 8192,
+        str,
+        typer.Option(
+            "--context", metavar="TOKENS", help="Context for FLOPs and KV cache: 8192, 32k, 1M."
+        ),
+    ] = "8192",
     layers: Annotated[bool, typer.Option("--layers", help="Show the per-layer table.")] = False,
     kv_dtype: Annotated[
         str, typer.Option("--kv-dtype", metavar="DTYPE", help="KV-cache dtype: bf16, fp8, fp32.")
@@ -75,12 +78,15 @@ def arch_command(
         return
     if config is None:
         raise FlopcastError("give a CONFIG (config.json path, repo id or model name), or --types")
+    from flopcast.quantity import parse_context
+
+    tokens = parse_context(context)
     resolved = resolve_config(config)
     arch = from_config(resolved.config)
     arch.kv_cache_bytes_per_token(kv_dtype)  # validates the dtype before printing anything
     label = resolved.repo or resolved.path or config
     if json_output:
-        data = arch.to_dict(context=context, kv_dtype=kv_dtype, layers=layers)
+        data = arch.to_dict(context=tokens, kv_dtype=kv_dtype, layers=layers)
         data["config"] = label
         data["config_origin"] = resolved.to_dict()
         print_json(data)
@@ -89,7 +95,7 @@ def arch_command(
         f"{label}: {_n(arch.total_params)} parameters, {_n(arch.active_params)} active per "
         f"token ({arch.model_type})"
     )
-    sections = _sections(arch, context, kv_dtype)
+    sections = _sections(arch, tokens, kv_dtype)
     render(headline, sections, footer=[f"counted from the {resolved.describe}", *_footer(arch)])
     if layers:
         _layer_table(arch)
