@@ -336,7 +336,7 @@ def test_numbers_instead_of_a_name() -> None:
     assert q.bytes == 109 * 10**9 * 49 // 80 and "estimate" in q.notes[0]  # 4.90 bpw
     kv = M.kv_cache(M.model_spec(total="109B", kv_bytes_per_token=196_608), 1000)
     assert kv.known and kv.bytes == 196_608_000
-    with pytest.raises(FlopcastError, match="needs --total"):
+    with pytest.raises(FlopcastError, match="active needs total"):
         M.model_spec(active="17B")
     with pytest.raises(FlopcastError, match="cannot exceed"):
         M.model_spec(total="17B", active="109B")

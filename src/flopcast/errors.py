@@ -33,7 +33,11 @@ _SURFACE: contextvars.ContextVar[str] = contextvars.ContextVar("flopcast_surface
 OPTIONS: dict[str, str] = {
     "active_params": "--active",
     "total_params": "--total",
+    "total": "--total",
+    "active": "--active",
     "tokens": "--tokens",
+    "training_tokens": "--tokens",
+    "accelerator_count": "--gpus",
     "accelerators": "--gpus",
     "accelerator_name": "--gpu",
     "precision": "--precision",
@@ -85,11 +89,12 @@ def cli_surface() -> Iterator[None]:
         _SURFACE.reset(token)
 
 
-def opt(name: str) -> str:
+def opt(name: str, flag: str | None = None) -> str:
     """An input as the caller names it: ``--gpus`` on the command line, ``accelerators`` in
-    Python."""
+    Python. ``flag`` gives a command's own option where it differs from :data:`OPTIONS`
+    (``opt("start", "--from")``)."""
     if on_cli():
-        return OPTIONS.get(name, "--" + name.replace("_", "-"))
+        return flag or OPTIONS.get(name, "--" + name.replace("_", "-"))
     return name
 
 

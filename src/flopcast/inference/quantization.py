@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from flopcast.datafiles import NameIndex, check_unique_names, lenient_key, load_toml
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.inference.gguf import _ROLES, LAYER_SELECTORS, _condition
 from flopcast.inference.spec import ModelSpec
 
@@ -280,7 +280,9 @@ def weight_format(name: str) -> WeightFormat:
     if m:
         bits = _frac(m.group(1))
         if not 1 <= bits <= 32:
-            raise FlopcastError(f"--quant {name!r}: bits per weight must be between 1 and 32")
+            raise FlopcastError(
+                f"{opt('quant')} {name!r}: bits per weight must be between 1 and 32"
+            )
         label = f"{m.group(1)} bits/weight"
         return WeightFormat(
             id=f"{m.group(1)}bit",

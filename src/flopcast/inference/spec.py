@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flopcast.catalog import model
 from flopcast.configs import config_for_model, resolve_config
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 
 if TYPE_CHECKING:
     from flopcast.arch import ArchBreakdown
@@ -114,11 +114,13 @@ def model_spec(
 
     if total is not None or active is not None:
         if total is None:
-            raise FlopcastError("--active needs --total (memory needs every parameter)")
-        n = parse(total, Kind.COUNT, what="--total").value
-        a = parse(active, Kind.COUNT, what="--active").value if active is not None else n
+            raise FlopcastError(
+                f"{opt('active')} needs {opt('total')} (memory needs every parameter)"
+            )
+        n = parse(total, Kind.COUNT, what=opt("total")).value
+        a = parse(active, Kind.COUNT, what=opt("active")).value if active is not None else n
         if a > n:
-            raise FlopcastError("--active cannot exceed --total")
+            raise FlopcastError(f"{opt('active')} cannot exceed {opt('total')}")
         label = str(model) if model is not None else "given parameters"
         return ModelSpec(
             name=label,
@@ -133,7 +135,9 @@ def model_spec(
             notes=("estimate from the given totals: no per-tensor mix, no architecture",),
         )
     if model is None:
-        raise FlopcastError("name a model, give a config.json, or pass --total (and --active)")
+        raise FlopcastError(
+            f"name a model, give a config.json, or give {opt('total')} (and {opt('active')})"
+        )
     if isinstance(model, Mapping):
         return _spec_from_config(
             model, str(model.get("model_type", "config")), "config dict", text_only, ()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from flopcast.accounting import headline, model_compute
 from flopcast.catalog import family_members, model
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, opt
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, QuantityLike, parse
 from flopcast.reporting.document import ModelReport, Report, Section, Sources
@@ -117,7 +117,7 @@ def custom_model(
     """A model that is not in the catalog, from numbers typed by the user."""
 
     def fig(key: str, value: QuantityLike, kind: Kind, unit: str) -> Figure:
-        q = parse(value, kind, what=f"--{key}", unit=unit)
+        q = parse(value, kind, what=opt(key), unit=unit)
         return Figure(key, str(value), "", "you", "given", q, kind)
 
     figures = {
@@ -130,8 +130,8 @@ def custom_model(
         figures["accelerator_count"] = fig("accelerator_count", gpus, Kind.COUNT, "accelerators")
     if gpu is not None:
         figures["training_hardware"] = Figure("training_hardware", gpu, "", "you", "given")
-    n_active = parse(active, Kind.COUNT, what="--active").value
-    moe = total is not None and parse(total, Kind.COUNT, what="--total").value > n_active
+    n_active = parse(active, Kind.COUNT, what=opt("active")).value
+    moe = total is not None and parse(total, Kind.COUNT, what=opt("total")).value > n_active
     return Model(
         id="custom",
         name=name,

@@ -40,9 +40,9 @@ ARGS = {
 
 def arg(name: str) -> str:
     """An input as the caller names it: ``--from`` on the command line, ``start`` in Python."""
-    from flopcast.errors import on_cli
+    from flopcast.errors import opt
 
-    return ARGS.get(name, name) if on_cli() else name
+    return opt(name, ARGS.get(name))
 
 
 def settings() -> dict[str, Any]:
