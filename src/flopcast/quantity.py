@@ -19,12 +19,14 @@ Nothing here imports numpy: parsing and formatting are on the start-up path.
 from __future__ import annotations
 
 import math
+import numbers
 import re
+import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, FlopcastTypeError
 
 #: Standard normal quantile at 0.95: a 90% interval spans ±Z90 standard deviations.
 Z90 = 1.6448536269514722
@@ -61,16 +63,23 @@ class Quantity:
     unit: str = ""
 
     def __post_init__(self) -> None:
+        for name in ("value", "low", "high"):
+            x = getattr(self, name)
+            if x is None and name != "value":
+                continue
+            _check_number(x, f"Quantity {name}")
+        if not isinstance(self.unit, str):
+            raise FlopcastTypeError(f"Quantity unit must be a string, not {_type_name(self.unit)}")
         if (self.low is None) != (self.high is None):
-            raise ValueError("a 90% interval needs both low and high")
+            raise FlopcastError("a 90% interval needs both low and high (or neither)")
         if (
             self.low is not None
             and self.high is not None
             and not (self.low <= self.value <= self.high)
         ):
-            raise ValueError(
+            raise FlopcastError(
                 f"central value {self.value:g} is outside its interval "
-                f"[{self.low:g}, {self.high:g}]"
+                f"[{self.low:g}, {self.high:g}]: low <= value <= high"
             )
 
     @property
@@ -112,6 +121,39 @@ class Quantity:
 
 
 QuantityLike = Quantity | float | int | str
+
+#: The smallest positive number a quantity may hold (smaller ones have lost their precision,
+#: and their inverse overflows).
+SMALLEST = sys.float_info.min
+
+
+def _check_number(x: Any, what: str) -> None:
+    """``x`` as a positive finite real number, else a one-line error naming ``what``."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise FlopcastTypeError(f"{what} must be a number, not {_type_name(x)}")
+    try:
+        f = float(x)
+    except (OverflowError, ValueError):
+        raise FlopcastError(f"{what} {x!r} is too large for a floating-point number") from None
+    if not math.isfinite(f):
+        raise FlopcastError(f"{what} must be a finite number, not {f!r}")
+    if f <= 0:
+        raise FlopcastError(f"{what} must be greater than zero, not {x!r}")
+    if f < SMALLEST:
+        raise FlopcastError(f"{what} {f!r} is too small (below {SMALLEST:.3g})")
+
+
+def _type_name(x: Any) -> str:
+    return "None" if x is None else type(x).__name__
+
+
+def check_finite(x: float, what: str) -> float:
+    """``x`` if it is a finite number, else an error saying the result overflowed."""
+    if not math.isfinite(x):
+        raise FlopcastError(
+            f"{what} is not a finite number ({x!r}): an input is too large or too small"
+        )
+    return x
 
 
 # --------------------------------------------------------------------------------------
@@ -243,8 +285,12 @@ FORMS: dict[Kind, str] = {
 }
 
 _NUMBER = r"[+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_SCALAR_RE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>.*?)\s*$")
-_FACTOR_RE = re.compile(r"^\s*(?P<f>\d+(?:\.\d*)?|\.\d+)\s*[x×]?\s*$", re.IGNORECASE)
+_SCALAR_RE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>.*?)\s*$", re.ASCII | re.DOTALL)
+_FACTOR_RE = re.compile(
+    r"^\s*(?P<f>\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+)\s*[x×]?\s*$", re.IGNORECASE | re.ASCII
+)
+#: The longest text parsed as a quantity (real ones are under 40 characters).
+MAX_TEXT = 200
 _RANGE_SPLIT = re.compile(r"\s*(?:\.\.|–|—|\bto\b)\s*")
 
 
@@ -316,6 +362,8 @@ def _parse_scalar(text: str, kind: Kind, what: str, default_duration: str | None
         raise _fail(text, kind, what, "not a finite number")
     if value <= 0:
         raise _fail(text, kind, what, "must be greater than zero")
+    if value < SMALLEST:
+        raise _fail(text, kind, what, f"too small: below {SMALLEST:.3g}")
     if kind is Kind.FRACTION and value > 1:
         raise FlopcastError(
             f"{what} {text!r} is above 1: utilization is a fraction of peak, "
@@ -355,22 +403,42 @@ def parse(
     the result; ``default_duration`` is the unit a bare duration number is read in ("d").
     Durations come back in seconds, fractions as 0..1, everything else in base units.
     """
+    if not isinstance(kind, Kind):
+        try:
+            kind = Kind(kind)
+        except ValueError:
+            raise FlopcastError(
+                f"kind {kind!r} is not a Kind; use one of {', '.join(k.value for k in Kind)}"
+            ) from None
+    if not isinstance(what, str) or not isinstance(unit, str):
+        raise FlopcastTypeError("what and unit must be strings")
     if isinstance(text, Quantity):
         return text if not unit or text.unit else text.with_unit(unit)
-    if isinstance(text, bool):
-        raise _fail(str(text), kind, what)
-    if isinstance(text, int | float):
-        value = float(text)
+    if text is None:
+        raise FlopcastTypeError(f"{what} is None: write {FORMS[kind]}")
+    if isinstance(text, bool) or not isinstance(text, str | numbers.Real):
+        raise FlopcastTypeError(
+            f"{what} must be a string or a number, not {_type_name(text)}: write {FORMS[kind]}"
+        )
+    if isinstance(text, numbers.Real):
+        try:
+            value = float(text)
+        except (OverflowError, ValueError):
+            raise _fail(str(text)[:40], kind, what, "too large for a float") from None
         if not math.isfinite(value) or value <= 0:
-            raise _fail(str(text), kind, what, "must be greater than zero")
+            raise _fail(str(text), kind, what, "must be a finite number greater than zero")
+        if value < SMALLEST:
+            raise _fail(str(text), kind, what, f"too small: below {SMALLEST:.3g}")
         if kind is Kind.FRACTION and value > 1:
             raise FlopcastError(f"{what} {value:g} is above 1: write 0.4 or 40%")
         if kind is Kind.DURATION:
             scale = _scale_for("", kind, default_duration)
             if scale is None:
                 raise _fail(str(text), kind, what, "say the unit, e.g. 90d")
-            value *= scale
+            value = check_finite(value * scale, f"{what} {text!r} in seconds")
         return Quantity(value, unit=unit)
+    if len(text) > MAX_TEXT:
+        raise _fail(text[:20] + "...", kind, what, f"longer than {MAX_TEXT} characters")
 
     raw = text.strip()
     if not raw:
@@ -405,11 +473,16 @@ def parse(
         if not factor_match:
             raise _fail(text, kind, what, "a factor band looks like 5e25~3x")
         factor = float(factor_match.group("f"))
-        if factor < 1:
+        if not 1 <= factor < math.inf:
             raise FlopcastError(
-                f"{what} {text!r}: a factor band needs a factor of at least 1 (e.g. ~3x)"
+                f"{what} {text!r}: a factor band needs a finite factor of at least 1 (e.g. ~3x)"
             )
         central = scalar(central_text)
+        if not (central * factor < math.inf and central / factor >= SMALLEST):
+            raise FlopcastError(
+                f"{what} {text!r}: the band {central:g}/{factor:g} to {central:g}×{factor:g} "
+                "goes beyond the range of floating-point numbers; give a smaller factor"
+            )
         if kind is Kind.FRACTION and central * factor > 1:
             raise FlopcastError(
                 f"{what} {text!r}: the band reaches above 1; give a range such as 0.25..0.5"
@@ -423,9 +496,17 @@ def parse(
         low = scalar(_borrow_suffix(lo_text, hi_text))
         high = scalar(hi_text)
         _check_order(text, what, low, high)
-        return Quantity(math.sqrt(low * high), low, high, unit)
+        return Quantity(geometric_mean(low, high), low, high, unit)
 
     return Quantity(scalar(raw), unit=unit)
+
+
+def geometric_mean(low: float, high: float) -> float:
+    """sqrt(low·high), without overflowing or underflowing in the product."""
+    product = low * high
+    if SMALLEST <= product < math.inf:
+        return math.sqrt(product)
+    return min(max(math.sqrt(low) * math.sqrt(high), low), high)
 
 
 def _check_order(text: str, what: str, low: float, high: float) -> None:
@@ -439,6 +520,23 @@ def _check_order(text: str, what: str, low: float, high: float) -> None:
 # Formatting
 
 
+#: Significant figures a number may be shown with (a float holds 17).
+MAX_SIG = 17
+
+
+def _check_fmt(x: Any, sig: Any) -> float:
+    """A number and a significant-figure count fit to format, else a one-line error."""
+    if isinstance(sig, bool) or not isinstance(sig, numbers.Integral):
+        raise FlopcastTypeError(f"sig must be an integer from 1 to {MAX_SIG}, not {sig!r}")
+    if not 1 <= int(sig) <= MAX_SIG:
+        raise FlopcastError(f"sig must be from 1 to {MAX_SIG} significant figures, not {sig}")
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise FlopcastTypeError(f"a number to format must be a number, not {_type_name(x)}")
+    value = float(x)
+    check_finite(value, "a result")
+    return value
+
+
 def _round_sig(x: float, sig: int) -> float:
     if x == 0 or not math.isfinite(x):
         return x
@@ -447,10 +545,9 @@ def _round_sig(x: float, sig: int) -> float:
 
 def fmt_sci(x: float, sig: int = 3) -> str:
     """Scientific notation as the field writes it: ``5.18e25``, ``3.8e25``, ``3e26``."""
+    x = _check_fmt(x, sig)
     if x == 0:
         return "0"
-    if not math.isfinite(x):
-        return str(x)
     mantissa, exponent = f"{x:.{sig - 1}e}".split("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
@@ -459,10 +556,9 @@ def fmt_sci(x: float, sig: int = 3) -> str:
 
 def fmt_plain(x: float, sig: int = 3) -> str:
     """A plain number: ``104``, ``0.875``, ``46.9``; thousands shown whole (``1,294``)."""
+    x = _check_fmt(x, sig)
     if x == 0:
         return "0"
-    if not math.isfinite(x):
-        return str(x)
     ax = abs(x)
     if ax >= 1e6 or ax < 1e-4:
         return fmt_sci(x, sig)
@@ -481,6 +577,7 @@ _SI_STEPS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 def fmt_si(x: float, sig: int = 3) -> str:
     """A count with a suffix: ``288B``, ``34.6T``, ``100K``, ``2.38M``, ``104``."""
+    x = _check_fmt(x, sig)
     ax = abs(x)
     if ax >= 1e15:
         return fmt_sci(x, sig)
@@ -496,6 +593,7 @@ _RATE_STEPS = ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"))
 
 def fmt_rate(x: float, sig: int = 3) -> str:
     """FLOP/s with an SI prefix: ``989 TFLOP/s``, ``2.25 PFLOP/s``."""
+    x = _check_fmt(x, sig)
     for scale, prefix in _RATE_STEPS:
         if _round_sig(abs(x), sig) >= scale:
             return f"{fmt_plain(_round_sig(x / scale, sig), sig)} {prefix}FLOP/s"
@@ -504,6 +602,7 @@ def fmt_rate(x: float, sig: int = 3) -> str:
 
 def fmt_duration(seconds: float, sig: int = 3) -> str:
     """``46.9 days``; below a day in hours, above three years in years."""
+    seconds = _check_fmt(seconds, sig)
     days = seconds / SECONDS_PER_DAY
     if days >= 3 * DAYS_PER_YEAR:
         return f"{fmt_plain(days / DAYS_PER_YEAR, sig)} years"
@@ -514,6 +613,7 @@ def fmt_duration(seconds: float, sig: int = 3) -> str:
 
 def fmt_fraction(x: float, sig: int = 3) -> str:
     """A fraction as a percentage: ``26.5%``."""
+    x = _check_fmt(x, sig)
     return f"{fmt_plain(x * 100, sig)}%"
 
 
@@ -534,6 +634,11 @@ def fmt_value(x: float, kind: Kind, sig: int = 3) -> str:
 
 def fmt(q: Quantity, kind: Kind, sig: int = 3, *, unit: bool = True) -> str:
     """A quantity with its 90% interval: ``5.18e25 FLOP (90%: 5.18e25–6.91e25)``."""
+    if not isinstance(q, Quantity):
+        raise FlopcastTypeError(f"fmt needs a Quantity, not {_type_name(q)}")
+    if not isinstance(kind, Kind):
+        raise FlopcastTypeError(f"fmt needs a Kind (Kind.FLOP, Kind.COUNT...), not {kind!r}")
+    _check_fmt(q.value, sig)
     central = fmt_value(q.value, kind, sig)
     word = f" {q.unit}" if unit and q.unit and kind in (Kind.COUNT, Kind.FLOP, Kind.NUMBER) else ""
     if not q.uncertain or q.low is None or q.high is None:

@@ -10,12 +10,18 @@ are reproducible; numpy is imported only when something is uncertain.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flopcast.quantity import Quantity
-from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
+from flopcast.errors import FlopcastError, FlopcastTypeError, opt
+from flopcast.quantity import SMALLEST, Quantity, fmt_sci
+from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_SAMPLES
+
+#: The largest seed (numpy takes any non-negative integer; 128 bits is all it uses).
+MAX_SEED = 2**128 - 1
 
 
 @dataclass(frozen=True)
@@ -26,8 +32,17 @@ class Sampling:
     seed: int = DEFAULT_SEED
 
     def __post_init__(self) -> None:
-        if self.samples < 100:
-            raise ValueError("use at least 100 Monte Carlo samples")
+        samples, seed = opt("samples"), opt("seed")
+        for name, value in ((samples, self.samples), (seed, self.seed)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise FlopcastTypeError(f"{name} must be an integer, not {value!r}")
+        if not 100 <= self.samples <= MAX_SAMPLES:
+            raise FlopcastError(
+                f"{samples} {self.samples}: use from 100 to {MAX_SAMPLES:,} Monte Carlo samples "
+                f"(the default, {DEFAULT_SAMPLES:,}, gives intervals exact to about 1e-6)"
+            )
+        if not 0 <= self.seed <= MAX_SEED:
+            raise FlopcastError(f"{seed} {self.seed}: a seed is a non-negative integer (e.g. 0)")
 
 
 # Coefficients of Acklam's rational approximation to the inverse normal CDF (P. J. Acklam,
@@ -90,16 +105,42 @@ def propagate(
     inputs: Mapping[str, Quantity],
     units: Mapping[str, str] | None = None,
     sampling: Sampling | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[str, Quantity]:
     """Evaluate ``f(**inputs)`` exactly at the central values, and by Monte Carlo for intervals.
 
     ``f`` takes the inputs as keyword arguments and returns a mapping of named outputs; it
     must be written with arithmetic that works on floats and numpy arrays alike. Outputs
     derived from the same inputs share samples, so their correlation is kept.
+
+    Every output must be a positive finite number, its 90% interval too: one that overflows
+    (or underflows to zero) is an error naming the inputs (by ``labels``, e.g. their flags).
     """
     sampling = sampling or Sampling()
     units = units or {}
-    central = f(**{name: q.value for name, q in inputs.items()})
+    labels = labels or {}
+
+    def overflow(key: str, large: bool, interval: bool = False) -> FlopcastError:
+        named = [n for n in sorted(inputs) if n in labels] or sorted(inputs)
+        given = ", ".join(f"{labels.get(n, n)} {_show(inputs[n])}" for n in named)
+        bound = "above 1.8e308" if large else "below 2.2e-308"
+        where = " at the ends of its 90% interval" if interval else ""
+        return FlopcastError(
+            f"the {key.replace('_', ' ')} is too {'large' if large else 'small'} to compute "
+            f"({bound}){where} for {given}: check the magnitudes of these inputs"
+        )
+
+    try:
+        with np_errstate():
+            central = f(**{name: q.value for name, q in inputs.items()})
+    except (OverflowError, ZeroDivisionError):
+        raise overflow("result", True) from None
+    for key, value in central.items():
+        c = float(value)
+        if not c < math.inf:
+            raise overflow(key, True)
+        if not c >= SMALLEST:
+            raise overflow(key, False)
     uncertain = sorted(name for name, q in inputs.items() if q.uncertain)
     if not uncertain:
         return {k: Quantity(float(v), unit=units.get(k, "")) for k, v in central.items()}
@@ -108,9 +149,10 @@ def propagate(
 
     rng = np.random.default_rng(sampling.seed)
     args: dict[str, Any] = {name: q.value for name, q in inputs.items()}
-    for name in uncertain:  # sorted: the same inputs always get the same draws
-        args[name] = draw(inputs[name], sampling.samples, rng)
-    sampled = f(**args)
+    with np.errstate(all="ignore"):
+        for name in uncertain:  # sorted: the same inputs always get the same draws
+            args[name] = draw(inputs[name], sampling.samples, rng)
+        sampled = f(**args)
     out: dict[str, Quantity] = {}
     for key, value in central.items():
         c = float(value)
@@ -118,10 +160,31 @@ def propagate(
         if values.ndim == 0:  # this output does not depend on an uncertain input
             out[key] = Quantity(c, unit=units.get(key, ""))
             continue
-        low, high = (float(v) for v in np.quantile(values, [0.05, 0.95]))
+        with np.errstate(all="ignore"):
+            low, high = (float(v) for v in np.quantile(values, [0.05, 0.95]))
+        if not high < math.inf:
+            raise overflow(key, True, interval=True)
+        if not low >= SMALLEST:
+            raise overflow(key, False, interval=True)
         # the central value is exact; Monte Carlo noise must not push it outside its interval
         out[key] = Quantity(c, min(low, c), max(high, c), units.get(key, ""))
     return out
+
+
+def _show(q: Quantity) -> str:
+    text = fmt_sci(q.value)
+    if q.uncertain and q.low is not None and q.high is not None:
+        text += f" ({fmt_sci(q.low)}..{fmt_sci(q.high)})"
+    return text
+
+
+def np_errstate() -> Any:
+    """numpy's floating-point warnings silenced, if numpy is already imported (else nothing)."""
+    import contextlib
+    import sys
+
+    np = sys.modules.get("numpy")
+    return np.errstate(all="ignore") if np is not None else contextlib.nullcontext()
 
 
 #: Samples for formulas that can only be evaluated one sample at a time (plain Python).
@@ -133,6 +196,7 @@ def propagate_each(
     inputs: Mapping[str, Quantity],
     units: Mapping[str, str] | None = None,
     sampling: Sampling | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[str, Quantity]:
     """Like :func:`propagate`, for a scalar-only ``f``: evaluated once per sample, in Python.
 
@@ -152,4 +216,4 @@ def propagate_each(
         rows = [f(**{k: (v[i] if k in arrays else v) for k, v in x.items()}) for i in range(n)]
         return {key: np.array([float(r[key]) for r in rows]) for key in rows[0]}
 
-    return propagate(vectorized, inputs, units, loop)
+    return propagate(vectorized, inputs, units, loop, labels)

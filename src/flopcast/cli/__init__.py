@@ -121,7 +121,40 @@ def build_app() -> typer.Typer:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"flopcast: error: {message}\n")
+    from flopcast.sanitize import terminal_safe
+
+    sys.stderr.write(f"flopcast: error: {terminal_safe(message)}\n")
+
+
+def _stdout_id() -> tuple[int, int] | None:
+    try:
+        st = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind sys.stdout (tests)
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe: point stdout at the null device, so the interpreter's last flush
+    does not fail again (Python's documented way, see the signal module's notes on SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _closed_pipe_exit(exc: SystemExit, before: tuple[int, int] | None) -> bool:
+    """Whether ``exc`` is rich's exit on a closed pipe (it points stdout at the null device,
+    then exits with 1): ``flopcast models | head -1`` is not an error."""
+    if exc.code != 1 or before is None:
+        return False
+    after = _stdout_id()
+    try:
+        st = os.stat(os.devnull)
+    except OSError:
+        return False
+    return after != before and after == (st.st_dev, st.st_ino)
 
 
 def _is(exc: BaseException, name: str) -> bool:
@@ -137,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 on success, 2 on bad input)."""
     debug = os.environ.get("FLOPCAST_DEBUG", "") not in ("", "0")
     app = build_app()
+    stdout_before = _stdout_id()
     try:
         with cli_surface():
             app(
@@ -144,13 +178,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 prog_name="flopcast",
                 standalone_mode=False,
             )
+        sys.stdout.flush()
     except FlopcastError as exc:
         if debug:
             raise
         _error(str(exc))
         return exc.exit_code
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say
+        _silence_stdout()
         return 0
+    except SystemExit as exc:
+        if _closed_pipe_exit(exc, stdout_before):
+            return 0
+        raise
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
     except Exception as exc:
         if _is(exc, "NoArgsIsHelpError"):  # bare `flopcast`: typer has shown the help
             return 0

@@ -228,8 +228,9 @@ def _footer(arch: ArchBreakdown) -> list[str]:
 
 def _layer_table(arch: ArchBreakdown) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
+
+    from flopcast.cli.common import safe_console
 
     hybrid = any(layer.recurrent for layer in arch.layers)
     title = "Per layer (KV/token: cached elements" + ("; state: fixed elements)" if hybrid else ")")
@@ -247,4 +248,4 @@ def _layer_table(arch: ArchBreakdown) -> None:
         if hybrid:
             row.append(_n(layer.recurrent.fixed_elements) if layer.recurrent else "0")
         table.add_row(*row)
-    Console(highlight=False).print(table)
+    safe_console().print(table)

@@ -96,8 +96,9 @@ def models_command(
         writer.writerows(table_rows)
         return
     from rich import box
-    from rich.console import Console
     from rich.table import Table
+
+    from flopcast.cli.common import safe_console
 
     table = Table(box=box.SIMPLE_HEAD, title=f"{len(rows)} models", title_justify="left")
     for col in header:
@@ -108,7 +109,7 @@ def models_command(
         )
     for r in table_rows:
         table.add_row(*r)
-    console = Console()
+    console = safe_console()
     console.print(table)
     console.print(
         "compute: each model's headline figure, the one every command shows; basis: "

@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
@@ -24,10 +25,15 @@ SigOpt = Annotated[
 SamplesOpt = Annotated[
     int,
     typer.Option(
-        "--samples", min=100, help="Monte Carlo samples for 90% intervals of uncertain inputs."
+        "--samples",
+        min=100,
+        max=10_000_000,  # flopcast.settings.MAX_SAMPLES
+        help="Monte Carlo samples for 90% intervals of uncertain inputs.",
     ),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed for the Monte Carlo samples.")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", min=0, help="Random seed for the Monte Carlo samples (0 or more).")
+]
 
 
 def sampling(samples: int, seed: int) -> Sampling:
@@ -79,9 +85,54 @@ class Footnotes:
         return [f"[{i}] {s}" for i, s in enumerate(self._sources, 1)]
 
 
-def print_json(obj: HasDict | dict[str, Any] | list[Any]) -> None:
+def json_text(obj: HasDict | dict[str, Any] | list[Any]) -> str:
+    """``obj`` (or its ``to_dict()``) as indented JSON; a non-finite number is an error, and
+    characters a terminal would act on are written as ``\\u`` escapes."""
+    from flopcast.errors import FlopcastError
+    from flopcast.sanitize import CONTROL
+
     data = obj.to_dict() if hasattr(obj, "to_dict") else obj
-    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+    try:
+        text = json.dumps(data, indent=2, default=str, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise FlopcastError(
+            "a result is not a finite number (inf or NaN): an input is too large or too small"
+        ) from None
+    return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def print_json(obj: HasDict | dict[str, Any] | list[Any]) -> None:
+    sys.stdout.write(json_text(obj))
+
+
+def safe_console(**options: Any) -> Any:
+    """A rich Console that prints data as text: no markup (a ``[/x]`` in a model name is not
+    a tag), no control characters (an escape sequence in a name does not reach the terminal).
+    """
+    return _safe_console_class()(highlight=False, markup=False, **options)
+
+
+@cache
+def _safe_console_class() -> Any:
+    from rich.console import Console
+
+    from flopcast.sanitize import terminal_safe
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            kwargs["markup"] = False
+            return super().render_str(terminal_safe(text, one_line=False), **kwargs)
+
+    return SafeConsole
+
+
+def safe_text(text: object, style: str = "") -> Any:
+    """Data as a rich Text: control characters removed, never read as markup."""
+    from rich.text import Text
+
+    from flopcast.sanitize import terminal_safe
+
+    return Text(terminal_safe(text), style=style)
 
 
 def render(
@@ -90,30 +141,31 @@ def render(
     warnings: Sequence[str] = (),
     footer: Sequence[str] = (),
 ) -> None:
-    """Print a headline, titled sections of aligned rows, warnings and footnotes."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    """Print a headline, titled sections of aligned rows, warnings and footnotes.
 
-    console = Console(highlight=False, soft_wrap=False)
+    Everything is printed as text (no rich markup), without control characters.
+    """
+    from rich.table import Table
+
+    console = safe_console(soft_wrap=False)
     if headline:
-        console.print(Text(headline, style="bold"))
+        console.print(safe_text(headline, "bold"))
     for section in sections:
         console.print()
-        title = Text(section.title, style="bold cyan")
+        title = safe_text(section.title, "bold cyan")
         if section.subtitle:
-            title.append(f"   {section.subtitle}", style="dim")
+            title.append_text(safe_text(f"   {section.subtitle}", "dim"))
         console.print(title)
         table = Table(show_header=False, box=None, padding=(0, 2, 0, 2), pad_edge=False)
         table.add_column(style="", no_wrap=True)
         table.add_column(style="bold", overflow="fold")
         table.add_column(style="dim", overflow="fold")
         for label, value, note in section.rows:
-            table.add_row(label, value, note)
+            table.add_row(safe_text(label), safe_text(value), safe_text(note))
         console.print(table)
     for warning in warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(safe_text(f"warning: {warning}", "yellow"))
     if footer:
         console.print()
         for line in footer:
-            console.print(Text(line, style="dim"))
+            console.print(safe_text(line, "dim"))

@@ -57,9 +57,9 @@ def compare_command(
         print_json(result)
         return
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
+    from flopcast.cli.common import safe_console
     from flopcast.quantity import Kind, fmt
 
     first = result.first
@@ -73,7 +73,7 @@ def compare_command(
         table.add_row(
             other.label, fmt(other.compute, Kind.FLOP, sig), fmt_ratio(r.ratio, sig), r.words
         )
-    console = Console(highlight=False)
+    console = safe_console()
     console.print(table)
     for sub in (first, *result.others):
         if sub.basis:

@@ -41,8 +41,9 @@ def frontier_command(
         print_json(data)
         return
     from rich import box
-    from rich.console import Console
     from rich.table import Table
+
+    from flopcast.cli.common import safe_console
 
     table = Table(
         title=f"Largest known training runs up to {f.at.isoformat()}",
@@ -69,7 +70,7 @@ def frontier_command(
         table.add_row(
             str(i), e.model.name, e.model.released.isoformat(), fmt_sci(q.value, sig), rng, e.basis
         )
-    Console(highlight=False).print(table)
+    safe_console().print(table)
     thr = Section("Thresholds")
     for t in thresholds():
         above = sum(verdict(e.compute, t.flop) in ("above", "likely above") for e in f.entries)

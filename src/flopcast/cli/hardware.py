@@ -73,8 +73,9 @@ def hardware_command(
         print_json({"accelerators": [a.to_dict() for a in rows]})
         return
     from rich import box
-    from rich.console import Console
     from rich.table import Table
+
+    from flopcast.cli.common import safe_console
 
     table = Table(
         title="Accelerators: dense peak TFLOP/s (no sparsity)",
@@ -97,7 +98,7 @@ def hardware_command(
             _tflops(a.memory_gb),
             _tflops(a.memory_bandwidth_gbs),
         )
-    Console().print(table)
-    Console().print(
+    safe_console().print(table)
+    safe_console().print(
         "Sources: 'flopcast hardware NAME' shows one accelerator with its sources.", style="dim"
     )

@@ -329,11 +329,12 @@ def _footer(est: MemoryEstimate) -> list[str]:
 
 def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=False)
+    from flopcast.cli.common import safe_console, safe_text
+
+    console = safe_console(soft_wrap=False)
     spec, w, kv = est.model, est.weights, est.kv
     kv_text = f"KV {_gb(kv.bytes)}" if kv.known else "KV not included (no config)"
     if kv.known and kv.fixed_bytes:
@@ -344,7 +345,7 @@ def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float) -> Non
     )
     if spec.estimate:
         title += "  [estimate: no config.json]"
-    console.print(Text(title, style="bold"))
+    console.print(safe_text(title, "bold"))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for col, justify in (
         ("machine", "left"),
@@ -372,10 +373,10 @@ def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float) -> Non
         for r, note in fixes:
             console.print(f"  {r.machine.name}: {note}")
     for warning in _warnings(est):
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(safe_text(f"warning: {warning}", "yellow"))
     console.print()
     for line in _table_footer(est, os_reserve):
-        console.print(Text(line, style="dim"))
+        console.print(safe_text(line, "dim"))
 
 
 def _table_footer(est: MemoryEstimate, os_reserve: float) -> list[str]:

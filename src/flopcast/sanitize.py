@@ -1,0 +1,46 @@
+"""Text from data (model names, notes, file names, column names) made safe to show.
+
+Imported models and user-typed names can carry anything: terminal escape sequences that
+clear the screen or retitle the window, bidirectional overrides that reorder what is read,
+Markdown or HTML that turns a name into a heading or a script. Whatever flopcast prints or
+writes passes through one of these functions first. Only the standard library here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab/newline, DEL, C1 controls (including the 8-bit CSI), and the Unicode
+# format characters that reorder or hide text (bidi embeddings, overrides and isolates).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\t\n]")
+
+
+def terminal_safe(text: object, *, one_line: bool = True) -> str:
+    """``text`` without control characters; tabs and newlines become spaces when ``one_line``.
+
+    >>> terminal_safe("Evil\\x1b[2J model\\n2")
+    'Evil[2J model 2'
+    """
+    s = CONTROL.sub("", str(text))
+    return _LINE_BREAKS.sub(" ", s) if one_line else s
+
+
+#: Characters that start or end an inline Markdown construct (emphasis, code, links, table
+#: cells, strikethrough); ``<``, ``>`` and ``&`` become HTML entities instead.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
+#: What makes a line a heading, a list item, a quote or a rule when it starts one.
+_MARKDOWN_LEADING = re.compile(r"^(\s*|\s*\d+)([#+=-]|(?<=\d)[.)])")
+
+
+def markdown_escape(text: object) -> str:
+    """``text`` as literal Markdown: constructs escaped, HTML specials as entities, control
+    characters removed and line breaks as spaces (so a name cannot open a heading or a tag).
+
+    >>> markdown_escape("# x <script>*y*")
+    '\\\\# x &lt;script&gt;\\\\*y\\\\*'
+    """
+    s = terminal_safe(text)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = _MARKDOWN_INLINE.sub(r"\\\1", s)
+    return _MARKDOWN_LEADING.sub(r"\1\\\2", s)
