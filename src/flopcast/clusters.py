@@ -12,6 +12,7 @@ from flopcast.training import (
     Input,
     default_precision,
     default_utilization,
+    labels,
     mfu_and_achieved,
     table_peak,
 )
@@ -143,6 +144,15 @@ def cluster(
         {n: i.quantity for n, i in inputs.items()},
         {"flops": "FLOP/s", "flop_per_day": "FLOP", "total": "FLOP"},
         sampling,
+        labels(
+            inputs,
+            {
+                "flops": "cluster throughput",
+                "flop_per_day": "FLOP per day",
+                "total": "total compute",
+                "duration_for_compute": "time for the budget",
+            },
+        ),
     )
     return ClusterEstimate(
         inputs=inputs,

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from flopcast.errors import FlopcastError, opt
 from flopcast.figures import Figure, Model
-from flopcast.quantity import Kind, Quantity, QuantityLike, parse
+from flopcast.quantity import Kind, Quantity, QuantityLike, fmt, parse
 from flopcast.scaling import (
     OvertrainReport,
     Sparsity,
@@ -110,6 +110,12 @@ def optimality(
         raise FlopcastError(
             f"{name}: over-training needs active parameters and tokens: add {missing}"
         )
+    if t_in is not None and t_in.quantity.value < n_in.quantity.value / 1.0001:
+        raise FlopcastError(
+            f"{name}: total parameters {fmt(t_in.quantity, Kind.COUNT)} are fewer than the "
+            f"active ones {fmt(n_in.quantity, Kind.COUNT)}: {opt('total_params')} counts every "
+            f"parameter, {opt('active_params')} those used per token (swapped?)"
+        )
     inputs = {i.name: i for i in (n_in, t_in, d_in) if i is not None}
 
     sp: Sparsity | None
@@ -139,6 +145,12 @@ def optimality(
         {"n": n_in.quantity, "d": d_in.quantity},
         {"tpp": "tokens/param"},
         sampling,
+        {
+            "n": f"active parameters {fmt(n_in.quantity, Kind.COUNT)}",
+            "d": f"tokens {fmt(d_in.quantity, Kind.COUNT)}",
+            "tpp": "tokens per parameter",
+            "k": "overtraining factor",
+        },
     )
     others: tuple[OvertrainReport, ...] = ()
     if compare_laws:

@@ -67,7 +67,7 @@ class Quantity:
             x = getattr(self, name)
             if x is None and name != "value":
                 continue
-            _check_number(x, f"Quantity {name}")
+            check_positive(x, f"Quantity {name}")
         if not isinstance(self.unit, str):
             raise FlopcastTypeError(f"Quantity unit must be a string, not {_type_name(self.unit)}")
         if (self.low is None) != (self.high is None):
@@ -127,7 +127,7 @@ QuantityLike = Quantity | float | int | str
 SMALLEST = sys.float_info.min
 
 
-def _check_number(x: Any, what: str) -> None:
+def check_positive(x: Any, what: str) -> None:
     """``x`` as a positive finite real number, else a one-line error naming ``what``."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise FlopcastTypeError(f"{what} must be a number, not {_type_name(x)}")

@@ -21,7 +21,16 @@ from flopcast.conventions import FLOP_PER_PARAM_TOKEN, FLOP_PER_PARAM_TOKEN_RECO
 from flopcast.defaults import section
 from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator, accelerator, normalize_precision
-from flopcast.quantity import SECONDS_PER_DAY, Kind, Quantity, QuantityLike, fmt, parse
+from flopcast.quantity import (
+    SECONDS_PER_DAY,
+    Kind,
+    Quantity,
+    QuantityLike,
+    check_finite,
+    check_positive,
+    fmt,
+    parse,
+)
 from flopcast.uncertainty import Sampling, propagate
 
 #: Implied utilizations above this are flagged as unusual.
@@ -54,9 +63,18 @@ def flop_per_param_token(*, recompute: bool = False) -> int:
 
 
 def operation_count(active_params: float, tokens: float, *, recompute: bool = False) -> float:
-    """Training FLOP by counting operations."""
+    """Training FLOP by counting operations: ``operation_count(17e9, 22e12)`` is 2.244e24.
+
+    Both arguments are positive finite numbers; a product beyond the range of floats is an
+    error naming them.
+    """
+    check_positive(active_params, "active_params")
+    check_positive(tokens, "tokens")
     # C = 6·N·D: Kaplan et al. 2020 sec. 2.1, Hoffmann et al. 2022 sec. 3 (8·N·D with recompute)
-    return flop_per_param_token(recompute=recompute) * active_params * tokens
+    c = flop_per_param_token(recompute=bool(recompute)) * float(active_params) * float(tokens)
+    return check_finite(
+        c, f"the operation count for active_params={active_params!r} and tokens={tokens!r}"
+    )
 
 
 def hardware_flop(accelerator_seconds: float, flops_per_accelerator: float) -> float:
@@ -89,6 +107,18 @@ def mfu_and_achieved() -> str:
         f"{opt('utilization')} and {opt('achieved')} both given: an achieved FLOP/s already "
         "includes the utilization; give one of them"
     )
+
+
+def labels(inputs: Mapping[str, Input], outputs: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Inputs as the caller gave them (``--days 90 days``) and outputs in words, for the
+    messages of :func:`flopcast.uncertainty.propagate` when a result overflows."""
+    out = {
+        k: f"{opt(k)} {fmt(i.quantity, i.kind)}"
+        if i.origin == "given"
+        else f"{k.replace('_', ' ')} {fmt(i.quantity, i.kind)} ({i.origin})"
+        for k, i in inputs.items()
+    }
+    return {**{k: v for k, v in (outputs or {}).items() if k not in out}, **out}
 
 
 def default_precision() -> str:
@@ -301,7 +331,13 @@ def estimate(
         "tokens_per_param": "tokens/param",
         "implied_flops_per_accelerator": "FLOP/s",
     }
-    results = propagate(f, {n: i.quantity for n, i in inputs.items()}, units, sampling)
+    results = propagate(
+        f,
+        {n: i.quantity for n, i in inputs.items()},
+        units,
+        sampling,
+        labels(inputs, {"hardware": "hardware estimate"}),
+    )
 
     warnings = []
     mfu = results.get("implied_utilization")

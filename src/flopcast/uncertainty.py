@@ -114,20 +114,22 @@ def propagate(
     derived from the same inputs share samples, so their correlation is kept.
 
     Every output must be a positive finite number, its 90% interval too: one that overflows
-    (or underflows to zero) is an error naming the inputs (by ``labels``, e.g. their flags).
+    (or underflows to zero) is an error naming the inputs. ``labels`` describes inputs and
+    outputs by name for that message (``{"tokens": "--tokens 22T"}``); by default, the names
+    and values.
     """
     sampling = sampling or Sampling()
     units = units or {}
     labels = labels or {}
 
     def overflow(key: str, large: bool, interval: bool = False) -> FlopcastError:
-        named = [n for n in sorted(inputs) if n in labels] or sorted(inputs)
-        given = ", ".join(f"{labels.get(n, n)} {_show(inputs[n])}" for n in named)
+        given = ", ".join(labels.get(n) or f"{n} {_show(q)}" for n, q in sorted(inputs.items()))
         bound = "above 1.8e308" if large else "below 2.2e-308"
-        where = " at the ends of its 90% interval" if interval else ""
+        where = " at an end of its 90% interval" if interval else ""
         return FlopcastError(
-            f"the {key.replace('_', ' ')} is too {'large' if large else 'small'} to compute "
-            f"({bound}){where} for {given}: check the magnitudes of these inputs"
+            f"the {labels.get(key) or key.replace('_', ' ')} is too "
+            f"{'large' if large else 'small'} to compute ({bound}){where} for {given}: "
+            "check the magnitudes of these inputs"
         )
 
     try:
