@@ -21,6 +21,7 @@ from flopcast.catalog import model
 from flopcast.datafiles import load_validated
 from flopcast.errors import FlopcastError, FlopcastTypeError
 from flopcast.figures import Model
+from flopcast.store import kind_of
 
 Origin = Literal["shipped", "twin", "derived", "file", "hub", "dict"]
 
@@ -145,11 +146,11 @@ def resolve_config(source: str | Path | Mapping[str, Any], *, hub: bool = True) 
             f"a config is a model name, a path, a repo id or a dict, not {type(source).__name__}"
         )
     path = Path(source).expanduser()
-    if path.is_dir():
+    if kind_of(path) == "dir":  # kind_of: a too-long name or a NUL is "missing", not an OSError
         path = path / "config.json"
-        if not path.exists():
+        if kind_of(path) == "missing":
             raise FlopcastError(f"directory {str(source)!r} holds no config.json")
-    if path.exists():
+    if kind_of(path) != "missing":
         return ResolvedConfig(read_config_file(path), "file", path=str(path))
     text = str(source).strip()
     if "/" in text and not text.endswith(".json"):

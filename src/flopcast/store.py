@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import stat
 import tempfile
@@ -28,6 +29,8 @@ from flopcast.errors import FlopcastError
 MAX_READ_BYTES = 64 * 1024 * 1024
 #: How deep a JSON document may nest (real config.json files nest 3-4 levels).
 MAX_JSON_DEPTH = 64
+#: The most digits of a JSON integer (a parameter count has 13; Python refuses past 4,300).
+MAX_INT_DIGITS = 100
 #: Seconds a writer waits for another one to finish before giving up.
 LOCK_TIMEOUT_S = 60.0
 
@@ -117,6 +120,23 @@ def locked(path: str | Path, *, timeout: float = LOCK_TIMEOUT_S) -> Iterator[Non
         lock.release()
 
 
+def kind_of(path: str | Path) -> str:
+    """What is at ``path``: ``"file"`` (regular), ``"dir"``, ``"other"`` (a FIFO, a device, a
+    socket) or ``"missing"`` (also for a name the system cannot take: too long, a NUL byte)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return "missing"
+    if stat.S_ISREG(st.st_mode):
+        return "file"
+    return "dir" if stat.S_ISDIR(st.st_mode) else "other"
+
+
+def exists(path: str | Path) -> bool:
+    """Whether anything is at ``path`` (``Path.exists`` raises for a too-long name or a NUL)."""
+    return kind_of(path) != "missing"
+
+
 def check_regular(path: str | Path, what: str, max_bytes: int = MAX_READ_BYTES) -> Path:
     """``path`` as a readable regular file of at most ``max_bytes`` (else a one-line error)."""
     p = Path(path)
@@ -124,8 +144,9 @@ def check_regular(path: str | Path, what: str, max_bytes: int = MAX_READ_BYTES) 
         st = p.stat()
     except FileNotFoundError:
         raise FlopcastError(f"{what} {str(p)!r} not found") from None
-    except OSError as exc:
-        raise FlopcastError(f"cannot read {what} {str(p)!r}: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise FlopcastError(f"cannot read {what} {str(p)[:200]!r}: {why}") from None
     if stat.S_ISDIR(st.st_mode):
         raise FlopcastError(f"{what} {str(p)!r} is a directory: give a file")
     if not stat.S_ISREG(st.st_mode):
@@ -186,13 +207,30 @@ def _depth(obj: Any, limit: int) -> int:
 
 
 def parse_json(text: str, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """Parse JSON text; malformed, too deeply nested or non-finite input is a one-line error."""
+    """Parse JSON text; malformed, too deeply nested or non-finite input is a one-line error.
+
+    A number too large for a float (``1e400``) is refused rather than read as infinity, and an
+    integer of more than :data:`MAX_INT_DIGITS` digits rather than parsed at length.
+    """
 
     def no_constant(name: str) -> Any:
         raise FlopcastError(f"{what}: {name} is not a JSON number; write a finite number")
 
+    def finite_float(token: str) -> float:
+        value = float(token)
+        if not math.isfinite(value):
+            raise FlopcastError(f"{what}: the number {token[:40]} is too large for a float")
+        return value
+
+    def bounded_int(token: str) -> int:
+        if len(token.lstrip("-")) > MAX_INT_DIGITS:
+            raise FlopcastError(f"{what}: an integer of {len(token):,} digits is too large")
+        return int(token)
+
     try:
-        value = json.loads(text, parse_constant=no_constant)
+        value = json.loads(
+            text, parse_constant=no_constant, parse_float=finite_float, parse_int=bounded_int
+        )
     except json.JSONDecodeError as exc:
         raise FlopcastError(
             f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"

@@ -46,7 +46,7 @@ from flopcast.arch.types import (
     Part,
     Recurrent,
 )
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, FlopcastTypeError
 
 Builder = Callable[[Cfg, str], ArchBreakdown]
 
@@ -135,6 +135,8 @@ def from_config(config: Mapping[str, Any] | str | Path) -> ArchBreakdown:
     Raises ``FlopcastError`` (one line) for unreadable or inconsistent configs and for a
     ``model_type`` flopcast does not support.
     """
+    if config is None:
+        raise FlopcastTypeError("from_config needs a config: a dict, a path or a repo id, not None")
     if not isinstance(config, Mapping):
         from flopcast.arch.hub import load_config
 
@@ -147,7 +149,7 @@ def from_config(config: Mapping[str, Any] | str | Path) -> ArchBreakdown:
     builder = BUILDERS.get(model_type)
     if builder is None:
         raise FlopcastError(
-            f"model_type {model_type!r} is not supported; supported: "
+            f"model_type {model_type[:60]!r} is not supported; supported: "
             + ", ".join(SUPPORTED_MODEL_TYPES)
         )
     return builder(Cfg(config, model_type), model_type)

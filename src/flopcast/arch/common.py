@@ -12,6 +12,13 @@ from typing import Any
 from flopcast.arch.types import Attention, AttentionKind, Group, Layer, Part
 from flopcast.errors import FlopcastError
 
+#: The largest size a config.json may give (vocabularies are ~10^5, widths ~10^4, context
+#: windows ~10^7): beyond it counts leave the range where they are exact in a float.
+MAX_SIZE = 2**31
+#: Layers are built one by one: the deepest released models have under 200.
+MAX_LAYERS = 10_000
+_CAPS = {"num_hidden_layers": MAX_LAYERS, "num_layers": MAX_LAYERS}
+
 
 class Cfg:
     """Validated read access to a config.json dict; errors name the missing/bad field."""
@@ -60,7 +67,7 @@ class Cfg:
         if value is None:
             return default
         if not isinstance(value, bool | int):
-            raise FlopcastError(f"{self._name(key)} must be true or false, got {value!r}")
+            raise FlopcastError(f"{self._name(key)} must be true or false, got {_short(value)}")
         return bool(value)
 
     def int_list(self, key: str) -> list[int] | None:
@@ -68,7 +75,9 @@ class Cfg:
         if value is None:
             return None
         if not isinstance(value, list):
-            raise FlopcastError(f"{self._name(key)} must be a list of integers, got {value!r}")
+            raise FlopcastError(
+                f"{self._name(key)} must be a list of integers, got {_short(value)}"
+            )
         return [self._as_int(key, v, 0) for v in value]
 
     def str_list(self, key: str) -> list[str] | None:
@@ -76,7 +85,7 @@ class Cfg:
         if value is None:
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise FlopcastError(f"{self._name(key)} must be a list of strings, got {value!r}")
+            raise FlopcastError(f"{self._name(key)} must be a list of strings, got {_short(value)}")
         return list(value)
 
     def sub(self, key: str) -> Cfg | None:
@@ -84,19 +93,31 @@ class Cfg:
         if value is None:
             return None
         if not isinstance(value, Mapping):
-            raise FlopcastError(f"{self._name(key)} must be an object, got {value!r}")
+            raise FlopcastError(f"{self._name(key)} must be an object, got {_short(value)}")
         return Cfg(value, self.model_type, f"{self.prefix}{key}.")
 
     def _as_int(self, key: str, value: Any, minimum: int) -> int:
-        if type(value) is int and value >= minimum:  # the common case, checked fast
+        cap = _CAPS.get(key, MAX_SIZE)
+        if type(value) is int and minimum <= value <= cap:  # the common case, checked fast
             return value
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise FlopcastError(f"{self._name(key)} must be an integer, got {value!r}")
+            raise FlopcastError(f"{self._name(key)} must be an integer, got {_short(value)}")
         if value < minimum:
             raise FlopcastError(f"{self._name(key)} must be at least {minimum}, got {value}")
+        if value > cap:
+            raise FlopcastError(
+                f"{self._name(key)} is {_short(value)}, above the {cap:,} flopcast accepts "
+                "(no released model comes near it): check the config"
+            )
         return value
+
+
+def _short(value: Any) -> str:
+    """A config value for a message, cut short (a hostile config can hold anything)."""
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 else f"{value:.3e}"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # ---- dimensions --------------------------------------------------------------------------
@@ -158,7 +179,7 @@ def layer_types(cfg: Cfg, num_layers: int, default: Sequence[AttentionKind]) -> 
     for t in given:
         if t not in _LAYER_TYPES:
             raise FlopcastError(
-                f"{cfg._name('layer_types')} has unknown layer type {t!r}; "
+                f"{cfg._name('layer_types')} has unknown layer type {_short(t)}; "
                 f"known: {', '.join(_LAYER_TYPES)}"
             )
         kinds.append(_LAYER_TYPES[t])

@@ -7,14 +7,17 @@ becomes a one-line ``FlopcastError`` saying what to do instead.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
 from flopcast.datafiles import data_path
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, FlopcastTypeError
+from flopcast.store import kind_of, read_json
+
+#: The largest config.json read (real ones are under 20 KB).
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
 _HELP = "set HF_TOKEN to a Hugging Face token, or pass a local config.json path instead"
@@ -40,17 +43,9 @@ def shipped_config_for(repo_id: str) -> Path | None:
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
-    """Parse a config.json file; malformed JSON or a non-object is a one-line error."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FlopcastError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FlopcastError(
-            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+    """Parse a config.json file (a regular UTF-8 file of at most :data:`MAX_CONFIG_BYTES`);
+    anything unreadable, malformed or not a JSON object is a one-line error."""
+    data = read_json(path, "config.json", max_bytes=MAX_CONFIG_BYTES)
     if not isinstance(data, dict):
         raise FlopcastError(f"{path} must hold a JSON object, not {type(data).__name__}")
     return data
@@ -58,18 +53,23 @@ def read_config_file(path: Path) -> dict[str, Any]:
 
 def load_config(source: str | Path) -> dict[str, Any]:
     """Load a config from a file, a directory with config.json, a shipped repo id or the Hub."""
+    if not isinstance(source, str | Path):
+        raise FlopcastTypeError(
+            f"a config is a dict, a path or a repo id, not {type(source).__name__}"
+        )
     path = Path(source).expanduser()
-    if path.is_dir():
+    kind = kind_of(path)
+    if kind == "dir":
         inner = path / "config.json"
-        if not inner.is_file():
+        if kind_of(inner) == "missing":
             raise FlopcastError(f"directory {path} holds no config.json")
         return read_config_file(inner)
-    if path.is_file():
+    if kind != "missing":
         return read_config_file(path)
     text = str(source)
     if isinstance(source, Path) or not _REPO_ID.match(text) or text.endswith(".json"):
         raise FlopcastError(
-            f"no such file: {text} (pass a config.json path, a directory or a "
+            f"no such file: {text[:200]} (pass a config.json path, a directory or a "
             "Hub repo id like org/name)"
         )
     shipped = shipped_config_for(text)

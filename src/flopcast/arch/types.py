@@ -58,7 +58,7 @@ from fractions import Fraction
 from typing import Any, Literal, NamedTuple
 
 from flopcast.arch import sparse
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, FlopcastTypeError
 from flopcast.kvdtypes import kv_dtype
 
 Group = Literal[
@@ -598,6 +598,16 @@ class ArchBreakdown:
         return out
 
 
+#: The longest context or sequence counted (2^31 tokens; released windows are ~10^7).
+MAX_CONTEXT = 2**31
+#: The most sequences a KV cache is sized for at once.
+MAX_BATCH = 10**6
+
+
 def _check_positive(value: int, what: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise FlopcastError(f"{what} must be a positive integer, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FlopcastTypeError(f"{what} must be a positive integer, got {value!r}")
+    cap = MAX_BATCH if what == "batch" else MAX_CONTEXT
+    if not 1 <= value <= cap:
+        shown = f"{value:,}" if value.bit_length() < 200 else f"{value:.3e}"
+        raise FlopcastError(f"{what} must be a positive integer up to {cap:,}, got {shown}")
