@@ -111,7 +111,7 @@ def test_bad_epoch_files(tmp_path: Path, cli: CLI) -> None:
     with pytest.raises(FlopcastError, match="not an Epoch AI models CSV"):
         read_epoch_csv(bad)
     r = cli("epoch", "import", str(tmp_path / "missing.csv"))
-    assert r.code == 2 and "cannot open" in r.err
+    assert r.code == 2 and "not found" in r.err
     with pytest.raises(FlopcastError):
         import_csv(bad)
 

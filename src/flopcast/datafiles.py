@@ -144,31 +144,59 @@ def cache_dir() -> Path:
     return Path(base) / "flopcast"
 
 
+#: What a cache pickle starts with: a tag, so a pickle of anything else is rebuilt.
+_CACHE_TAG = "flopcast-validated-1"
+#: The largest cache file read back (the catalog's is ~100 KB).
+_MAX_CACHE_BYTES = 16 * 1024 * 1024
+
+
 def validated(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     """``build()``, cached on disk by the content of ``inputs`` (data files and the code that
     parses them). The first run validates with pydantic; later runs load the validated values
-    without importing it. Any cache problem just means building again.
+    without importing it. Any cache problem (unreadable, truncated, another pickle protocol,
+    another object, an unwritable cache directory) just means building again.
     """
     digest = hashlib.sha256()
     for path in inputs:
         digest.update(path.read_bytes())
-    target = cache_dir() / f"{name}-{digest.hexdigest()[:24]}.pickle"
+    key = digest.hexdigest()
     try:
-        with target.open("rb") as fh:
-            value: T = pickle.load(fh)
+        target = cache_dir() / f"{name}-{key[:24]}.pickle"
+    except (RuntimeError, OSError):  # no home directory to put a cache in
+        return build()
+    cached = _load_cache(target, name, key)
+    if cached is not None:
+        value: T = cached[0]
         return value
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-        pass
     value = build()
     try:
+        from flopcast.store import atomic_write
+
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(target)
-    except OSError:
-        pass
+        data = pickle.dumps((_CACHE_TAG, name, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(target, data, what="cache file")
+    except (OSError, FlopcastError, pickle.PickleError):
+        pass  # a cache that cannot be written is only slower
     return value
+
+
+def _load_cache(target: Path, name: str, key: str) -> tuple[Any] | None:
+    """The cached value (in a 1-tuple), or None if the file is missing or is not our pickle of
+    this name and content."""
+    try:
+        with target.open("rb") as fh:
+            data = fh.read(_MAX_CACHE_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > _MAX_CACHE_BYTES:
+        return None
+    try:
+        loaded = pickle.loads(data)
+    except Exception:  # a damaged cache can raise anything; it is rebuilt
+        return None
+    if isinstance(loaded, tuple) and len(loaded) == 4 and loaded[:3] == (_CACHE_TAG, name, key):
+        return (loaded[3],)
+    return None
 
 
 def load_validated(name: str, schema: Callable[[], Any], code: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ Credit: Epoch AI, "Notable AI Models" dataset, https://epoch.ai/data/notable-ai-
 from __future__ import annotations
 
 import csv
-import json
+import io
 import math
 import os
 import re
@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.datafiles import data_path, lenient_key, load_toml
+from flopcast.datafiles import lenient_key, load_toml
 from flopcast.errors import FlopcastError
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, Quantity
+from flopcast.store import atomic_write, atomic_write_json, decode_text, read_bytes
 
 #: Our column → Epoch's column names, newest first (they were renamed between versions).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -137,6 +138,40 @@ class EpochImport:
     columns_missing: tuple[str, ...] = ()
     skipped: tuple[Suspicion, ...] = ()
     saved_to: str | None = None
+    #: Lines that could not be read whole (cut off, or with too many fields): dropped.
+    malformed: tuple[Suspicion, ...] = ()
+    #: Number cells that are not numbers, by column: (how many, the first one), blanked.
+    unreadable: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: Number cells that are numbers, by column.
+    readable: dict[str, int] = field(default_factory=dict)
+
+    def problems(self) -> list[str]:
+        """Reasons not to trust the file as a whole: rows cut off, a number column of text."""
+        out = []
+        if self.malformed:
+            first = self.malformed[0]
+            out.append(
+                f"{len(self.malformed)} line(s) cannot be read whole ({first.model}: "
+                f"{first.reason})"
+            )
+        for column, (count, example) in self.unreadable.items():
+            if count > self.readable.get(column, 0):
+                out.append(
+                    f"column {column!r} is mostly not numbers ({count:,} cells, e.g. {example})"
+                )
+        if self.rows and "training_compute" not in self.readable:
+            out.append("no model has a training compute figure")
+        return out
+
+    def dropped(self) -> list[str]:
+        """What the import leaves out, in words (for the report)."""
+        out = [f"{s.model}: {s.reason}" for s in self.malformed]
+        out += [
+            f"{count:,} {column} cell(s) that are not numbers, e.g. {example}: left blank"
+            for column, (count, example) in self.unreadable.items()
+        ]
+        out += [f"{s.model}: {s.reason}" for s in self.skipped]
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,6 +180,9 @@ class EpochImport:
             "models": len(self.rows),
             "suspicious": [s.to_dict() for s in self.suspicious],
             "skipped": [s.to_dict() for s in self.skipped],
+            "malformed": [s.to_dict() for s in self.malformed],
+            "unreadable": {k: {"cells": n, "first": e} for k, (n, e) in self.unreadable.items()},
+            "dropped": self.dropped(),
             "columns_missing": list(self.columns_missing),
             "saved_to": self.saved_to,
             "credit": credit(),
@@ -152,14 +190,22 @@ class EpochImport:
 
 
 def _float(text: str) -> float | None:
+    return _number(text)[0]
+
+
+def _number(text: str) -> tuple[float | None, bool]:
+    """A cell as a positive finite number (None when blank, zero or negative), and whether it
+    was unreadable (text, or not a finite number)."""
     text = (text or "").strip().replace(",", "")
     if not text:
-        return None
+        return None, False
     try:
         value = float(text)
     except ValueError:
-        return None
-    return value if math.isfinite(value) and value > 0 else None
+        return None, True
+    if not math.isfinite(value):
+        return None, True
+    return (value if value > 0 else None), False
 
 
 def _date(text: str) -> date | None:
@@ -195,13 +241,17 @@ def note_numbers(text: str) -> list[float]:
     """The magnitudes written in a free-text note."""
     out = []
     for m in _NOTE_NUMBER.finditer(text or ""):
-        base = float(m.group("m"))
-        if m.group("p") is not None:
-            out.append(base * 10 ** int(m.group("p")))
-        elif m.group("e") is not None:
-            out.append(base * 10 ** int(m.group("e")))
+        exponent = m.group("p") if m.group("p") is not None else m.group("e")
+        if exponent is not None:
+            if len(exponent.lstrip("+-")) > 4:  # 10^99999: not a figure anyone meant
+                continue
+            value = float(f"{m.group('m')}e{exponent}")
         elif m.group("w"):
-            out.append(base * _WORD[m.group("w").lower()])
+            value = float(m.group("m")) * _WORD[m.group("w").lower()]
+        else:
+            continue
+        if math.isfinite(value) and value > 0:
+            out.append(value)
     return out
 
 
@@ -311,89 +361,171 @@ def _pick(header: Iterable[str]) -> tuple[dict[str, str], list[str]]:
     return chosen, missing
 
 
+#: The largest CSV read (Epoch AI's whole database is ~10 MB).
+MAX_CSV_BYTES = 64 * 1024 * 1024
+#: The longest cell (notes run to a few thousand characters).
+MAX_FIELD = 1_000_000
+_NUMBER_COLUMNS = (
+    "parameters",
+    "training_compute",
+    "tokens",
+    "hardware_quantity",
+    "training_time_hours",
+    "utilization",
+)
+
+
 def read_epoch_csv(path: str | Path, *, language_only: bool = True) -> EpochImport:
-    """Read an Epoch AI models CSV (or flopcast's normalized one) by its column names."""
-    p = Path(path)
+    """Read an Epoch AI models CSV (or flopcast's normalized one) by its column names.
+
+    The file must be a regular UTF-8 file (a byte-order mark is fine) of at most
+    :data:`MAX_CSV_BYTES`. Lines that cannot be read whole (a file cut off mid-row) and number
+    cells that are not numbers are not guessed at: they are listed in the result
+    (``malformed``, ``unreadable``) and :meth:`EpochImport.problems` says whether the file as
+    a whole can be trusted.
+    """
+    data = read_bytes(path, "Epoch AI CSV", MAX_CSV_BYTES)
+    return parse_epoch_csv(data, str(path), language_only=language_only)
+
+
+def parse_epoch_csv(data: bytes, source: str, *, language_only: bool = True) -> EpochImport:
+    """:func:`read_epoch_csv` of bytes already read (``source`` names them in messages)."""
+    text = decode_text(data, f"Epoch AI CSV {source!r}")
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_FIELD)
     try:
-        fh = p.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise FlopcastError(f"cannot open {p}: {exc.strerror}") from None
-    with fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        normalized = "training_compute" in header and "model" in header
-        if normalized:
-            mapping = {k: k for k in COLUMNS if k in header}
-            missing = [k for k in COLUMNS if k not in header]
-        else:
-            mapping, missing = _pick(header)
-        absent = [k for k in REQUIRED if k not in mapping]
-        if absent:
-            names = ", ".join(repr(COLUMNS[k][0]) for k in absent)
-            raise FlopcastError(
-                f"{p} is not an Epoch AI models CSV: no {names} column "
-                "(download one from https://epoch.ai/data/ai-models)"
-            )
-        rows, suspicious, skipped = [], [], []
-        count = 0
-        for raw in reader:
-            count += 1
+        return _parse(text, source, language_only)
+    finally:
+        csv.field_size_limit(limit)
 
-            def get(key: str, raw: Mapping[str, str | None] = raw) -> str:
-                col = mapping.get(key)
-                return (raw.get(col) or "").strip() if col else ""
 
-            if language_only and "language" not in get("domain").lower():
-                continue
-            name = get("model")
-            if not name:
-                continue
-            published = _date(get("published"))
-            if published is None:
-                skipped.append(Suspicion(name, "no publication date"))
-                continue
-            util = _float(get("utilization"))
-            open_flag = (
-                _bool(get("open_weights"))
-                if get("open_weights")
-                else ("open weights" in get("accessibility").lower() or None)
+def _parse(text: str, source: str, language_only: bool) -> EpochImport:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FlopcastError(f"{source} is empty: download an Epoch AI models CSV") from None
+    except csv.Error as exc:
+        raise FlopcastError(f"{source} line 1 cannot be read as CSV: {exc}") from None
+    normalized = "training_compute" in header and "model" in header
+    if normalized:
+        mapping = {k: k for k in COLUMNS if k in header}
+        missing = [k for k in COLUMNS if k not in header]
+    else:
+        mapping, missing = _pick(header)
+    absent = [k for k in REQUIRED if k not in mapping]
+    if absent:
+        names = ", ".join(repr(COLUMNS[k][0]) for k in absent)
+        raise FlopcastError(
+            f"{source} is not an Epoch AI models CSV: no {names} column "
+            "(download one from https://epoch.ai/data/ai-models)"
+        )
+    index = {name: i for i, name in reversed(list(enumerate(header)))}
+    where = {ours: index[theirs] for ours, theirs in mapping.items()}
+    rows: list[EpochRow] = []
+    suspicious: list[Suspicion] = []
+    skipped: list[Suspicion] = []
+    malformed: list[Suspicion] = []
+    unreadable: dict[str, tuple[int, str]] = {}
+    readable: dict[str, int] = {}
+    count = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # an unterminated quote, a NUL byte, a field too long
+            malformed.append(Suspicion(f"line {reader.line_num}", f"not valid CSV ({exc})"))
+            break
+        if not any(f.strip() for f in fields):
+            continue  # a blank line
+        count += 1
+        if len(fields) != len(header):
+            malformed.append(
+                Suspicion(
+                    f"line {reader.line_num}",
+                    f"{len(fields)} fields where the header has {len(header)} (cut off?)",
+                )
             )
-            row = EpochRow(
-                model=name,
-                organization=get("organization"),
-                published=published,
-                domain=get("domain"),
-                parameters=_float(get("parameters")),
-                training_compute=_float(get("training_compute")),
-                tokens=_float(get("tokens")),
-                confidence=get("confidence"),
-                hardware=get("hardware"),
-                hardware_quantity=_float(get("hardware_quantity")),
-                training_time_hours=_float(get("training_time_hours")),
-                utilization=None if util is None else (util / 100 if util > 1 else util),
-                open_weights=open_flag,
-                frontier=_bool(get("frontier")) is True,
-                link=get("link").split(",")[0].strip(),
-                parameters_notes=get("parameters_notes"),
-                training_compute_notes=get("training_compute_notes"),
-                base_model=get("base_model"),
-            )
-            rows.append(row)
-            suspicious += [Suspicion(name, why) for why in check_row(row)]
+            continue
+
+        def get(key: str, fields: list[str] = fields) -> str:
+            i = where.get(key)
+            return fields[i].strip() if i is not None else ""
+
+        if language_only and "language" not in get("domain").lower():
+            continue
+        name = get("model")
+        if not name:
+            continue
+        published = _date(get("published"))
+        if published is None:
+            skipped.append(Suspicion(name, "no publication date"))
+            continue
+        numbers: dict[str, float | None] = {}
+        for key in _NUMBER_COLUMNS:
+            value, bad = _number(get(key))
+            numbers[key] = value
+            if bad:
+                n, first = unreadable.get(key, (0, ""))
+                unreadable[key] = (n + 1, first or f"{get(key)[:40]!r} on line {reader.line_num}")
+            elif value is not None:
+                readable[key] = readable.get(key, 0) + 1
+        util = numbers["utilization"]
+        open_flag = (
+            _bool(get("open_weights"))
+            if get("open_weights")
+            else ("open weights" in get("accessibility").lower() or None)
+        )
+        row = EpochRow(
+            model=name,
+            organization=get("organization"),
+            published=published,
+            domain=get("domain"),
+            parameters=numbers["parameters"],
+            training_compute=numbers["training_compute"],
+            tokens=numbers["tokens"],
+            confidence=get("confidence"),
+            hardware=get("hardware"),
+            hardware_quantity=numbers["hardware_quantity"],
+            training_time_hours=numbers["training_time_hours"],
+            utilization=None if util is None else (util / 100 if util > 1 else util),
+            open_weights=open_flag,
+            frontier=_bool(get("frontier")) is True,
+            link=get("link").split(",")[0].strip(),
+            parameters_notes=get("parameters_notes"),
+            training_compute_notes=get("training_compute_notes"),
+            base_model=get("base_model"),
+        )
+        rows.append(row)
+        suspicious += [Suspicion(name, why) for why in check_row(row)]
     return EpochImport(
-        str(p), count, tuple(rows), tuple(suspicious), tuple(missing), tuple(skipped)
+        source,
+        count,
+        tuple(rows),
+        tuple(suspicious),
+        tuple(missing),
+        tuple(skipped),
+        malformed=tuple(malformed),
+        unreadable=unreadable,
+        readable=readable,
     )
 
 
+def normalized_csv(rows: Iterable[EpochRow]) -> bytes:
+    """Rows as flopcast's normalized CSV (UTF-8)."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row.to_record())
+    return out.getvalue().encode("utf-8")
+
+
 def write_normalized(rows: Iterable[EpochRow], path: Path, meta: Mapping[str, Any]) -> None:
-    """Write rows as flopcast's normalized CSV, with a JSON sidecar describing the source."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row.to_record())
-    path.with_suffix(".json").write_text(json.dumps(dict(meta), indent=2) + "\n")
+    """Write rows as flopcast's normalized CSV with its JSON record, each atomically."""
+    atomic_write(path, normalized_csv(rows), what="Epoch AI dataset")
+    atomic_write_json(path.with_suffix(".json"), dict(meta), what="Epoch AI dataset record")
 
 
 # --------------------------------------------------------------------------------------
@@ -428,27 +560,21 @@ def credit(meta: Mapping[str, Any] | None = None) -> str:
 
 
 def active_meta() -> dict[str, Any]:
-    user = user_snapshot()
-    if user.exists() and user.with_suffix(".json").exists():
-        loaded: dict[str, Any] = json.loads(user.with_suffix(".json").read_text())
-        return loaded
-    s = settings()["snapshot"]
-    return {
-        "dataset": s["dataset"],
-        "snapshot": s["date"],
-        "url": s["url"],
-        "license": s["license"],
-        "file": s["file"],
-        "origin": "shipped with flopcast",
-    }
+    """The record of the Epoch AI dataset in use (``origin`` says which)."""
+    return dict(_active().meta)
 
 
 @cache
+def _active() -> Any:
+    from flopcast.epoch_store import load_active
+
+    return load_active()
+
+
 def epoch_rows() -> tuple[EpochRow, ...]:
     """The active Epoch AI language models (user import, else the shipped snapshot)."""
-    user = user_snapshot()
-    path = user if user.exists() else data_path(settings()["snapshot"]["file"])
-    return read_epoch_csv(path, language_only=True).rows
+    rows: tuple[EpochRow, ...] = _active().rows
+    return rows
 
 
 def confidence_factor(label: str) -> float | None:
@@ -563,21 +689,15 @@ def epoch_index() -> dict[str, tuple[Model, ...]]:
 
 
 def _clear() -> None:
-    epoch_rows.cache_clear()
+    """Forget the active dataset and what was derived from it (after an import or a reset)."""
+    import sys
+
+    _active.cache_clear()
     epoch_models.cache_clear()
     epoch_index.cache_clear()
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    """What ``flopcast epoch import`` did."""
-
-    result: EpochImport
-    saved_to: str
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.result.to_dict(), "saved_to": self.saved_to, "meta": self.meta}
+    frontier = sys.modules.get("flopcast.frontiers")
+    if frontier is not None:
+        frontier.candidates.cache_clear()
 
 
 def import_csv(
@@ -586,33 +706,22 @@ def import_csv(
     snapshot: str | None = None,
     dataset: str = "Notable AI Models",
     output: Path | None = None,
+    force: bool = False,
 ) -> ImportSummary:
-    """Import an Epoch AI CSV so its language models are usable by name."""
-    result = read_epoch_csv(path, language_only=True)
-    if not result.rows:
-        raise FlopcastError(f"{path}: no language models with a publication date found")
-    snap = snapshot or max(r.published for r in result.rows if r.published).isoformat()
-    meta = {
-        "dataset": dataset,
-        "snapshot": snap,
-        "url": settings()["snapshot"]["url"],
-        "license": "CC BY 4.0",
-        "file": Path(path).name,
-        "origin": f"imported from {Path(path).name}",
-        "rows": len(result.rows),
-    }
-    target = output or user_snapshot()
-    write_normalized(result.rows, target, meta)
-    _clear()
-    return ImportSummary(result, str(target), meta)
+    """Import an Epoch AI CSV so its language models are usable by name (see
+    :func:`flopcast.epoch_store.import_csv`: checked in full first, written atomically under a
+    lock, the previous import kept beside it)."""
+    from flopcast.epoch_store import import_csv as store_import
+
+    return store_import(path, snapshot=snapshot, dataset=dataset, output=output, force=force)
 
 
 def reset() -> bool:
     """Forget the user's import (the shipped snapshot is used again)."""
-    user = user_snapshot()
-    existed = user.exists()
-    for p in (user, user.with_suffix(".json")):
-        if p.exists():
-            p.unlink()
-    _clear()
-    return existed
+    from flopcast.epoch_store import reset as store_reset
+
+    return store_reset()
+
+
+if TYPE_CHECKING:
+    from flopcast.epoch_store import ImportSummary

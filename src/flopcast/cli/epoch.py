@@ -36,13 +36,23 @@ def import_command(
     dataset: Annotated[
         str, typer.Option("--dataset", help="Which Epoch AI dataset the file is.")
     ] = "Notable AI Models",
-    show_all: Annotated[bool, typer.Option("--all", help="List every suspicious row.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every suspicious row and every dropped line.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Import a file with rows cut off, a number column of text, or far fewer models "
+            "than the previous import (what cannot be read is dropped and listed).",
+        ),
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.cli.common import Section, print_json, render
     from flopcast.epoch import credit, import_csv
 
-    summary = import_csv(path, snapshot=snapshot, dataset=dataset)
+    summary = import_csv(path, snapshot=snapshot, dataset=dataset, force=force)
     if json_output:
         print_json(summary)
         return
@@ -51,8 +61,17 @@ def import_command(
     sec.add("rows read", str(r.rows_read))
     sec.add("language models", str(len(r.rows)))
     sec.add("saved to", summary.saved_to)
+    if summary.previous:
+        sec.add("previous import kept", summary.previous)
     if r.columns_missing:
         sec.add("columns not in this file", ", ".join(r.columns_missing))
+    for problem in summary.forced:
+        sec.add("imported despite", problem, "--force")
+    dropped = r.dropped()
+    dropped_sec = Section(f"Dropped: {len(dropped)}", subtitle="left out of the import")
+    for line in dropped if show_all else dropped[:15]:
+        what, _, why = line.partition(": ")
+        dropped_sec.add(what, why)
     sus = Section(
         f"Suspicious rows: {len(r.suspicious)}",
         subtitle="figures that disagree with their notes or with 6·N·D by more than 3x",
@@ -60,9 +79,11 @@ def import_command(
     shown = r.suspicious if show_all else r.suspicious[:15]
     for s in shown:
         sus.add(s.model, s.reason)
-    footer = [] if show_all or len(r.suspicious) <= 15 else ["(--all lists every one)"]
+    more = len(r.suspicious) > 15 or len(dropped) > 15
+    footer = ["(--all lists every one)"] if more and not show_all else []
     footer.append(f"Data: {credit(summary.meta)}")
-    render(f"Epoch AI import: {path}", [sec, sus], footer=footer)
+    sections = [sec, dropped_sec, sus] if dropped else [sec, sus]
+    render(f"Epoch AI import: {path}", sections, footer=footer)
 
 
 @epoch_app.command("status", help="Which Epoch AI dataset flopcast is using.")
