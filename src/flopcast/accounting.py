@@ -18,7 +18,7 @@ from typing import Any
 
 from flopcast.catalog import catalog, catalog_files
 from flopcast.catalog import model as find_model
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, FlopcastTypeError
 from flopcast.exact import ExactCounts, exact_counts
 from flopcast.figures import Figure, Model
 from flopcast.hardware import accelerator
@@ -196,7 +196,16 @@ def headlines() -> dict[str, Headline]:
     return validated("headlines", sources, lambda: {m.id: _headline_of(m) for m in catalog()})
 
 
-def headline(m: Model) -> Headline:
+def _resolve(m: Model | str) -> Model:
+    """A Model, or a model name looked up in the catalog; anything else is a one-line error."""
+    if isinstance(m, Model):
+        return m
+    if isinstance(m, str):
+        return find_model(m)
+    raise FlopcastTypeError(f"a Model or a model name is needed, not {type(m).__name__}")
+
+
+def headline(m: Model | str) -> Headline:
     """A model's headline training compute: the one figure flopcast shows for it everywhere.
 
     >>> import flopcast
@@ -204,6 +213,7 @@ def headline(m: Model) -> Headline:
     >>> h.label, h.compute
     ('reported by Meta', Quantity(value=3.8e+25, low=None, high=None, unit='FLOP'))
     """
+    m = _resolve(m)
     if m.family != "epoch":
         found = headlines().get(m.id)
         if found is not None:
@@ -221,7 +231,7 @@ def _catalog_input(est: ComputeEstimate, key: str, fig: Figure | None) -> Comput
 
 
 def model_compute(
-    m: Model,
+    m: Model | str,
     *,
     active_params: QuantityLike | None = None,
     tokens: QuantityLike | None = None,
@@ -241,6 +251,7 @@ def model_compute(
 
     Without overrides its ``headline`` is the model's :func:`headline`, whatever the sampling.
     """
+    m = _resolve(m)
     overridden = recompute or any(v is not None for v in (active_params, tokens))
     n_fig = m.figure("active_params") or (
         m.figure("total_params") if m.architecture == "dense" else None

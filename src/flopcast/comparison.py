@@ -14,7 +14,7 @@ from typing import Any
 
 from flopcast.accounting import headline
 from flopcast.catalog import model
-from flopcast.errors import FlopcastError, opt
+from flopcast.errors import FlopcastError, FlopcastTypeError, opt
 from flopcast.quantity import Kind, Quantity, QuantityLike, parse
 from flopcast.uncertainty import Sampling, propagate
 
@@ -29,7 +29,7 @@ def ratio_words(r: float) -> str:
     >>> ratio_words(5.18e25 / 3.8e25), ratio_words(0.68)
     ('36% more', '1.5x less')
     """
-    if not (isinstance(r, int | float) and 0 < r < float("inf")):
+    if not (isinstance(r, int | float) and 2.3e-308 < r < 4.4e307):  # and 1/r finite
         raise FlopcastError(f"a ratio of compute figures is a positive finite number, not {r!r}")
     if 0.995 <= r < 1.005:
         return "about the same"
@@ -43,6 +43,8 @@ def ratio_words(r: float) -> str:
 
 
 def _multiple(x: float) -> str:
+    if x >= 1e6:
+        return f"{x:.2g}".replace("e+", "e")
     if x < 10:
         text = f"{x:.1f}"
         return text[:-2] if text.endswith(".0") else text
@@ -199,6 +201,10 @@ def compare_all(
     >>> [c.words for c in compare_all(["5.18e25", "3.8e25", "3e26"]).results]
     ['36% more', '5.8x less']
     """
+    if isinstance(subjects, str | bytes) or not isinstance(subjects, Sequence):
+        raise FlopcastTypeError(
+            f"subjects is a list of figures or model names, not {type(subjects).__name__}"
+        )
     if not subjects:
         raise FlopcastError("nothing to compare: give figures or model names")
     if len(subjects) < 2 and not frontier:

@@ -15,7 +15,7 @@ from typing import Any
 
 from flopcast.accounting import headline
 from flopcast.catalog import catalog, epoch_extras
-from flopcast.errors import FlopcastError, opt
+from flopcast.errors import FlopcastError, FlopcastTypeError, opt
 from flopcast.figures import Model
 from flopcast.quantity import Quantity
 
@@ -80,11 +80,16 @@ class Frontier:
 def frontier(at: date | str | None = None, top: int = 10) -> Frontier:
     """The ``top`` largest known training runs released on or before ``at`` (default: today)."""
     if isinstance(at, str):
+        text = at
         try:
-            at = date.fromisoformat(at)
+            at = date.fromisoformat(text)
         except ValueError:
-            raise FlopcastError(f"{opt('at')} {at!r}: write a date as YYYY-MM-DD") from None
+            raise FlopcastError(f"{opt('at')} {text[:40]!r}: write a date as YYYY-MM-DD") from None
+    if at is not None and not isinstance(at, date):
+        raise FlopcastTypeError(f"{opt('at')} must be a date or YYYY-MM-DD, not {at!r}"[:120])
     at = at or date.today()
+    if isinstance(top, bool) or not isinstance(top, int):
+        raise FlopcastTypeError(f"{opt('top')} must be a whole number, not {top!r}"[:120])
     if top < 1:
         raise FlopcastError(f"{opt('top')} must be at least 1")
     entries = tuple(e for e in candidates() if e.model.released <= at)[:top]

@@ -44,3 +44,17 @@ def markdown_escape(text: object) -> str:
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MARKDOWN_INLINE.sub(r"\\\1", s)
     return _MARKDOWN_LEADING.sub(r"\1\\\2", s)
+
+
+def short(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a one-line message: cut to ``limit`` characters, and a huge integer
+    shown by its size (formatting one as a float overflows; as digits, it can run to pages).
+
+    >>> short(10**400), short("a" * 100, 10)
+    ('an integer of 401 digits', "'aaaaaa...")
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"an integer of {digits} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

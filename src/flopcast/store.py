@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, FlopcastTypeError
 
 #: The largest file flopcast reads unless told otherwise (a config.json is ~10 KB, Epoch AI's
 #: whole database ~10 MB).
@@ -51,6 +51,8 @@ def atomic_write(path: str | Path, data: bytes | str, *, what: str = "output fil
     A missing directory, a directory in the way, or a failed write (disk full, a size limit)
     is a one-line error; the previous file, if any, is left as it was.
     """
+    if not isinstance(path, str | Path):
+        raise FlopcastTypeError(f"{what} must be a file path, not {type(path).__name__}")
     target = Path(path)
     _check_target_dir(target, what)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -125,7 +127,7 @@ def kind_of(path: str | Path) -> str:
     socket) or ``"missing"`` (also for a name the system cannot take: too long, a NUL byte)."""
     try:
         st = os.stat(path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):
         return "missing"
     if stat.S_ISREG(st.st_mode):
         return "file"
@@ -139,6 +141,8 @@ def exists(path: str | Path) -> bool:
 
 def check_regular(path: str | Path, what: str, max_bytes: int = MAX_READ_BYTES) -> Path:
     """``path`` as a readable regular file of at most ``max_bytes`` (else a one-line error)."""
+    if not isinstance(path, str | Path):
+        raise FlopcastTypeError(f"{what} must be a file path, not {type(path).__name__}")
     p = Path(path)
     try:
         st = p.stat()

@@ -338,6 +338,11 @@ def estimate(
         sampling,
         labels(inputs, {"hardware": "hardware estimate"}),
     )
+    if "operation_count" not in results and "hardware" not in results:
+        raise FlopcastError(
+            f"nothing to compute from the hardware alone: add {opt('duration')} (how long it "
+            f"ran) or {opt('accelerator_hours')}, or {opt('active_params')} and {opt('tokens')}"
+        )
 
     warnings = []
     mfu = results.get("implied_utilization")

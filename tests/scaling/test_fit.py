@@ -189,12 +189,12 @@ def test_saved_fit_works_as_a_law(noisy_fit: FitResult, tmp_path: Path) -> None:
 
 def test_bad_fit_files(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("{not json")
-    with pytest.raises(FlopcastError, match="not JSON"):
+    with pytest.raises(FlopcastError, match="not valid JSON"):
         get_law(str(tmp_path / "x.json"))
     (tmp_path / "y.json").write_text(json.dumps({"hello": 1}))
     with pytest.raises(FlopcastError, match="not a flopcast fit file"):
         get_law(str(tmp_path / "y.json"))
-    with pytest.raises(FlopcastError, match="cannot read"):
+    with pytest.raises(FlopcastError, match="not found"):
         get_law(str(tmp_path / "missing.json"))
 
 

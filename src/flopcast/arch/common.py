@@ -11,6 +11,7 @@ from typing import Any
 
 from flopcast.arch.types import Attention, AttentionKind, Group, Layer, Part
 from flopcast.errors import FlopcastError
+from flopcast.sanitize import short
 
 #: The largest size a config.json may give (vocabularies are ~10^5, widths ~10^4, context
 #: windows ~10^7): beyond it counts leave the range where they are exact in a float.
@@ -116,8 +117,7 @@ class Cfg:
 
 def _short(value: Any) -> str:
     """A config value for a message, cut short (a hostile config can hold anything)."""
-    text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 else f"{value:.3e}"
-    return text if len(text) <= 60 else text[:57] + "..."
+    return short(value)
 
 
 # ---- dimensions --------------------------------------------------------------------------

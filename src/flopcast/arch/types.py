@@ -60,6 +60,7 @@ from typing import Any, Literal, NamedTuple
 from flopcast.arch import sparse
 from flopcast.errors import FlopcastError, FlopcastTypeError
 from flopcast.kvdtypes import kv_dtype
+from flopcast.sanitize import short
 
 Group = Literal[
     "embedding",
@@ -609,5 +610,5 @@ def _check_positive(value: int, what: str) -> None:
         raise FlopcastTypeError(f"{what} must be a positive integer, got {value!r}")
     cap = MAX_BATCH if what == "batch" else MAX_CONTEXT
     if not 1 <= value <= cap:
-        shown = f"{value:,}" if value.bit_length() < 200 else f"{value:.3e}"
+        shown = f"{value:,}" if value.bit_length() < 64 else short(value)
         raise FlopcastError(f"{what} must be a positive integer up to {cap:,}, got {shown}")

@@ -6,13 +6,15 @@ Standard library only at import time; pydantic is imported when the file is firs
 from __future__ import annotations
 
 import math
+import sys
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from flopcast.datafiles import first_error, load_toml
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, FlopcastTypeError
+from flopcast.sanitize import short
 
 if TYPE_CHECKING:
     from flopcast.scaling._schema import ScalingLawsFile
@@ -54,12 +56,26 @@ def positive(name: str, value: float | str) -> float:
         from flopcast.quantity import Kind, parse
 
         return positive(name, parse(value, Kind.COUNT, what=name).value)
-    if isinstance(value, bool):
-        raise FlopcastError(f"{name} must be a number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FlopcastTypeError(f"{name} must be a number, not {type(value).__name__}")
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise FlopcastError(f"{name} must be a number, got {value!r}") from None
+        raise FlopcastError(f"{name} must be a number, got {short(value)}") from None
+    except OverflowError:
+        raise FlopcastError(f"{name} {short(value)} is too large for a float") from None
     if not math.isfinite(x) or x <= 0:
-        raise FlopcastError(f"{name} must be a finite positive number, got {value!r}")
+        raise FlopcastError(f"{name} must be a finite positive number, got {short(value)}")
+    if x < sys.float_info.min:
+        raise FlopcastError(f"{name} {x!r} is too small (below {sys.float_info.min:.3g})")
     return x
+
+
+def finite(name: str, value: float) -> float:
+    """A computed result, checked: an overflow is an error naming it, never ``inf``."""
+    if not math.isfinite(value) or value <= 0:
+        raise FlopcastError(
+            f"{name} is not a finite positive number ({value!r}): an input is too large or "
+            "too small"
+        )
+    return value

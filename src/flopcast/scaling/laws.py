@@ -10,7 +10,6 @@ Standard library only: numpy is never imported here.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -20,8 +19,9 @@ from typing import TYPE_CHECKING, Literal
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.datafiles import NameIndex
 from flopcast.errors import FlopcastError, FlopcastTypeError, listing
-from flopcast.scaling._data import Citation, positive, scaling_file
+from flopcast.scaling._data import Citation, finite, positive, scaling_file
 from flopcast.scaling.moe import MoeSpec, Multiplier, Sparsity, as_sparsity, multiplier
+from flopcast.store import kind_of, read_json
 
 if TYPE_CHECKING:
     from flopcast.scaling._schema import LawModel
@@ -311,19 +311,20 @@ def _fixed(spec: str) -> FixedRatioLaw:
     return FixedRatioLaw(f"fixed:{r:g}", r)
 
 
+#: The largest saved fit read (one is ~20 KB).
+MAX_SAVED_FIT_BYTES = 4 * 1024 * 1024
+
+
 def load_saved_law(path: str | Path) -> ParametricLaw | PowerLaw:
     """The law in a fit file written by :func:`flopcast.scaling.fit.save_fit`."""
     from pydantic import ValidationError
 
     from flopcast.scaling._schema import SavedFitFile
 
+    if not isinstance(path, str | Path):
+        raise FlopcastTypeError(f"a saved fit is a file path, not {type(path).__name__}")
     p = Path(path)
-    try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FlopcastError(f"cannot read saved fit {p}: {exc.strerror or exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise FlopcastError(f"{p} is not JSON ({exc.msg} at line {exc.lineno})") from exc
+    raw = read_json(p, "saved fit", max_bytes=MAX_SAVED_FIT_BYTES)
     if not isinstance(raw, dict) or raw.get("format") != SAVED_FIT_FORMAT:
         raise FlopcastError(
             f"{p} is not a flopcast fit file (write one with `flopcast fit --save`)"
@@ -350,7 +351,7 @@ def get_law(spec: str | Law) -> Law:
     found = _index().find(text)
     if found is not None:
         return found
-    if text.lower().endswith(".json") or Path(text).is_file():
+    if text.lower().endswith(".json") or kind_of(text) == "file":
         return load_saved_law(text)
     raise _index().unknown(text)
 
@@ -430,18 +431,23 @@ def optimal(
     lw = get_law(law)
     c = positive("compute", compute)
     sp = as_sparsity(sparsity)
-    n0, d0, m0 = dense_optimum(lw, c)
-    tpp0 = d0 / n0
     mult = multiplier(moe, sp, compute=c)
+    try:
+        n0, d0, m0 = dense_optimum(lw, c)
+        tpp0 = d0 / n0
+        if mult.value == 1.0:
+            n, d, m = n0, d0, m0
+        else:
+            kappa = c / (n0 * d0)
+            tpp = mult.value * tpp0
+            n = math.sqrt(c / (kappa * tpp))
+            d = tpp * n
+            m = None
+    except (OverflowError, ZeroDivisionError):
+        n = d = math.inf
+    for what, x in (("parameters N", n), ("tokens D", d)):
+        finite(f"the compute-optimal {what} at {c:.3g} FLOP under {lw.name}", x)
     notes: list[str] = []
-    if mult.value == 1.0:
-        n, d, m = n0, d0, m0
-    else:
-        kappa = c / (n0 * d0)
-        tpp = mult.value * tpp0
-        n = math.sqrt(c / (kappa * tpp))
-        d = tpp * n
-        m = None
     dense = sp is None or sp.value == 1
     loss = law_loss(lw, n, d) if dense else None
     if not dense and isinstance(lw, ParametricLaw):

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.errors import FlopcastError
-from flopcast.scaling._data import Citation, positive, scaling_file
+from flopcast.errors import FlopcastError, FlopcastTypeError
+from flopcast.scaling._data import Citation, finite, positive, scaling_file
 
 SparsityDefinition = Literal["total/active parameters", "routed experts / active experts", "stated"]
 MoeSpec = str | float
@@ -113,8 +113,13 @@ class Multiplier:
 
 def parse_moe_spec(spec: MoeSpec) -> MoeSpec:
     """Validate a multiplier choice: a name from MULTIPLIER_NAMES or a positive number."""
-    if isinstance(spec, int | float):
+    if isinstance(spec, int | float) and not isinstance(spec, bool):
         return positive("MoE multiplier", spec)
+    if not isinstance(spec, str):
+        raise FlopcastTypeError(
+            f"a MoE multiplier is {', '.join(MULTIPLIER_NAMES)} or a number, not "
+            f"{type(spec).__name__}"
+        )
     text = spec.strip().lower()
     if text in MULTIPLIER_NAMES:
         return text
@@ -122,7 +127,7 @@ def parse_moe_spec(spec: MoeSpec) -> MoeSpec:
         return positive("MoE multiplier", float(text))
     except (ValueError, FlopcastError):
         raise FlopcastError(
-            f"unknown MoE multiplier {spec!r}; use {', '.join(MULTIPLIER_NAMES)} or a number"
+            f"unknown MoE multiplier {spec[:40]!r}; use {', '.join(MULTIPLIER_NAMES)} or a number"
         ) from None
 
 
@@ -173,6 +178,8 @@ def multiplier(
     its training compute in FLOP. A dense model (no sparsity, or S = 1) always gets m = 1."""
     choice = parse_moe_spec(spec)
     sp = as_sparsity(sparsity)
+    if compute is not None:
+        compute = positive("compute", compute)
     name = choice if isinstance(choice, str) else "stated"
     if sp is None or sp.value == 1:
         return Multiplier(name, 1.0, "dense model: m = 1", None, compute, None, "")
@@ -195,6 +202,10 @@ def multiplier(
     if compute is None:
         raise FlopcastError("the ludziejewski2025 multiplier depends on compute: give the compute")
     c = positive("compute", compute)
-    m = joint_moe_multiplier(s, c)
+    try:
+        m = joint_moe_multiplier(s, c)
+    except (OverflowError, ZeroDivisionError, ValueError):
+        m = math.nan
+    finite(f"the ludziejewski2025 multiplier at S = {s:.3g} and {c:.3g} FLOP", m)
     formula = f"Joint MoE law, E = {s:.4g} vs E = 1 at {c:.3g} FLOP: m = {m:.3g}"
     return Multiplier("ludziejewski2025", m, formula, s, c, Citation(**dict(j.citation)), j.notes)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError
-from flopcast.scaling._data import positive, scaling_file
+from flopcast.scaling._data import finite, positive, scaling_file
 from flopcast.scaling.laws import (
     Law,
     OptimalPoint,
@@ -69,8 +69,12 @@ def overtraining_size_ratio(k: float, alpha: float, beta: float) -> float:
 
 def overtraining_cost(k: float, alpha: float, beta: float) -> float:
     """C / C*: compute for the same loss as a compute-optimal run, at k x its tokens/parameter."""
-    u = overtraining_size_ratio(k, alpha, beta)
-    return k * u * u
+    try:
+        u = overtraining_size_ratio(k, alpha, beta)
+        cost = float(positive("k", k)) * u * u
+    except (OverflowError, ZeroDivisionError):
+        cost = math.inf
+    return finite(f"the cost of overtraining at k = {k!r}"[:80], cost)
 
 
 def overtraining_cost_equal_exponents(k: float, a: float) -> float:
@@ -171,15 +175,18 @@ def overtrain(
     elif total is not None and total < n:
         raise FlopcastError(f"total parameters ({total:.4g}) are fewer than active ({n:.4g})")
     if compute is None:
-        c = FLOP_PER_PARAM_TOKEN * n * d
+        c = finite(
+            f"the compute 6·N·D for {n:.4g} active parameters and {d:.4g} tokens",
+            FLOP_PER_PARAM_TOKEN * n * d,
+        )
         source = f"6 x {n:.4g} active parameters x {d:.4g} tokens"
     else:
         c = positive("compute", compute)
         source = "stated"
     lw = get_law(law)
     opt = optimal(lw, c, sparsity=sp, moe=moe)
-    tpp = d / n
-    k = tpp / opt.tokens_per_param
+    tpp = finite("tokens per parameter", d / n)
+    k = finite("the overtraining factor k", tpp / opt.tokens_per_param)
     if isinstance(lw, ParametricLaw):
         alpha, beta, priced_by = lw.alpha, lw.beta, lw.name
     else:
