@@ -147,6 +147,16 @@ def _type_name(x: Any) -> str:
     return "None" if x is None else type(x).__name__
 
 
+def check_result(x: float, what: str) -> float:
+    """A computed positive quantity, checked: beyond the range of floats (either way) is an
+    error saying so, never ``inf`` or a silent zero."""
+    if x < SMALLEST:
+        raise FlopcastError(
+            f"{what} is too small to compute ({x!r}, below {SMALLEST:.3g}): an input is too small"
+        )
+    return check_finite(x, what)
+
+
 def check_finite(x: float, what: str) -> float:
     """``x`` if it is a finite number, else an error saying the result overflowed."""
     if not math.isfinite(x):

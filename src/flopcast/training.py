@@ -26,8 +26,8 @@ from flopcast.quantity import (
     Kind,
     Quantity,
     QuantityLike,
-    check_finite,
     check_positive,
+    check_result,
     fmt,
     parse,
 )
@@ -72,7 +72,7 @@ def operation_count(active_params: float, tokens: float, *, recompute: bool = Fa
     check_positive(tokens, "tokens")
     # C = 6·N·D: Kaplan et al. 2020 sec. 2.1, Hoffmann et al. 2022 sec. 3 (8·N·D with recompute)
     c = flop_per_param_token(recompute=bool(recompute)) * float(active_params) * float(tokens)
-    return check_finite(
+    return check_result(
         c, f"the operation count for active_params={active_params!r} and tokens={tokens!r}"
     )
 
