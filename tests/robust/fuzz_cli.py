@@ -478,7 +478,8 @@ def judge(o: Outcome) -> str:
         return f"exit code {o.code}"
     if o.code == 2 and len(o.err.strip().splitlines()) != 1:
         return "error is not one line"
-    if o.code == 0 and _NON_FINITE.search(o.out):
+    typed = " ".join(o.argv).lower()
+    if o.code == 0 and any(m.lower() not in typed for m in _NON_FINITE.findall(o.out)):
         return "non-finite number in the answer"
     if "\x1b" in o.out or "\x07" in o.out:
         return "control characters in the output"
