@@ -60,6 +60,14 @@ OPTIONS: dict[str, str] = {
     "sparsity_from": "--sparsity-from",
     "overhead_gb": "--overhead",
     "os_reserve_gb": "--os-reserve",
+    "n_column": "--n-col",
+    "d_column": "--d-col",
+    "c_column": "--c-col",
+    "loss_column": "--loss-col",
+    "bootstrap": "--bootstrap",
+    "drop_top_losses": "--drop-top",
+    "budgets": "--budget",
+    "force": "--force",
 }
 
 #: What lists the entries of a table: command line, Python.

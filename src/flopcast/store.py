@@ -35,14 +35,28 @@ MAX_INT_DIGITS = 100
 LOCK_TIMEOUT_S = 60.0
 
 
+def check_target(path: str | Path, what: str = "output file") -> Path:
+    """``path`` as a file flopcast can write: its directory exists and it is not a directory
+    (checked before a long computation, so a typo fails at once)."""
+    if not isinstance(path, str | Path):
+        raise FlopcastTypeError(f"{what} must be a file path, not {type(path).__name__}")
+    target = Path(path)
+    _check_target_dir(target, what)
+    return target
+
+
 def _check_target_dir(path: Path, what: str) -> None:
     parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        raise FlopcastError(f"{what} {str(path)!r}: directory {str(parent)!r} does not exist")
-    if not parent.is_dir():
-        raise FlopcastError(f"{what} {str(path)!r}: {str(parent)!r} is not a directory")
-    if path.exists() and path.is_dir():
-        raise FlopcastError(f"{what} {str(path)!r} is a directory: give a file name")
+    shown = str(path)[:200]
+    if "\x00" in str(path):
+        raise FlopcastError(f"{what} {shown!r}: a file name cannot hold a NUL character")
+    kind = kind_of(parent)
+    if kind == "missing":
+        raise FlopcastError(f"{what} {shown!r}: directory {str(parent)[:200]!r} does not exist")
+    if kind != "dir":
+        raise FlopcastError(f"{what} {shown!r}: {str(parent)[:200]!r} is not a directory")
+    if kind_of(path) == "dir":
+        raise FlopcastError(f"{what} {shown!r} is a directory: give a file name")
 
 
 def atomic_write(path: str | Path, data: bytes | str, *, what: str = "output file") -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -247,9 +248,12 @@ def fit_command(
     d_column: Annotated[str, typer.Option("--d-col", help="Column of tokens.")] = "D",
     c_column: Annotated[str, typer.Option("--c-col", help="Column of compute.")] = "C",
     loss_column: Annotated[str, typer.Option("--loss-col", help="Column of loss.")] = "loss",
-    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples.")] = 1000,
+    bootstrap: Annotated[
+        int,
+        typer.Option("--bootstrap", min=0, max=100_000, help="Bootstrap resamples (0: none)."),
+    ] = 1000,
     drop_top: Annotated[
-        int, typer.Option("--drop-top", help="Drop the K highest-loss runs first.")
+        int, typer.Option("--drop-top", min=0, help="Drop the K highest-loss runs first.")
     ] = 0,
     budget: Annotated[
         list[str] | None, typer.Option("--budget", help="Compute budgets for allocations.")
@@ -263,19 +267,24 @@ def fit_command(
     from flopcast.errors import FlopcastError
     from flopcast.quantity import Kind, fmt_plain, fmt_sci, fmt_si, parse
     from flopcast.scaling.fit import fit_isoflop, fit_parametric, read_runs, save_fit
+    from flopcast.store import check_target, exists
 
+    if approach not in (2, 3):
+        raise FlopcastError(f"--approach {approach}: use 3 (parametric) or 2 (isoFLOP)")
+    if save is not None:  # a path that cannot be written fails now, not after the fit
+        check_target(save, "--save file")
+    replaced = save is not None and exists(save)
+    budgets = [parse(b, Kind.FLOP, what="--budget").value for b in budget or []]
     runs = read_runs(
         path, n_column=n_column, d_column=d_column, c_column=c_column, loss_column=loss_column
     )
-    budgets = [parse(b, Kind.FLOP, what="--budget").value for b in budget or []]
     if approach == 3:
         res = fit_parametric(
-            runs, bootstrap=bootstrap, seed=seed, drop_top_losses=drop_top, budgets=budgets
-        )
-    elif approach == 2:
-        res = fit_isoflop(runs, bootstrap=bootstrap, seed=seed, budgets=budgets)  # type: ignore[assignment]
+            runs, bootstrap=bootstrap, seed=seed, drop_top_losses=drop_top, budgets=budgets,
+            progress=_progress(),
+        )  # fmt: skip
     else:
-        raise FlopcastError(f"--approach {approach}: use 3 (parametric) or 2 (isoFLOP)")
+        res = fit_isoflop(runs, bootstrap=bootstrap, seed=seed, budgets=budgets)  # type: ignore[assignment]
     saved = save_fit(res, save) if save is not None else None
     if json_output:
         data = res.to_dict()
@@ -312,8 +321,25 @@ def fit_command(
             rng,
         )
     sections.append(alloc)
-    footer = [f"saved to {saved}: use --law {saved}"] if saved is not None else []
+    footer = []
+    if saved is not None:
+        was = " (replacing the previous file)" if replaced else ""
+        footer.append(f"saved to {saved}{was}: use --law {saved}")
     render(f"Fit of {path}", sections, footer=footer)
+
+
+def _progress() -> Callable[[str], None] | None:
+    """Progress lines on stderr, when a person is watching it (not in a pipe or a log)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def say(line: str) -> None:
+        sys.stderr.write(f"flopcast fit: {line}...\n")
+        sys.stderr.flush()
+
+    return say
 
 
 def laws_command(json_output: JsonOpt = False) -> None:

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.errors import FlopcastError
-from flopcast.scaling._data import Citation
+from flopcast.errors import FlopcastError, FlopcastTypeError, opt
+from flopcast.sanitize import short
+from flopcast.scaling._data import Citation, positive
+from flopcast.scaling._data import finite as finite_result
 from flopcast.scaling._lbfgs import BatchResult, FloatArray, batched_lbfgs
 from flopcast.scaling.fit.objective import (
     HUBER_DELTA,
     N_PARAMETERS,
+    GridFit,
     HuberLogSumExp,
+    ResampledHuber,
     hoffmann_grid,
     minimize_grid,
 )
@@ -118,6 +122,10 @@ class FitResult:
     residuals: tuple[Residual, ...]
     fitted_compute: tuple[float, float]
     timings: tuple[tuple[str, float], ...]
+    #: The grid ran on a random sample of this many runs (None: on every run).
+    grid_sample: int | None = None
+    #: Each bootstrap resample drew this many runs, m-out-of-n (None: n, the usual bootstrap).
+    bootstrap_sample: int | None = None
 
     @property
     def a_N(self) -> float:
@@ -184,6 +192,8 @@ class FitResult:
             "residuals": [r.to_dict() for r in self.residuals],
             "fitted_compute": list(self.fitted_compute),
             "timings": dict(self.timings),
+            "grid_sample": self.grid_sample,
+            "bootstrap_sample": self.bootstrap_sample,
         }
 
 
@@ -242,6 +252,58 @@ def bootstrap_refits(
     return res.x[rows][ok], best_f[ok], int(np.sum(~ok))
 
 
+#: Up to this many runs, the grid and the bootstrap use every run (Hoffmann's procedure as
+#: written). Above it, both work on samples, so that time grows with the runs only through the
+#: final refinement: 100,000 runs fit in well under a minute.
+SAMPLE_ABOVE = 512
+#: Runs in the random sample the 4,500-start grid runs on when there are more: the grid only
+#: has to find the basins; its best optima are then refined on every run.
+GRID_SAMPLE = 256
+#: Runs each bootstrap resample draws when there are more (the m-out-of-n bootstrap; Bickel,
+#: Götze and van Zwet 1997, "Resampling fewer than n observations", Statistica Sinica 7).
+BOOTSTRAP_SAMPLE = 512
+#: The most bootstrap resamples (each is a fit).
+MAX_BOOTSTRAP = 100_000
+
+
+def _check_fit_arguments(
+    bootstrap: object, level: object, seed: object, drops: tuple[object, object], delta: object
+) -> None:
+    for name, value in (
+        ("bootstrap", bootstrap),
+        ("seed", seed),
+        ("drop_top_losses", drops[0]),
+        ("drop_largest_residuals", drops[1]),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FlopcastTypeError(f"{opt(name)} must be a whole number, not {short(value)}")
+        if value < 0:
+            raise FlopcastError(f"{opt(name)} must not be negative, got {value}")
+    assert isinstance(bootstrap, int) and isinstance(seed, int)
+    if bootstrap > MAX_BOOTSTRAP:
+        raise FlopcastError(
+            f"{opt('bootstrap')} {bootstrap:,}: at most {MAX_BOOTSTRAP:,} resamples (1,000 give "
+            "90% intervals to about 2%)"
+        )
+    if seed >= 2**128:
+        raise FlopcastError(f"{opt('seed')} must be below 2^128")
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise FlopcastError(f"interval level must be between 0 and 1, got {short(level)}")
+    if isinstance(delta, bool) or not isinstance(delta, int | float) or not 0 < delta < math.inf:
+        raise FlopcastError(f"the Huber delta must be a positive number, got {short(delta)}")
+
+
+def _check_identifiable(runs: Runs) -> None:
+    """Refuse runs that cannot determine L(N, D) before spending time on them."""
+    for name, values, what in (
+        ("loss", runs.loss, "the losses are all equal: there is nothing to fit"),
+        ("N", runs.N, "every run has the same N, so alpha cannot be fitted"),
+        ("D", runs.D, "every run has the same D, so beta cannot be fitted"),
+    ):
+        if max(values) <= min(values) * (1 + 1e-12):
+            raise FlopcastError(f"{runs.source}: {what} (column {name})")
+
+
 def fit_parametric(
     runs: Runs,
     *,
@@ -255,6 +317,7 @@ def fit_parametric(
     delta: float = HUBER_DELTA,
     workers: int | None = None,
     bootstrap_starts: int = 4,
+    progress: Callable[[str], None] | None = None,
 ) -> FitResult:
     """Fit L(N, D) = E + A/N^alpha + B/D^beta to ``runs`` (Hoffmann Approach 3, summed Huber).
 
@@ -262,11 +325,20 @@ def fit_parametric(
     drops 5 of Chinchilla's 245); ``drop_largest_residuals`` removes the runs worst fitted by a
     first fit, then refits. Allocations are reported at ``budgets`` (default: the largest compute
     among the runs) with bootstrap intervals.
+
+    Many runs (above :data:`SAMPLE_ABOVE`): the grid runs on a random sample of
+    :data:`GRID_SAMPLE` runs and its best optima are refined on every run; each bootstrap
+    resample draws :data:`BOOTSTRAP_SAMPLE` runs and its deviation from the fit is scaled by
+    sqrt(m/n), the m-out-of-n bootstrap (Bickel, Götze and van Zwet 1997). ``progress``
+    receives a line as each phase starts.
     """
-    if not 0 < level < 1:
-        raise FlopcastError(f"interval level must be between 0 and 1, got {level}")
-    if bootstrap < 0 or drop_top_losses < 0 or drop_largest_residuals < 0:
-        raise FlopcastError("bootstrap and outlier counts must not be negative")
+    if not isinstance(runs, Runs):
+        raise FlopcastTypeError(
+            f"runs must be Runs (from read_runs or make_runs), not {type(runs).__name__}"
+        )
+    _check_fit_arguments(bootstrap, level, seed, (drop_top_losses, drop_largest_residuals), delta)
+    budget_values = [positive("budget", b) for b in budgets]
+    say = progress or (lambda _: None)
     need = N_PARAMETERS + 1
     what = f"fitting the {N_PARAMETERS} parameters of L(N, D)"
     _need_runs(runs, need, what)
@@ -279,10 +351,45 @@ def fit_parametric(
         reasons.append(f"{drop_top_losses} highest losses")
         runs = runs.drop(worst)
         _need_runs(runs, need, f"{what} after dropping outliers")
+    _check_identifiable(runs)
+
+    grid_sample: int | None = None
+    sample_rng = np.random.default_rng([seed, 1])
+
+    def grid_fit(obj: HuberLogSumExp, extra: FloatArray | None = None) -> GridFit:
+        nonlocal grid_sample
+        n = obj.log_n.size
+        if n <= SAMPLE_ABOVE:
+            say(f"fitting from {hoffmann_grid().shape[0]:,} starts on {n:,} runs")
+            starts = hoffmann_grid() if extra is None else np.vstack([extra, hoffmann_grid()])
+            return minimize_grid(obj, starts)
+        grid_sample = GRID_SAMPLE
+        idx = np.sort(sample_rng.choice(n, GRID_SAMPLE, replace=False))
+        say(f"fitting from {hoffmann_grid().shape[0]:,} starts on {GRID_SAMPLE} of {n:,} runs")
+        t0 = time.perf_counter()
+        with HuberLogSumExp(
+            np.exp(obj.log_n[idx]), np.exp(obj.log_d[idx]), np.exp(obj.log_l[idx]),
+            delta=delta, workers=workers,
+        ) as sample:  # fmt: skip
+            starts = hoffmann_grid() if extra is None else np.vstack([extra, hoffmann_grid()])
+            rough = minimize_grid(sample, starts)
+        say(f"refining the best {rough.candidates.shape[0]} optima on all {n:,} runs")
+        fine = minimize_grid(obj, rough.candidates, polish=2)
+        return GridFit(
+            theta=fine.theta,
+            objective=fine.objective,
+            candidates=fine.candidates,
+            candidate_objectives=fine.candidate_objectives,
+            starts=rough.starts,
+            converged=rough.converged,
+            row_evaluations=rough.row_evaluations + fine.row_evaluations,
+            seconds=time.perf_counter() - t0,
+        )
 
     obj = HuberLogSumExp(runs.N, runs.D, runs.loss, delta=delta, workers=workers)
+    bootstrap_sample: int | None = None
     try:
-        grid = minimize_grid(obj)
+        grid = grid_fit(obj)
         timings.append(("grid", grid.seconds))
         if drop_largest_residuals:
             r = _log_residuals(obj, grid.theta)
@@ -293,7 +400,7 @@ def fit_parametric(
             _need_runs(runs, need, f"{what} after dropping outliers")
             obj.close()
             obj = HuberLogSumExp(runs.N, runs.D, runs.loss, delta=delta, workers=workers)
-            refit = minimize_grid(obj, np.vstack([grid.candidates, hoffmann_grid()]))
+            refit = grid_fit(obj, grid.candidates)
             timings.append(("refit", refit.seconds))
             grid = refit
 
@@ -302,10 +409,22 @@ def fit_parametric(
         failed = 0
         if bootstrap:
             t0 = time.perf_counter()
-            good = grid.candidate_objectives <= 1.5 * grid.objective
-            starts = grid.candidates[good][:bootstrap_starts]
+            n = obj.log_n.size
             rng = np.random.default_rng(seed)
-            draws, _, failed = bootstrap_refits(obj, starts, bootstrap, rng)
+            if n <= SAMPLE_ABOVE:
+                say(f"bootstrap: {bootstrap:,} resamples of {n:,} runs")
+                good = grid.candidate_objectives <= 1.5 * grid.objective
+                starts = grid.candidates[good][:bootstrap_starts]
+                draws, _, failed = bootstrap_refits(obj, starts, bootstrap, rng)
+            else:
+                bootstrap_sample = BOOTSTRAP_SAMPLE
+                say(
+                    f"bootstrap: {bootstrap:,} resamples of {BOOTSTRAP_SAMPLE} of {n:,} runs "
+                    "(m-out-of-n, rescaled)"
+                )
+                draws, _, failed = sampled_bootstrap_refits(
+                    obj, theta, bootstrap, BOOTSTRAP_SAMPLE, rng
+                )
             draws = draws[np.all(np.isfinite(draws), axis=1)]
             timings.append(("bootstrap", time.perf_counter() - t0))
         resid = _log_residuals(obj, theta)
@@ -313,16 +432,20 @@ def fit_parametric(
         obj.close()
 
     point = {k: float(v[0]) for k, v in _coefficients(theta).items()}
+    _check_point(runs, point)
     intervals: list[tuple[str, Interval]] = []
     errors: list[tuple[str, float]] = []
     if draws.shape[0] >= 2:
-        co = _coefficients(draws)
+        with np.errstate(all="ignore"):
+            co = _coefficients(draws)
         for key in REPORTED:
             iv = _interval(co[key], level)
             if iv is not None:
                 intervals.append((key, iv))
             if key in ("E", "A", "B", "alpha", "beta"):
-                errors.append((key, float(np.std(co[key], ddof=1))))
+                finite = co[key][np.isfinite(co[key])]
+                if finite.size >= 2:
+                    errors.append((key, float(np.std(finite, ddof=1))))
 
     law = ParametricLaw(
         "fit",
@@ -337,16 +460,22 @@ def fit_parametric(
     )
     cs = runs.C
     allocations = []
-    for c in budgets or (max(cs),):
-        n_opt, d_opt = law.dense_optimum(float(c))
+    for c in budget_values or [max(cs)]:
+        try:
+            n_opt, d_opt = law.dense_optimum(float(c))
+            loss_opt = law.loss(n_opt, d_opt)
+        except (OverflowError, ZeroDivisionError):
+            n_opt = d_opt = loss_opt = math.inf
+        for label, x in (("parameters", n_opt), ("tokens", d_opt), ("loss", loss_opt)):
+            finite_result(f"the compute-optimal {label} at {c:.3g} FLOP", x)
         n_iv = d_iv = t_iv = None
         if draws.shape[0] >= 2:
-            nb, db = _allocation_rows(draws, float(c))
-            n_iv, d_iv, t_iv = _interval(nb, level), _interval(db, level), _interval(db / nb, level)
+            with np.errstate(all="ignore"):
+                nb, db = _allocation_rows(draws, float(c))
+                tb = db / nb
+            n_iv, d_iv, t_iv = _interval(nb, level), _interval(db, level), _interval(tb, level)
         allocations.append(
-            Allocation(
-                float(c), n_opt, d_opt, d_opt / n_opt, law.loss(n_opt, d_opt), n_iv, d_iv, t_iv
-            )
+            Allocation(float(c), n_opt, d_opt, d_opt / n_opt, loss_opt, n_iv, d_iv, t_iv)
         )
     residuals = tuple(
         Residual(ln, n, d, loss, loss * math.exp(float(r)), float(r))
@@ -376,7 +505,39 @@ def fit_parametric(
         residuals=residuals,
         fitted_compute=(min(cs), max(cs)),
         timings=tuple(timings),
+        grid_sample=grid_sample,
+        bootstrap_sample=bootstrap_sample,
     )
+
+
+def sampled_bootstrap_refits(
+    objective: HuberLogSumExp,
+    theta: FloatArray,
+    resamples: int,
+    m: int,
+    rng: np.random.Generator,
+) -> tuple[FloatArray, FloatArray, int]:
+    """The m-out-of-n bootstrap: each resample draws ``m`` of the n runs with replacement and is
+    refit from ``theta`` (the fit to every run); its deviation from ``theta`` is scaled by
+    sqrt(m/n), so the spread is that of a fit to n runs (Bickel, Götze and van Zwet 1997)."""
+    n = objective.log_n.size
+    index = rng.integers(0, n, size=(resamples, m))
+    x0 = np.tile(theta, (resamples, 1))
+    res: BatchResult = batched_lbfgs(ResampledHuber(objective, index, 1), x0)
+    ok = np.isfinite(res.fun) & res.converged
+    scaled = theta + math.sqrt(m / n) * (res.x[ok] - theta)
+    return scaled, res.fun[ok], int(np.sum(~ok))
+
+
+def _check_point(runs: Runs, point: dict[str, float]) -> None:
+    """The fitted law must be a law: finite positive coefficients and exponents."""
+    bad = [k for k in ("E", "A", "B", "alpha", "beta") if not 0 < point[k] < math.inf]
+    if bad:
+        raise FlopcastError(
+            f"{runs.source}: the runs do not determine L(N, D) = E + A/N^alpha + B/D^beta "
+            f"({', '.join(bad)} not a finite positive number): they need a spread of N and D "
+            "and losses that fall with both"
+        )
 
 
 def _log_residuals(obj: HuberLogSumExp, theta: FloatArray) -> FloatArray:

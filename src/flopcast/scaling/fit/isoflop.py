@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.errors import FlopcastError
-from flopcast.scaling._data import Citation
+from flopcast.errors import FlopcastError, FlopcastTypeError
+from flopcast.scaling._data import Citation, finite, positive
 from flopcast.scaling._lbfgs import FloatArray
-from flopcast.scaling.fit.approach3 import Allocation, Interval, _interval
+from flopcast.scaling.fit.approach3 import Allocation, Interval, _check_fit_arguments, _interval
+from flopcast.scaling.fit.objective import HUBER_DELTA
 from flopcast.scaling.fit.runs import Runs
 from flopcast.scaling.laws import PowerLaw
 
@@ -149,6 +150,14 @@ def fit_isoflop(
     ``group_tolerance``), a parabola of loss in ln N per group (>= 3 runs), and a least-squares
     power law ln N_opt = ln n_coef + a ln C through the vertices (>= 2 groups). Groups whose
     parabola has no minimum are skipped and listed in ``skipped_groups``."""
+    if not isinstance(runs, Runs):
+        raise FlopcastTypeError(
+            f"runs must be Runs (from read_runs or make_runs), not {type(runs).__name__}"
+        )
+    _check_fit_arguments(bootstrap, level, seed, (0, 0), HUBER_DELTA)
+    if isinstance(group_tolerance, bool) or not 0 < group_tolerance < 1:
+        raise FlopcastError(f"group_tolerance must be between 0 and 1, got {group_tolerance!r}")
+    budgets = [positive("budget", b) for b in budgets]
     groups = [g for g in _groups(runs, group_tolerance) if len(g) >= 3]
     if len(groups) < 2:
         raise FlopcastError(
@@ -175,8 +184,14 @@ def fit_isoflop(
         lc.append(math.log(c))
         ln_opt.append(float(xv[0]))
         if bootstrap:
-            w = rng.multinomial(x.size, np.full(x.size, 1.0 / x.size), size=bootstrap)
-            columns.append(_vertices(x, y, w.astype(np.float64))[0])
+            # resamples in chunks, so that the weights of a large group stay under ~80 MB
+            chunk = max(1, min(bootstrap, 10_000_000 // x.size))
+            parts = []
+            for start in range(0, bootstrap, chunk):
+                size = min(chunk, bootstrap - start)
+                w = rng.multinomial(x.size, np.full(x.size, 1.0 / x.size), size=size)
+                parts.append(_vertices(x, y, w.astype(np.float64))[0])
+            columns.append(np.concatenate(parts))
     if len(out_groups) < 2:
         raise FlopcastError(
             f"{runs.source}: approach 2 needs at least 2 isoFLOP groups with a minimum; "
@@ -203,9 +218,14 @@ def fit_isoflop(
                 intervals.append((key, iv))
     allocations = []
     cs = [g.compute for g in out_groups]
-    for c in budgets or (max(cs),):
-        n_opt = math.exp(float(intercept)) * c ** float(a)
-        d_opt = c / (FLOP_PER_PARAM_TOKEN * n_opt)
+    for c in budgets or [max(cs)]:
+        try:
+            n_opt = math.exp(float(intercept)) * c ** float(a)
+            d_opt = c / (FLOP_PER_PARAM_TOKEN * n_opt)
+        except (OverflowError, ZeroDivisionError):
+            n_opt = d_opt = math.inf
+        finite(f"the compute-optimal parameters at {c:.3g} FLOP", n_opt)
+        finite(f"the compute-optimal tokens at {c:.3g} FLOP", d_opt)
         n_iv = d_iv = t_iv = None
         if slopes.size >= 2:
             nb = np.exp(inters + slopes * math.log(c))

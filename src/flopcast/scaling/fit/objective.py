@@ -137,6 +137,54 @@ class HuberLogSumExp:
         return float(f[0]), g[0]
 
 
+class ResampledHuber:
+    """The objective of many bootstrap resamples at once, each a draw of m runs: problem row
+    ``r`` sums over the runs ``index[r // starts]`` (one row of ``index`` per resample).
+
+    For many runs: a weight per run and problem (:class:`HuberLogSumExp` with ``weights``)
+    would hold resamples x starts x n numbers; this holds resamples x m.
+    """
+
+    def __init__(
+        self, base: HuberLogSumExp, index: IntArray, starts: int, block: int = 128
+    ) -> None:
+        self.log_n = base.log_n[index]
+        self.log_d = base.log_d[index]
+        self.log_l = base.log_l[index]
+        self.delta = base.delta
+        self.starts = starts
+        self.block = block
+
+    def _block(self, P: FloatArray, r: IntArray) -> tuple[FloatArray, FloatArray]:
+        ln, ld = self.log_n[r], self.log_d[r]
+        t1 = P[:, 0:1] - P[:, 3:4] * ln  # a - alpha ln N
+        t2 = P[:, 1:2] - P[:, 4:5] * ld  # b - beta ln D
+        t3 = P[:, 2:3]  # e
+        m = np.maximum(np.maximum(t1, t2), t3)
+        e1, e2, e3 = np.exp(t1 - m), np.exp(t2 - m), np.exp(t3 - m)
+        s = e1 + e2 + e3
+        res = np.log(s) + m - self.log_l[r]
+        psi = np.clip(res, -self.delta, self.delta)  # Huber'(r)
+        f = (psi * (res - 0.5 * psi)).sum(axis=1)  # Huber(r) = psi (r - psi/2)
+        psi /= s
+        w1, w2 = psi * e1, psi * e2
+        g = np.empty_like(P)
+        g[:, 0] = w1.sum(axis=1)
+        g[:, 3] = -(w1 * ln).sum(axis=1)
+        g[:, 1] = w2.sum(axis=1)
+        g[:, 4] = -(w2 * ld).sum(axis=1)
+        g[:, 2] = (psi * e3).sum(axis=1)
+        return f, g
+
+    def __call__(self, P: FloatArray, rows: IntArray) -> tuple[FloatArray, FloatArray]:
+        k = P.shape[0]
+        parts = [
+            self._block(P[i : i + self.block], rows[i : i + self.block] // self.starts)
+            for i in range(0, k, self.block)
+        ]
+        return np.concatenate([f for f, _ in parts]), np.concatenate([g for _, g in parts])
+
+
 @dataclass(frozen=True)
 class GridFit:
     """The best of a batched L-BFGS run over many starts, polished with scipy's L-BFGS-B."""

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, FlopcastTypeError, opt
+from flopcast.quantity import SMALLEST
+from flopcast.sanitize import short, terminal_safe
+from flopcast.store import read_text
 
 
 @dataclass(frozen=True)
@@ -39,15 +43,30 @@ class Runs:
         )
 
 
-def _number(source: str, line: int, column: str, text: str) -> float:
+#: The most runs fitted (one row of the objective per run; the bootstrap samples them).
+MAX_RUNS = 1_000_000
+#: The largest runs file read (100,000 runs take about 5 MB).
+MAX_RUNS_BYTES = 256 * 1024 * 1024
+
+
+def _number(source: str, line: int, column: str, text: object) -> float:
+    if isinstance(text, bool) or not isinstance(text, str | int | float):
+        raise FlopcastTypeError(
+            f"{source} line {line}: {column} must be a number, not {type(text).__name__}"
+        )
     try:
         x = float(text)
-    except (TypeError, ValueError):
-        raise FlopcastError(f"{source} line {line}: {column} = {text!r} is not a number") from None
+    except (TypeError, ValueError, OverflowError):
+        shown = short(text, 40)
+        raise FlopcastError(f"{source} line {line}: {column} = {shown} is not a number") from None
     if not math.isfinite(x):
-        raise FlopcastError(f"{source} line {line}: {column} = {text!r} is not a finite number")
+        raise FlopcastError(
+            f"{source} line {line}: {column} = {short(text, 40)} is not a finite number"
+        )
     if x <= 0:
-        raise FlopcastError(f"{source} line {line}: {column} = {text!r} is not positive")
+        raise FlopcastError(f"{source} line {line}: {column} = {short(text, 40)} is not positive")
+    if x < SMALLEST:
+        raise FlopcastError(f"{source} line {line}: {column} = {x!r} is too small")
     return x
 
 
@@ -59,10 +78,22 @@ def make_runs(
     C: Sequence[float] | None = None,
     lines: Sequence[int] | None = None,
     source: str = "runs",
+    max_runs: int = MAX_RUNS,
 ) -> Runs:
-    """Validated runs from sequences (every value finite and positive; no duplicate rows)."""
+    """Validated runs from sequences (every value finite and positive, 6·N·D too; no duplicate
+    rows; at most ``max_runs`` of them)."""
+    for name, seq in (("N", N), ("D", D), ("loss", loss), ("C", C)):
+        if seq is None and name == "C":
+            continue
+        if isinstance(seq, str | bytes) or not hasattr(seq, "__len__"):
+            raise FlopcastTypeError(f"{source}: {name} must be a sequence of numbers")
     if not (len(N) == len(D) == len(loss)) or (C is not None and len(C) != len(N)):
         raise FlopcastError(f"{source}: N, D, loss (and C) must have the same length")
+    if len(N) > max_runs:
+        raise FlopcastError(
+            f"{source} has {len(N):,} runs, above the {max_runs:,} flopcast fits at once; "
+            "fit a sample of them, or raise the limit (max_runs)"
+        )
     where = list(lines) if lines is not None else list(range(1, len(N) + 1))
     cols: dict[str, Sequence[float]] = {"N": N, "D": D, "loss": loss}
     if C is not None:
@@ -70,11 +101,20 @@ def make_runs(
     checked: dict[str, tuple[float, ...]] = {}
     for name, values in cols.items():
         checked[name] = tuple(
-            _number(source, ln, name, str(v)) for ln, v in zip(where, values, strict=True)
+            _number(source, ln, name, v) for ln, v in zip(where, values, strict=True)
         )
-    compute = checked.get("C") or tuple(
-        FLOP_PER_PARAM_TOKEN * n * d for n, d in zip(checked["N"], checked["D"], strict=True)
-    )
+    compute = checked.get("C")
+    if compute is None:
+        six_nd = []
+        for ln, n, d in zip(where, checked["N"], checked["D"], strict=True):
+            c = FLOP_PER_PARAM_TOKEN * n * d
+            if not SMALLEST <= c < math.inf:
+                raise FlopcastError(
+                    f"{source} line {ln}: the compute 6·N·D of N = {n:g} and D = {d:g} is "
+                    "beyond the range of floating-point numbers; check the units"
+                )
+            six_nd.append(c)
+        compute = tuple(six_nd)
     seen: dict[tuple[float, float, float], int] = {}
     for ln, row in zip(
         where, zip(checked["N"], checked["D"], checked["loss"], strict=True), strict=True
@@ -95,44 +135,65 @@ def read_runs(
     d_column: str = "D",
     c_column: str = "C",
     loss_column: str = "loss",
+    max_runs: int = MAX_RUNS,
 ) -> Runs:
     """Runs from a CSV file with columns for N, D (or C, then D = C/6N) and loss.
 
     Column names are matched ignoring case and surrounding spaces. Bad files raise a one-line
     :class:`FlopcastError` naming the file, line and column.
     """
-    p = Path(path)
-    src = p.name
+    p = Path(path) if isinstance(path, str | Path) else path
+    src = p.name if isinstance(p, Path) else "runs"
+    text = read_text(p, "runs file", MAX_RUNS_BYTES)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(1_000_000)
     try:
-        with p.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            body = [(reader.line_num, row) for row in reader]
-    except FileNotFoundError:
-        raise FlopcastError(f"no such file: {p}") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise FlopcastError(f"cannot read {p}: {exc}") from exc
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        header = next(reader, None)
+        body = []
+        for row in reader:
+            body.append((reader.line_num, row))
+            if len(body) > max_runs:
+                raise FlopcastError(
+                    f"{src} has more than {max_runs:,} runs, the most flopcast fits at once; "
+                    "fit a sample of them"
+                )
+    except csv.Error as exc:
+        raise FlopcastError(f"{src} line {reader.line_num} is not valid CSV: {exc}") from None
+    finally:
+        csv.field_size_limit(limit)
     if not header:
         raise FlopcastError(f"{src} is empty: expected a header row with N, D (or C) and loss")
-    index = {h.strip().lower(): i for i, h in enumerate(header)}
-    shown = ", ".join(h.strip() for h in header)
+    for name, value in (
+        ("n_column", n_column),
+        ("d_column", d_column),
+        ("c_column", c_column),
+        ("loss_column", loss_column),
+    ):
+        if not isinstance(value, str):
+            raise FlopcastTypeError(f"{opt(name)} must be a column name, not {short(value)}")
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        index.setdefault(h.strip().lower(), i)
+    shown = terminal_safe(", ".join(h.strip() for h in header)[:200])
 
     def col(name: str, flag: str) -> int:
         i = index.get(name.strip().lower())
         if i is None:
             raise FlopcastError(
-                f"{src} has no column {name!r} (columns: {shown}); name it with {flag}"
+                f"{src} has no column {short(name, 40)} (columns: {shown}); name it with {flag}"
             )
         return i
 
-    i_n = col(n_column, "--n-column")
-    i_loss = col(loss_column, "--loss-column")
+    i_n = col(n_column, opt("n_column"))
+    i_loss = col(loss_column, opt("loss_column"))
     i_d = index.get(d_column.strip().lower())
     i_c = index.get(c_column.strip().lower())
     if i_d is None and i_c is None:
         raise FlopcastError(
-            f"{src} has neither a tokens column {d_column!r} nor a compute column {c_column!r} "
-            f"(columns: {shown}); name one with --d-column or --c-column"
+            f"{src} has neither a tokens column {short(d_column, 40)} nor a compute column "
+            f"{short(c_column, 40)} (columns: {shown}); name one with {opt('d_column')} or "
+            f"{opt('c_column')}"
         )
     rows = [(ln, r) for ln, r in body if any(cell.strip() for cell in r)]
     width = len(header)
@@ -150,9 +211,15 @@ def read_runs(
     else:
         assert c_vals is not None
         d_vals = [c / (FLOP_PER_PARAM_TOKEN * n) for c, n in zip(c_vals, n_vals, strict=True)]
+        for ln, d in zip(lines, d_vals, strict=True):
+            if not SMALLEST <= d < math.inf:
+                raise FlopcastError(
+                    f"{src} line {ln}: the tokens C/(6·N) are beyond the range of floats; "
+                    "check the units"
+                )
     if not rows:
         raise FlopcastError(f"{src} has a header but no runs")
-    return make_runs(n_vals, d_vals, loss, C=c_vals, lines=lines, source=src)
+    return make_runs(n_vals, d_vals, loss, C=c_vals, lines=lines, source=src, max_runs=max_runs)
 
 
 def _need_runs(runs: Runs, minimum: int, what: str) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastTypeError
 from flopcast.scaling.fit.approach3 import FitResult
 from flopcast.scaling.fit.isoflop import IsoFlopFit
 from flopcast.scaling.laws import SAVED_FIT_FORMAT, ParametricLaw, PowerLaw
+from flopcast.store import atomic_write_json
 
 
 def _law_record(law: ParametricLaw | PowerLaw) -> dict[str, Any]:
@@ -36,7 +36,8 @@ def _law_record(law: ParametricLaw | PowerLaw) -> dict[str, Any]:
 
 def save_fit(result: FitResult | IsoFlopFit, path: str | Path) -> Path:
     """Write ``result`` as JSON that :func:`flopcast.scaling.laws.get_law` loads as a law."""
-    p = Path(path)
+    if not isinstance(path, str | Path):
+        raise FlopcastTypeError(f"a fit is saved to a file path, not {type(path).__name__}")
     record = {
         "format": SAVED_FIT_FORMAT,
         "version": 1,
@@ -44,8 +45,5 @@ def save_fit(result: FitResult | IsoFlopFit, path: str | Path) -> Path:
         "law": _law_record(result.to_law()),
         "fit": result.to_dict(),
     }
-    try:
-        p.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise FlopcastError(f"cannot write {p}: {exc.strerror or exc}") from exc
-    return p
+    # temporary file, fsync, rename: a failed write leaves the previous fit as it was
+    return atomic_write_json(path, record, what="fit file")
