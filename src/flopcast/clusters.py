@@ -10,6 +10,7 @@ from flopcast.hardware import Accelerator, accelerator, normalize_precision
 from flopcast.quantity import SECONDS_PER_DAY, Kind, Quantity, QuantityLike, parse
 from flopcast.training import (
     Input,
+    check_accelerators,
     default_precision,
     default_utilization,
     labels,
@@ -63,14 +64,9 @@ def cluster(
 ) -> ClusterEstimate:
     """What a cluster produces: ``cluster(accelerators="100K", accelerator_name="h100",
     duration="90d", utilization=0.4).total`` is 3.08e26 FLOP."""
-    inputs: dict[str, Input] = {
-        "accelerators": Input(
-            "accelerators",
-            parse(accelerators, Kind.COUNT, what=opt("accelerators"), unit="accelerators"),
-            Kind.COUNT,
-            "given",
-        )
-    }
+    gpus = parse(accelerators, Kind.COUNT, what=opt("accelerators"), unit="accelerators")
+    check_accelerators(gpus, opt("accelerators"))
+    inputs: dict[str, Input] = {"accelerators": Input("accelerators", gpus, Kind.COUNT, "given")}
     if utilization is not None and achieved is not None:
         raise FlopcastError(mfu_and_achieved())
     acc: Accelerator | None = None

@@ -68,6 +68,7 @@ OPTIONS: dict[str, str] = {
     "drop_top_losses": "--drop-top",
     "budgets": "--budget",
     "force": "--force",
+    "kv_bytes_per_token": "--kv-per-token",
 }
 
 #: What lists the entries of a table: command line, Python.

@@ -30,7 +30,7 @@ def terminal_safe(text: object, *, one_line: bool = True) -> str:
 #: cells, strikethrough); ``<``, ``>`` and ``&`` become HTML entities instead.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
 #: What makes a line a heading, a list item, a quote or a rule when it starts one.
-_MARKDOWN_LEADING = re.compile(r"^(\s*|\s*\d+)([#+=-]|(?<=\d)[.)])")
+_MARKDOWN_LEADING = re.compile(r"^(\s*)([#+=-])|^(\s*\d+)([.)])")
 
 
 def markdown_escape(text: object) -> str:
@@ -43,7 +43,9 @@ def markdown_escape(text: object) -> str:
     s = terminal_safe(text)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MARKDOWN_INLINE.sub(r"\\\1", s)
-    return _MARKDOWN_LEADING.sub(r"\1\\\2", s)
+    return _MARKDOWN_LEADING.sub(
+        lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}", s, count=1
+    )
 
 
 def short(value: object, limit: int = 60) -> str:

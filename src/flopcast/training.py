@@ -191,7 +191,15 @@ def _given(
     if value is None:
         return None
     q = parse(value, kind, what=opt(name), unit=unit, default_duration=default_duration)
+    if name == "accelerators":
+        check_accelerators(q, opt(name))
     return Input(name, q, kind, "given")
+
+
+def check_accelerators(q: Quantity | None, what: str) -> None:
+    """A number of accelerators is at least one (``--gpus 0.5`` is a typo, not a cluster)."""
+    if q is not None and (q.low if q.low is not None else q.value) < 1:
+        raise FlopcastError(f"{what} {fmt(q, Kind.COUNT)}: a cluster has at least 1 accelerator")
 
 
 def estimate(

@@ -22,7 +22,7 @@ from flopcast.comparison import compare_all
 from flopcast.datafiles import data_path
 from flopcast.epoch import read_epoch_csv
 from flopcast.errors import FlopcastError
-from flopcast.optimality import optimality
+from flopcast.model_optimality import optimality
 
 TINY_CONFIG = {
     "model_type": "llama",

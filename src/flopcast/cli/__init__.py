@@ -80,10 +80,35 @@ def _module_commands(module_name: str) -> dict[str, Any]:
     sub = typer.Typer(**_APP_SETTINGS)
     importlib.import_module(module_name).register(sub)
     cmd = get_command(sub)
+    _finite_floats(cmd)
     commands = getattr(cmd, "commands", None)
     if commands is not None:
         return dict(commands)
     return {str(cmd.name): cmd}  # a module with a single command
+
+
+def _finite_floats(cmd: Any) -> None:
+    """Every float option of ``cmd`` (and its subcommands) refuses nan and inf: click's range
+    checks let NaN through (every comparison with NaN is false)."""
+    import math
+
+    for sub in getattr(cmd, "commands", {}).values():
+        _finite_floats(sub)
+    for param in getattr(cmd, "params", ()):
+        kind = param.type
+        if "Float" not in type(kind).__name__ or getattr(kind, "_flopcast_finite", False):
+            continue
+
+        def convert(
+            value: Any, param: Any, ctx: Any, _orig: Any = kind.convert, _kind: Any = kind
+        ) -> Any:
+            out = _orig(value, param, ctx)
+            if isinstance(out, float) and not math.isfinite(out):
+                _kind.fail(f"{value!r} is not a finite number", param, ctx)
+            return out
+
+        kind.convert = convert
+        kind._flopcast_finite = True
 
 
 class LazyGroup(TyperGroup):

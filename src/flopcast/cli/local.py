@@ -75,6 +75,7 @@ KvPerTokenOpt = Annotated[
     typer.Option(
         "--kv-per-token",
         min=1,
+        max=10**9,  # flopcast.inference.spec.MAX_KV_BYTES_PER_TOKEN
         metavar="BYTES",
         help="KV-cache bytes per token in 16 bits, for a model without a config.",
     ),

@@ -52,7 +52,17 @@ def report_command(
 ) -> None:
     from flopcast.errors import FlopcastError
     from flopcast.reporting.build import build, custom_model
+    from flopcast.store import check_target, exists
 
+    as_json = json_output or (output is not None and output.suffix.lower() == ".json")
+    replaced = False
+    if output is not None:  # a path that cannot be written fails now, not after the build
+        check_target(output, "-o")
+        if not as_json and output.suffix.lower() not in REPORT_SUFFIXES:
+            raise FlopcastError(
+                f"-o {str(output)[:200]}: write .md, .html or .json (or add --json)"
+            )
+        replaced = exists(output)
     if active is not None or tokens is not None:
         if active is None or tokens is None:
             raise FlopcastError("a model given by numbers needs --active and --tokens")
@@ -62,53 +72,61 @@ def report_command(
         report = build(models=[m], title=f"Compute accounting: {name}", law=law, moe=moe)
     else:
         report = build(list(names or []), law=law, moe=moe)
-    if json_output:
-        from flopcast.cli.common import print_json
+    if as_json:
+        from flopcast.cli.common import json_text, print_json
 
-        if output is not None and output.suffix == ".json":
-            import json
-
-            output.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
-            print(f"wrote {output}")
+        if output is None:
+            print_json(report)
             return
-        print_json(report)
-        return
-    if output is None:
+        from flopcast.store import atomic_write
+
+        atomic_write(output, json_text(report), what="report")
+    elif output is None:
         from flopcast.reporting.markdown import render
 
         print(render(report), end="")
         return
-    write_report(report, output, plots=not no_plots)
-    print(f"wrote {output}")
+    else:
+        write_report(report, output, plots=not no_plots)
+    print(f"wrote {output}" + (" (replacing the previous file)" if replaced else ""))
+
+
+#: What ``-o`` writes without --json: Markdown (plots as files beside it) or HTML.
+REPORT_SUFFIXES = (".md", ".html", ".htm")
 
 
 def write_report(report: Report, output: Path, *, plots: bool) -> None:
-    """Write Markdown (plots as PNG files beside it) or self-contained HTML."""
+    """Write Markdown (plots as PNG files beside it) or self-contained HTML, each file
+    atomically (a failed write leaves the previous report as it was)."""
     from flopcast.errors import FlopcastError
+    from flopcast.store import atomic_write, check_target
 
+    check_target(output, "report")
     suffix = output.suffix.lower()
-    if suffix not in (".md", ".html", ".htm"):
-        raise FlopcastError(f"-o {output}: write .md, .html or .json (with --json)")
+    if suffix not in REPORT_SUFFIXES:
+        raise FlopcastError(f"-o {str(output)[:200]}: write .md, .html or .json (with --json)")
     figures = report_plots(report) if plots else {}
-    try:
-        if suffix == ".md":
-            from flopcast.reporting.markdown import render as render_md
+    if suffix == ".md":
+        from flopcast.reporting.markdown import render as render_md
 
-            images = {}
-            if figures:
-                folder = output.with_name(output.stem + "_files")
-                folder.mkdir(parents=True, exist_ok=True)
-                for i, (caption, (png, _alt)) in enumerate(figures.items(), 1):
-                    path = folder / f"plot{i}.png"
-                    path.write_bytes(png)
-                    images[caption] = f"{folder.name}/{path.name}"
-            output.write_text(render_md(report, images), encoding="utf-8")
-        else:
-            from flopcast.reporting.html import render as render_html
+        images = {}
+        if figures:
+            folder = output.with_name(output.stem + "_files")
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise FlopcastError(
+                    f"cannot create the plots' folder {str(folder)[:200]!r}: {exc.strerror or exc}"
+                ) from None
+            for i, (caption, (png, _alt)) in enumerate(figures.items(), 1):
+                path = folder / f"plot{i}.png"
+                atomic_write(path, png, what="plot")
+                images[caption] = f"{folder.name}/{path.name}"
+        atomic_write(output, render_md(report, images), what="report")
+    else:
+        from flopcast.reporting.html import render as render_html
 
-            output.write_text(render_html(report, figures), encoding="utf-8")
-    except OSError as exc:
-        raise FlopcastError(f"cannot write {output}: {exc.strerror}") from None
+        atomic_write(output, render_html(report, figures), what="report")
 
 
 def report_plots(report: Report) -> dict[str, tuple[bytes, str]]:

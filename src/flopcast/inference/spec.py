@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from flopcast.catalog import model
 from flopcast.configs import config_for_model, resolve_config
-from flopcast.errors import FlopcastError, opt
+from flopcast.errors import FlopcastError, FlopcastTypeError, opt
+from flopcast.sanitize import short
+from flopcast.store import exists
 
 if TYPE_CHECKING:
     from flopcast.arch import ArchBreakdown
@@ -97,6 +99,12 @@ def _spec_from_config(
     )
 
 
+#: The most parameters a model may have here (10^16: far beyond any that runs).
+MAX_PARAMS = 1e16
+#: The most KV-cache bytes per token (10^9: a thousand times the largest models').
+MAX_KV_BYTES_PER_TOKEN = 10**9
+
+
 def model_spec(
     model: str | Path | Mapping[str, Any] | None = None,
     *,
@@ -112,6 +120,15 @@ def model_spec(
     """
     from flopcast.quantity import Kind, parse
 
+    if kv_bytes_per_token is not None and (
+        isinstance(kv_bytes_per_token, bool)
+        or not isinstance(kv_bytes_per_token, int)
+        or not 1 <= kv_bytes_per_token <= MAX_KV_BYTES_PER_TOKEN
+    ):
+        raise FlopcastError(
+            f"{opt('kv_bytes_per_token')} must be a whole number of bytes from 1 to "
+            f"{MAX_KV_BYTES_PER_TOKEN:,}, got {short(kv_bytes_per_token)}"
+        )
     if total is not None or active is not None:
         if total is None:
             raise FlopcastError(
@@ -121,6 +138,13 @@ def model_spec(
         a = parse(active, Kind.COUNT, what=opt("active")).value if active is not None else n
         if a > n:
             raise FlopcastError(f"{opt('active')} cannot exceed {opt('total')}")
+        if n > MAX_PARAMS:
+            raise FlopcastError(
+                f"{opt('total')} {n:.3g} parameters is beyond anything that runs "
+                f"(flopcast stops at {MAX_PARAMS:.0e})"
+            )
+        if a < 1:
+            raise FlopcastError(f"{opt('active')} {a:g}: a model has at least one parameter")
         label = str(model) if model is not None else "given parameters"
         return ModelSpec(
             name=label,
@@ -142,8 +166,12 @@ def model_spec(
         return _spec_from_config(
             model, str(model.get("model_type", "config")), "config dict", text_only, ()
         )
+    if not isinstance(model, str | Path):
+        raise FlopcastTypeError(
+            f"a model is a name, a config path or dict, not {type(model).__name__}"
+        )
     text = str(model)
-    if isinstance(model, Path) or "/" in text or Path(text).expanduser().exists():
+    if isinstance(model, Path) or "/" in text or exists(Path(text).expanduser()):
         resolved = resolve_config(model)
         notes = (resolved.why,) if resolved.origin in ("twin", "derived") else ()
         return _spec_from_config(resolved.config, text, resolved.describe, text_only, notes)
@@ -159,7 +187,8 @@ def _spec_from_catalog(name: str, kv_bytes_per_token: int | None, text_only: boo
     total, active = m.value("total_params"), m.value("active_params")
     if total is None:
         raise FlopcastError(
-            f"{m.name} has no parameter count in the catalog; pass --total (and --active)"
+            f"{m.name} has no parameter count in the catalog; pass {opt('total')} (and "
+            f"{opt('active')})"
         )
     ctx = m.value("context_length")
     a = active.value if active is not None else total.value

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from flopcast.accounting import headline, model_compute
 from flopcast.catalog import family_members, model
-from flopcast.errors import FlopcastError, opt
+from flopcast.errors import FlopcastError, FlopcastTypeError, opt
 from flopcast.figures import Figure, Model
-from flopcast.quantity import Kind, QuantityLike, parse
+from flopcast.quantity import Kind, QuantityLike, fmt, parse
 from flopcast.reporting.document import ModelReport, Report, Section, Sources
 from flopcast.reporting.prose import REPORT_LOOP_SAMPLING, _join, flop, settings
 from flopcast.reporting.sections.cluster import cluster_section
@@ -26,6 +26,7 @@ from flopcast.reporting.sections.compute import compute_section
 from flopcast.reporting.sections.context import context_section
 from flopcast.reporting.sections.local import local_section
 from flopcast.reporting.sections.optimality import optimality_section
+from flopcast.training import check_accelerators
 from flopcast.uncertainty import Sampling
 
 if TYPE_CHECKING:
@@ -116,22 +117,34 @@ def custom_model(
 ) -> Model:
     """A model that is not in the catalog, from numbers typed by the user."""
 
-    def fig(key: str, value: QuantityLike, kind: Kind, unit: str) -> Figure:
-        q = parse(value, kind, what=opt(key), unit=unit)
+    def fig(key: str, arg: str, value: QuantityLike, kind: Kind, unit: str) -> Figure:
+        # errors name the argument as typed: --gpus on the command line, gpus in Python
+        q = parse(value, kind, what=opt(arg), unit=unit)
         return Figure(key, str(value), "", "you", "given", q, kind)
 
+    if not isinstance(name, str):
+        raise FlopcastTypeError(f"name must be a string, not {type(name).__name__}")
     figures = {
-        "active_params": fig("active_params", active, Kind.COUNT, "params"),
-        "training_tokens": fig("training_tokens", tokens, Kind.COUNT, "tokens"),
+        "active_params": fig("active_params", "active", active, Kind.COUNT, "params"),
+        "training_tokens": fig("training_tokens", "tokens", tokens, Kind.COUNT, "tokens"),
     }
     if total is not None:
-        figures["total_params"] = fig("total_params", total, Kind.COUNT, "params")
+        figures["total_params"] = fig("total_params", "total", total, Kind.COUNT, "params")
     if gpus is not None:
-        figures["accelerator_count"] = fig("accelerator_count", gpus, Kind.COUNT, "accelerators")
+        figures["accelerator_count"] = fig(
+            "accelerator_count", "gpus", gpus, Kind.COUNT, "accelerators"
+        )
+        check_accelerators(figures["accelerator_count"].quantity, opt("gpus"))
     if gpu is not None:
         figures["training_hardware"] = Figure("training_hardware", gpu, "", "you", "given")
-    n_active = parse(active, Kind.COUNT, what=opt("active")).value
-    moe = total is not None and parse(total, Kind.COUNT, what=opt("total")).value > n_active
+    n_active = figures["active_params"].quantity
+    n_total = figures["total_params"].quantity if "total_params" in figures else None
+    if n_total is not None and n_active is not None and n_total.value < n_active.value / 1.0001:
+        raise FlopcastError(
+            f"{opt('total')} {fmt(n_total, Kind.COUNT)} is below {opt('active')} "
+            f"{fmt(n_active, Kind.COUNT)}: the total counts every parameter (swapped?)"
+        )
+    moe = n_total is not None and n_active is not None and n_total.value > n_active.value
     return Model(
         id="custom",
         name=name,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastError
+from flopcast.store import atomic_write, check_target
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -101,8 +102,9 @@ def _suffix(path: Path) -> str:
 
 
 def check_path(path: str | Path) -> Path:
-    """The path as a ``Path`` if its suffix is ``.png`` or ``.svg``, else a FlopcastError."""
-    p = Path(path)
+    """The path as a ``Path`` if its suffix is ``.png`` or ``.svg`` and its directory exists,
+    else a FlopcastError (checked before drawing)."""
+    p = check_target(path, "plot file")
     _suffix(p)
     return p
 
@@ -133,17 +135,11 @@ def to_svg_text(fig: Figure) -> str:
 
 
 def save(fig: Figure, path: str | Path) -> Path:
-    """Write the figure as PNG or SVG, chosen by the suffix of ``path``; returns the path."""
-    p = Path(path)
-    fmt = _suffix(p)[1:]
-    try:
-        if fmt == "png":
-            p.write_bytes(to_png_bytes(fig))
-        else:
-            p.write_text(to_svg_text(fig), encoding="utf-8")
-    except OSError as exc:
-        raise FlopcastError(f"cannot write {p}: {exc.strerror or exc}") from None
-    return p
+    """Write the figure as PNG or SVG, chosen by the suffix of ``path``, atomically (a failed
+    write leaves the previous file as it was); returns the path."""
+    p = check_path(path)
+    data: bytes | str = to_png_bytes(fig) if _suffix(p) == ".png" else to_svg_text(fig)
+    return atomic_write(p, data, what="plot file")
 
 
 def _caption(fig: Figure, ax: Axes, lines: Sequence[str]) -> None:

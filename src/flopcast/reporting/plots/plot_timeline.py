@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from flopcast.errors import FlopcastError
+from flopcast.errors import FlopcastError, FlopcastTypeError, opt
 from flopcast.reporting.plots.figure import (
     GREY,
     HIGHLIGHT,
@@ -35,16 +35,32 @@ def _flop_label(flop: float) -> str:
     return f"{flop:.2g} FLOP"
 
 
+#: The years a timeline can span (AI training runs; and margins that stay within Python's dates).
+YEARS = (1950, 2100)
+
+
 def _as_date(value: date | str | None, what: str) -> date | None:
-    if value is None or isinstance(value, date):
+    if value is None:
         return value
-    text = value.strip()
-    try:
-        if len(text) == 4 and text.isdigit():
-            return date(int(text), 1, 1)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise FlopcastError(f"{what} {value!r}: write a date as YYYY-MM-DD or a year") from None
+    if isinstance(value, date):
+        day = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            day = (
+                date(int(text), 1, 1)
+                if len(text) == 4 and text.isdigit()
+                else (date.fromisoformat(text))
+            )
+        except ValueError:
+            raise FlopcastError(
+                f"{what} {value[:40]!r}: write a date as YYYY-MM-DD or a year"
+            ) from None
+    else:
+        raise FlopcastTypeError(f"{what} must be a date or YYYY-MM-DD, not {type(value).__name__}")
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise FlopcastError(f"{what} {day}: give a date from {YEARS[0]} to {YEARS[1]}")
+    return day
 
 
 def timeline(
@@ -74,8 +90,8 @@ def timeline(
             )
     hl_ids = {e.model.id for e in hl_entries}
 
-    lo = _as_date(start, "--start")
-    hi = _as_date(end, "--end")
+    lo = _as_date(start, opt("start"))
+    hi = _as_date(end, opt("end"))
     if lo is None:
         first = min(e.model.released for e in entries if e.origin == "catalog")
         first = min([first, *(e.model.released for e in hl_entries)])
@@ -84,7 +100,7 @@ def timeline(
         hi = max(e.model.released for e in entries)
         hi = max([hi, *(e.model.released for e in hl_entries)])
     if hi <= lo:
-        raise FlopcastError(f"--end {hi} is not after --start {lo}")
+        raise FlopcastError(f"{opt('end')} {hi} is not after {opt('start')} {lo}")
     span = (hi - lo).days
     x_lo, x_hi = lo - timedelta(days=span * 0.01), hi + timedelta(days=span * 0.03)
     shown = [e for e in entries if lo <= e.model.released <= hi]
