@@ -351,7 +351,7 @@ def get_law(spec: str | Law) -> Law:
     found = _index().find(text)
     if found is not None:
         return found
-    if text.lower().endswith(".json") or kind_of(text) == "file":
+    if text.lower().endswith(".json") or kind_of(text) != "missing":
         return load_saved_law(text)
     raise _index().unknown(text)
 
