@@ -224,19 +224,26 @@ def _depth(obj: Any, limit: int) -> int:
     return deepest
 
 
-def parse_json(text: str, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+def parse_json(
+    text: str, what: str, max_depth: int = MAX_JSON_DEPTH, *, allow_non_finite: bool = False
+) -> Any:
     """Parse JSON text; malformed, too deeply nested or non-finite input is a one-line error.
 
     A number too large for a float (``1e400``) is refused rather than read as infinity, and an
     integer of more than :data:`MAX_INT_DIGITS` digits rather than parsed at length.
+    ``allow_non_finite`` keeps ``NaN``, ``Infinity`` and overflowing numbers as floats instead
+    (Hugging Face config.json files hold some, in fields flopcast does not read; the fields it
+    reads refuse them).
     """
 
     def no_constant(name: str) -> Any:
+        if allow_non_finite:
+            return float(name.replace("Infinity", "inf"))
         raise FlopcastError(f"{what}: {name} is not a JSON number; write a finite number")
 
     def finite_float(token: str) -> float:
         value = float(token)
-        if not math.isfinite(value):
+        if not math.isfinite(value) and not allow_non_finite:
             raise FlopcastError(f"{what}: the number {token[:40]} is too large for a float")
         return value
 
@@ -261,7 +268,17 @@ def parse_json(text: str, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
 
 
 def read_json(
-    path: str | Path, what: str, max_bytes: int = MAX_READ_BYTES, max_depth: int = MAX_JSON_DEPTH
+    path: str | Path,
+    what: str,
+    max_bytes: int = MAX_READ_BYTES,
+    max_depth: int = MAX_JSON_DEPTH,
+    *,
+    allow_non_finite: bool = False,
 ) -> Any:
     """A regular file's JSON (UTF-8, BOM allowed), bounded in size and depth."""
-    return parse_json(read_text(path, what, max_bytes), f"{what} {str(path)!r}", max_depth)
+    return parse_json(
+        read_text(path, what, max_bytes),
+        f"{what} {str(path)!r}",
+        max_depth,
+        allow_non_finite=allow_non_finite,
+    )

@@ -33,7 +33,7 @@ TINY_CONFIG = {
     "num_hidden_layers": 2,
     "vocab_size": 1000,
 }
-SHIPPED_EPOCH = str(data_path("epoch_notable_language.csv"))
+SHIPPED_EPOCH = str(data_path("epoch_notable.csv"))
 
 HOSTILE: tuple[Any, ...] = (
     None,

@@ -45,7 +45,9 @@ def shipped_config_for(repo_id: str) -> Path | None:
 def read_config_file(path: Path) -> dict[str, Any]:
     """Parse a config.json file (a regular UTF-8 file of at most :data:`MAX_CONFIG_BYTES`);
     anything unreadable, malformed or not a JSON object is a one-line error."""
-    data = read_json(path, "config.json", max_bytes=MAX_CONFIG_BYTES)
+    # real configs hold Infinity in fields flopcast does not read (Nemotron's time_step_limit);
+    # the fields it reads refuse anything but finite integers
+    data = read_json(path, "config.json", max_bytes=MAX_CONFIG_BYTES, allow_non_finite=True)
     if not isinstance(data, dict):
         raise FlopcastError(f"{path} must hold a JSON object, not {type(data).__name__}")
     return data
