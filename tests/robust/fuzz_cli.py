@@ -445,6 +445,90 @@ def vectors(f: Files) -> Iterator[list[str]]:
     yield ["epoch", "reset"]
 
 
+#: Minimal valid arguments of each command, for the automatic sweep (commands not listed run
+#: with none). ``{runs}``, ``{config}``, ``{epoch}`` and ``{out}`` are filled with scratch files.
+BASES: dict[str, list[str]] = {
+    "report": ["--active", "17B", "--tokens", "22T", "--json"],
+    "compute": ["--active", "17B", "--tokens", "22T"],
+    "compare": ["5e25", "3e25~3x"],
+    "cluster": ["--gpus", "32K", "--gpu", "h100", "--days", "90"],
+    "show": ["maverick"],
+    "optimal": ["--compute", "5e25"],
+    "overtrain": ["--active", "17B", "--tokens", "22T"],
+    "fit": ["{runs}", "--bootstrap", "20"],
+    "local": ["scout"],
+    "memory": ["scout"],
+    "arch": ["{config}"],
+    "plot timeline": ["-o", "{out}.png"],
+    "plot tokens-per-param": ["-o", "{out}.png"],
+    "plot memory": ["scout", "-o", "{out}.png"],
+    "plot trend": ["-o", "{out}.png"],
+    "epoch import": ["{epoch}", "--json"],
+}
+#: Hostile values by option type (the hand-written lists above cover the options whose
+#: meaning is known; these cover every option of every command, new ones included).
+BY_TYPE: dict[str, tuple[str, ...]] = {
+    "int": INTS,
+    "float": ("nan", "inf", "-inf", "-1", "0", "1e400", "1e308", "5e-324", "", "abc"),
+    "str": (*NUMBERS[:24], *NAMES[:12], "9999-12-31", "0001-01-01"),
+    "choice": ("", "nan", "\x1b[2J", "a" * 300),
+}
+
+
+def commands() -> Iterator[tuple[list[str], Any]]:
+    """Every leaf command of the CLI as (its words, its click command)."""
+    from flopcast.cli import COMMANDS, _module_commands
+
+    def walk(path: list[str], cmd: Any) -> Iterator[tuple[list[str], Any]]:
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                yield from walk([*path, name], sub)
+        else:
+            yield path, cmd
+
+    for name, (module, _) in COMMANDS.items():
+        found = _module_commands(module)
+        cmd = found.get(name) or (next(iter(found.values())) if len(found) == 1 else None)
+        if cmd is not None:
+            yield from walk([name], cmd)
+
+
+def auto_vectors(f: Files) -> Iterator[list[str]]:
+    """Each option of each command replaced by each hostile value of its type; each file
+    argument by each hostile file; each text argument by hostile names."""
+    fill = {
+        "{runs}": str(f.runs_csv),
+        "{config}": str(f.bom_json),
+        "{epoch}": str(f.epoch_csv),
+        "{out}": str(f.root / "auto"),
+    }
+    for path, cmd in commands():
+        words = " ".join(path)
+        base = [fill.get(a[: a.find("}") + 1], "") + a[a.find("}") + 1 :] if "{" in a else a
+                for a in BASES.get(words, [])]  # fmt: skip
+        yield [*path, *base]
+        for param in cmd.params:
+            if param.param_type_name != "option" or getattr(param, "is_flag", False):
+                continue
+            flag = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+            if flag in ("--help", "-h"):
+                continue
+            kind = type(param.type).__name__.lower()
+            values = next((v for k, v in BY_TYPE.items() if k in kind), BY_TYPE["str"])
+            if "path" in kind:
+                values = (*f.paths, *f.outputs)
+            for value in values:
+                yield [*path, *_swap(base, flag, value)]
+        arguments = [p for p in cmd.params if p.param_type_name == "argument"]
+        if arguments:
+            kind = type(arguments[0].type).__name__.lower()
+            values = f.paths if "path" in kind else (*NAMES, *f.paths[:6])
+            rest = base[1:] if base and not base[0].startswith("-") else base
+            for value in values:
+                yield [*path, value, *rest]
+
+
 @dataclass
 class Outcome:
     argv: list[str]
@@ -509,6 +593,14 @@ def run_case(argv: list[str], timeout: float) -> Outcome:
     return o
 
 
+def _dup(argv: list[str], seen: set[tuple[str, ...]]) -> bool:
+    key = tuple(argv)
+    if key in seen:
+        return True
+    seen.add(key)
+    return False
+
+
 def run_all(root: Path, timeout: float = 60.0, limit: int | None = None) -> list[Outcome]:
     """Run every vector in a scratch directory (data and cache directories inside it)."""
     files = make_files(root / "files")
@@ -520,7 +612,9 @@ def run_all(root: Path, timeout: float = 60.0, limit: int | None = None) -> list
     os.environ.pop("FLOPCAST_DEBUG", None)
     os.chdir(work)
     outcomes = []
-    for i, argv in enumerate(vectors(files)):
+    seen: set[tuple[str, ...]] = set()
+    cases = [v for v in (*vectors(files), *auto_vectors(files)) if not _dup(v, seen)]
+    for i, argv in enumerate(cases):
         if limit is not None and i >= limit:
             break
         outcomes.append(run_case(argv, timeout))

@@ -145,7 +145,13 @@ def test_many_runs_fit_on_samples_and_find_the_law(tmp_path: Path) -> None:
     benchmark benchmarks/fit_large.py measures); the fit still finds the law it was drawn
     from, with intervals that cover it."""
     runs = read_runs(runs_csv(tmp_path / "many.csv", 20_000))
-    res = fit_parametric(runs, bootstrap=200)
+    said: list[str] = []
+    res = fit_parametric(runs, bootstrap=200, progress=said.append)
+    assert said == [
+        "fitting from 4,500 starts on 256 of 20,000 runs",
+        "refining the best 8 optima on all 20,000 runs",
+        "bootstrap: 200 resamples of 512 of 20,000 runs (m-out-of-n, rescaled)",
+    ]
     assert len(runs) > SAMPLE_ABOVE
     assert (res.grid_sample, res.bootstrap_sample) == (GRID_SAMPLE, BOOTSTRAP_SAMPLE)
     for key in ("alpha", "beta"):

@@ -11,7 +11,11 @@ L-BFGS runs from each point of Hoffmann's grid (alpha, beta in {0, 0.5, ..., 2},
 {-1, -0.5, ..., 1}, a, b in {0, 5, ..., 25}: 4,500 starts) and the best result is kept.
 All starts run at once (:mod:`flopcast.scaling._lbfgs`); the best few are then polished with
 scipy's L-BFGS-B. Bootstrap resamples (with replacement) are refit the same batched way,
-each from the best grid optima, and give percentile intervals.
+each from the best grid optima, and give percentile intervals. Above 512 runs both work on
+samples, so that 100,000 runs fit in well under a minute: the grid on 256 runs (its best optima
+are then refined on every run), and each bootstrap resample on 512 runs drawn with replacement,
+its deviation from the fit scaled by sqrt(m/n) (the m-out-of-n bootstrap; Bickel, Götze and
+van Zwet 1997, Statistica Sinica 7).
 
 Approach 2 (Hoffmann et al. sec. 3.2): a parabola in ln N per isoFLOP group, its vertex the
 group's optimum, and a power law N_opt = n_coef C^a through the vertices.
@@ -34,7 +38,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from flopcast.scaling.fit.approach3 import (
+    BOOTSTRAP_SAMPLE,
+    GRID_SAMPLE,
+    MAX_BOOTSTRAP,
     REPORTED,
+    SAMPLE_ABOVE,
     Allocation,
     FitResult,
     Interval,
@@ -42,6 +50,7 @@ from flopcast.scaling.fit.approach3 import (
     bootstrap_refits,
     fit_parametric,
     iter_reported,
+    sampled_bootstrap_refits,
 )
 from flopcast.scaling.fit.isoflop import IsoFlopFit, IsoFlopGroup, fit_isoflop
 from flopcast.scaling.fit.objective import (
@@ -53,14 +62,19 @@ from flopcast.scaling.fit.objective import (
     hoffmann_grid,
     minimize_grid,
 )
-from flopcast.scaling.fit.runs import Runs, make_runs, read_runs
+from flopcast.scaling.fit.runs import MAX_RUNS, Runs, make_runs, read_runs
 from flopcast.scaling.fit.save import save_fit
 
 __all__ = [
+    "BOOTSTRAP_SAMPLE",
+    "GRID_SAMPLE",
     "HUBER_DELTA",
+    "MAX_BOOTSTRAP",
+    "MAX_RUNS",
     "N_PARAMETERS",
     "PARAMETER_NAMES",
     "REPORTED",
+    "SAMPLE_ABOVE",
     "Allocation",
     "FitResult",
     "GridFit",
@@ -79,6 +93,7 @@ __all__ = [
     "make_runs",
     "minimize_grid",
     "read_runs",
+    "sampled_bootstrap_refits",
     "save_fit",
 ]
 
