@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -63,23 +64,32 @@ def atomic_write(path: str | Path, data: bytes | str, *, what: str = "output fil
     """Write ``data`` to ``path`` all at once: temporary file, fsync, rename into place.
 
     A missing directory, a directory in the way, or a failed write (disk full, a size limit)
-    is a one-line error; the previous file, if any, is left as it was.
+    is a one-line error; the previous file, if any, is left as it was. A symbolic link to a
+    file is followed (the link stays). Something that is not a file is never replaced: a
+    character device (``/dev/null``, a terminal) is written to as it is, a FIFO only if a
+    reader is waiting on it, anything else is refused.
     """
     if not isinstance(path, str | Path):
         raise FlopcastTypeError(f"{what} must be a file path, not {type(path).__name__}")
     target = Path(path)
     _check_target_dir(target, what)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent) or "."
-    )
-    tmp = Path(tmp_name)
+    kind = kind_of(target)
+    if kind == "other":
+        return _write_special(target, payload, what)
+    if kind == "file" and target.is_symlink():
+        target = Path(os.path.realpath(target))
+    tmp: Path | None = None
     try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent) or "."
+        )
+        tmp = Path(tmp_name)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        if target.exists():  # keep the previous file's permissions
+        if kind == "file":  # keep the previous file's permissions
             with contextlib.suppress(OSError):
                 os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         else:
@@ -89,12 +99,36 @@ def atomic_write(path: str | Path, data: bytes | str, *, what: str = "output fil
                 os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         raise FlopcastError(
-            f"could not write {what} {str(target)!r}: {exc.strerror or exc}; "
+            f"could not write {what} {str(target)[:200]!r}: {exc.strerror or exc}; "
             "the previous file, if any, is unchanged"
         ) from None
+    return target
+
+
+def _write_special(target: Path, payload: bytes, what: str) -> Path:
+    """Write to a character device or a FIFO in place; refuse anything else."""
+    mode = os.stat(target).st_mode
+    shown = str(target)[:200]
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        raise FlopcastError(f"{what} {shown!r} is not a regular file: give a file name")
+    try:  # non-blocking open: a FIFO nobody reads fails at once (ENXIO) instead of hanging
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        why = "nothing is reading that pipe" if exc.errno == errno.ENXIO else exc.strerror
+        raise FlopcastError(f"cannot write {what} {shown!r}: {why or exc}") from None
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        raise FlopcastError(f"could not write {what} {shown!r}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     return target
 
 

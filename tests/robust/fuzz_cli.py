@@ -167,14 +167,15 @@ class Files:
 
     @property
     def outputs(self) -> tuple[str, ...]:
-        """Hostile values for an option that names an output file."""
+        """Hostile values for an option that names an output file: all inside the scratch
+        directory (never a real device: a bug that replaced files would replace it)."""
         return (
             str(self.root / "nope" / "out.json"),
             str(self.directory),
             str(self.root / "out.weird"),
             str(self.empty),
-            "/dev/full",
             str(self.fifo),
+            str(self.root / ("a" * 300)),
             "",
         )
 
@@ -516,8 +517,8 @@ def auto_vectors(f: Files) -> Iterator[list[str]]:
                 continue
             kind = type(param.type).__name__.lower()
             values = next((v for k, v in BY_TYPE.items() if k in kind), BY_TYPE["str"])
-            if "path" in kind:
-                values = (*f.paths, *f.outputs)
+            if "path" in kind:  # outputs (--save, -o): scratch files only, no devices
+                values = f.outputs
             for value in values:
                 yield [*path, *_swap(base, flag, value)]
         arguments = [p for p in cmd.params if p.param_type_name == "argument"]

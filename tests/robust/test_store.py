@@ -78,3 +78,53 @@ def test_size_cap(tmp_path: Path) -> None:
     p.write_bytes(b"a" * 2_000)
     with pytest.raises(FlopcastError, match="limit"):
         read_text(p, "CSV", max_bytes=1_000)
+
+
+def test_a_device_is_written_in_place_never_replaced(tmp_path: Path) -> None:
+    """`-o /dev/null` as root must not turn /dev/null into a file (a scratch null device)."""
+    import stat
+
+    null = tmp_path / "null"
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device needs root")
+    atomic_write(null, "report")
+    assert stat.S_ISCHR(null.stat().st_mode)
+
+
+def test_a_fifo_without_a_reader_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    with pytest.raises(FlopcastError, match="nothing is reading"):
+        atomic_write(fifo, "report")
+    assert fifo.is_fifo()
+
+
+def test_a_fifo_with_a_reader_gets_the_data(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    import time
+
+    for _ in range(200):  # the reader opens the FIFO in its own time
+        try:
+            atomic_write(fifo, "report")
+            break
+        except FlopcastError:
+            time.sleep(0.01)
+    reader.join(timeout=10)
+    assert got == [b"report"] and fifo.is_fifo()
+
+
+def test_a_symlink_is_followed_and_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real.md"
+    real.write_text("old")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    atomic_write(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"

@@ -86,10 +86,9 @@ def _largest(
     json_output: bool, sig: int,
 ) -> None:  # fmt: skip
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
-    from flopcast.cli.common import Footnotes, print_json, render
+    from flopcast.cli.common import Footnotes, print_json, render, safe_console, safe_text
     from flopcast.fleet import largest
     from flopcast.power import fmt_watts
     from flopcast.quantity import fmt_sci, fmt_si
@@ -113,13 +112,13 @@ def _largest(
         produced = s.produces(days, mfu)
         table.add_row(
             str(i),
-            f"{s.name}\n[dim]{_where(s)}[/dim]",
+            safe_text(s.name).append("\n").append_text(safe_text(_where(s), "dim")),
             "–" if s.h100e is None else fmt_si(s.h100e, 2),
             "–" if s.power_mw is None else fmt_watts(s.power_mw * 1e6, 3),
             "–" if produced is None else fmt_sci(produced, 2),
             notes.mark("", s.sources[0]).strip() if s.sources else "",
         )
-    Console(highlight=False).print(table if res.systems else f"{title}: none")
+    safe_console().print(table if res.systems else f"{title}: none")
     footer = [
         f"H100e: Epoch AI's H100-equivalents (peak OP/s ÷ an H100's); power: reported, else "
         f"Epoch AI's estimate; {days:g}d@{mfu:.0%}: FLOP at {mfu:.0%} of the 16-bit peak for "

@@ -101,7 +101,7 @@ def trend_command(
     resamples: Annotated[
         int, typer.Option("--resamples", metavar="N", help="Bootstrap resamples (default 1,000).")
     ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 20250405,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the bootstrap.")] = 20250405,
     data: DataOpt = None,
     json_output: JsonOpt = False,
     sig: SigOpt = 3,

@@ -95,6 +95,9 @@ def count_above(
     """Cumulative number of models above ``threshold`` FLOP by the end of each year to ``until``."""
     import numpy as np
 
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**128:
+        raise FlopcastError(f"{arg('seed')} must be a whole number from 0, got {seed!r}")
+
     if not math.isfinite(threshold) or threshold <= 0:
         raise FlopcastError(
             f"{arg('threshold')} {threshold!r}: give a threshold in FLOP, e.g. 1e25"

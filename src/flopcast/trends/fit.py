@@ -347,6 +347,9 @@ def fit_trend(
     ``breakpoint`` also fits one change of slope (``break_at`` fixes its date) and tests it."""
     import numpy as np
 
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**128:
+        raise FlopcastError(f"{arg('seed')} must be a whole number from 0, got {seed!r}")
+
     sel = selection or Selection()
     if not 100 <= resamples <= MAX_RESAMPLES:
         raise FlopcastError(f"{arg('resamples')} {resamples}: use 100 to {MAX_RESAMPLES:,}")
