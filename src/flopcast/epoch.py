@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.datafiles import lenient_key, load_toml
+from flopcast.datafiles import data_path, lenient_key, load_toml
 from flopcast.errors import FlopcastError
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, Quantity
@@ -568,7 +568,34 @@ def active_meta() -> dict[str, Any]:
 def _active() -> Any:
     from flopcast.epoch_store import load_active
 
-    return load_active()
+    return load_active(_format(), user_snapshot())
+
+
+def _format() -> Any:
+    """What :mod:`flopcast.epoch_store` needs of this module (it does not import it back)."""
+    from flopcast.epoch_store import Format
+
+    def shipped() -> tuple[dict[str, Any], tuple[EpochRow, ...]]:
+        s = settings()["snapshot"]
+        meta = {
+            "dataset": s["dataset"],
+            "snapshot": s["date"],
+            "url": s["url"],
+            "license": s["license"],
+            "file": s["file"],
+            "origin": "shipped with flopcast",
+        }
+        return meta, read_epoch_csv(data_path(s["file"]), language_only=True).rows
+
+    return Format(
+        parse=lambda data, source, language_only: parse_epoch_csv(
+            data, source, language_only=language_only
+        ),
+        render=normalized_csv,
+        shipped=shipped,
+        url=str(settings()["snapshot"]["url"]),
+        max_bytes=MAX_CSV_BYTES,
+    )
 
 
 def epoch_rows() -> tuple[EpochRow, ...]:
@@ -713,14 +740,23 @@ def import_csv(
     lock, the previous import kept beside it)."""
     from flopcast.epoch_store import import_csv as store_import
 
-    return store_import(path, snapshot=snapshot, dataset=dataset, output=output, force=force)
+    target = output or user_snapshot()
+    try:
+        return store_import(
+            _format(), path, target, snapshot=snapshot, dataset=dataset, force=force
+        )
+    finally:
+        _clear()
 
 
 def reset() -> bool:
     """Forget the user's import (the shipped snapshot is used again)."""
     from flopcast.epoch_store import reset as store_reset
 
-    return store_reset()
+    try:
+        return store_reset(user_snapshot())
+    finally:
+        _clear()
 
 
 if TYPE_CHECKING:

@@ -21,18 +21,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flopcast.epoch import (
-    EpochImport,
-    EpochRow,
-    normalized_csv,
-    parse_epoch_csv,
-    settings,
-    user_data_dir,
-)
 from flopcast.errors import FlopcastError, on_cli
 from flopcast.store import (
     atomic_write,
@@ -42,6 +35,22 @@ from flopcast.store import (
     read_bytes,
     read_json,
 )
+
+if TYPE_CHECKING:
+    from flopcast.epoch import EpochImport, EpochRow
+
+
+@dataclass(frozen=True)
+class Format:
+    """What the store needs of :mod:`flopcast.epoch`, handed in by it (so that the store does
+    not import it back): the CSV parser and writer, the shipped snapshot, the dataset's URL."""
+
+    parse: Callable[[bytes, str, bool], EpochImport]  # (data, source, language_only)
+    render: Callable[[Sequence[EpochRow]], bytes]
+    shipped: Callable[[], tuple[dict[str, Any], tuple[EpochRow, ...]]]
+    url: str
+    max_bytes: int
+
 
 CSV_NAME = "epoch_models.csv"
 RECORD_NAME = "epoch_models.json"
@@ -53,12 +62,8 @@ MIN_SHARE_OF_PREVIOUS = 0.5
 READ_LOCK_TIMEOUT_S = 30.0
 
 
-def csv_path() -> Path:
-    return user_data_dir() / CSV_NAME
-
-
-def record_path(csv: Path | None = None) -> Path:
-    return (csv or csv_path()).with_suffix(".json")
+def record_path(csv: Path) -> Path:
+    return csv.with_suffix(".json")
 
 
 def _repair_hint() -> str:
@@ -75,18 +80,6 @@ class Active:
 
     meta: dict[str, Any]
     rows: tuple[EpochRow, ...]
-
-
-def shipped_meta() -> dict[str, Any]:
-    s = settings()["snapshot"]
-    return {
-        "dataset": s["dataset"],
-        "snapshot": s["date"],
-        "url": s["url"],
-        "license": s["license"],
-        "file": s["file"],
-        "origin": "shipped with flopcast",
-    }
 
 
 @dataclass
@@ -119,11 +112,11 @@ class _State:
         )
 
 
-def _read_state(csv: Path) -> _State:
+def _read_state(fmt: Format, csv: Path) -> _State:
     state = _State()
     try:
         data = read_bytes(csv, "imported Epoch AI dataset")
-        parsed = parse_epoch_csv(data, str(csv), language_only=False)
+        parsed = fmt.parse(data, str(csv), False)
     except FlopcastError as exc:
         state.csv_error = str(exc)
     else:
@@ -166,12 +159,14 @@ def _check_record(record: Any) -> str:
     return ""
 
 
-def _rebuilt_record(rows: tuple[EpochRow, ...], digest: str, why: str) -> dict[str, Any]:
+def _rebuilt_record(
+    fmt: Format, rows: tuple[EpochRow, ...], digest: str, why: str
+) -> dict[str, Any]:
     dates = [r.published for r in rows if r.published is not None]
     return {
         "dataset": "Epoch AI models",
         "snapshot": max(dates).isoformat() if dates else "unknown",
-        "url": settings()["snapshot"]["url"],
+        "url": fmt.url,
         "license": "CC BY 4.0",
         "file": CSV_NAME,
         "origin": f"imported (record rebuilt from {CSV_NAME}: {why})",
@@ -180,17 +175,14 @@ def _rebuilt_record(rows: tuple[EpochRow, ...], digest: str, why: str) -> dict[s
     }
 
 
-def load_active() -> Active:
-    """The user's import if there is one (checked against its record), else the shipped
-    snapshot. A damaged import is a one-line :class:`FlopcastError` saying how to repair it."""
-    from flopcast.datafiles import data_path
-    from flopcast.epoch import read_epoch_csv
-
-    csv = csv_path()
+def load_active(fmt: Format, csv: Path) -> Active:
+    """The user's import at ``csv`` if there is one (checked against its record), else the
+    shipped snapshot. A damaged import is a one-line :class:`FlopcastError` saying how to
+    repair it."""
     if kind_of(csv) == "missing":  # no import (a record alone describes nothing)
-        shipped = data_path(settings()["snapshot"]["file"])
-        return Active(shipped_meta(), read_epoch_csv(shipped, language_only=True).rows)
-    state = _read_state(csv)
+        meta, rows = fmt.shipped()
+        return Active(meta, rows)
+    state = _read_state(fmt, csv)
     if state.consistent:
         assert state.record is not None and state.rows is not None
         return Active(state.record, state.rows)
@@ -198,16 +190,16 @@ def load_active() -> Active:
     # the lock; rebuild a missing or damaged record from an intact CSV while holding it.
     try:
         with locked(csv, timeout=READ_LOCK_TIMEOUT_S):
-            state = _read_state(csv)
+            state = _read_state(fmt, csv)
             if state.rows is not None and state.record is None:
-                record = _rebuilt_record(state.rows, state.digest, state.record_error)
+                record = _rebuilt_record(fmt, state.rows, state.digest, state.record_error)
                 # in a read-only store, the rebuilt record serves this run only
                 with contextlib.suppress(FlopcastError):
                     atomic_write_json(record_path(csv), record, what="Epoch AI dataset record")
                 state.record = record
     except FlopcastError:  # the lock cannot be taken (a read-only directory): judge as read
         if state.rows is not None and state.record is None:
-            state.record = _rebuilt_record(state.rows, state.digest, state.record_error)
+            state.record = _rebuilt_record(fmt, state.rows, state.digest, state.record_error)
     if state.consistent:
         assert state.record is not None and state.rows is not None
         return Active(state.record, state.rows)
@@ -237,11 +229,12 @@ class ImportSummary:
 
 
 def import_csv(
+    fmt: Format,
     path: str | Path,
+    target: Path,
     *,
     snapshot: str | None = None,
     dataset: str = "Notable AI Models",
-    output: Path | None = None,
     force: bool = False,
 ) -> ImportSummary:
     """Import an Epoch AI CSV so its language models are usable by name.
@@ -252,16 +245,14 @@ def import_csv(
     import. The import replaces the previous one atomically, under the store's lock, and
     keeps it beside as ``epoch_models.previous.csv``/``.json``.
     """
-    from flopcast.epoch import MAX_CSV_BYTES, _clear
-
     for name, value in (("snapshot", snapshot), ("dataset", dataset)):
         if value is not None and not isinstance(value, str):
             raise FlopcastError(f"{name} must be a string, not {type(value).__name__}")
     if not isinstance(path, str | Path):
         raise FlopcastError(f"path must be a file path, not {type(path).__name__}")
     source = Path(path)
-    data = read_bytes(source, "Epoch AI CSV", MAX_CSV_BYTES)
-    result = parse_epoch_csv(data, str(source), language_only=True)
+    data = read_bytes(source, "Epoch AI CSV", fmt.max_bytes)
+    result = fmt.parse(data, str(source), True)
     if not result.rows:
         raise FlopcastError(f"{source}: no language models with a publication date found")
     force_hint = "--force" if on_cli() else "force=True"
@@ -275,19 +266,18 @@ def import_csv(
     meta: dict[str, Any] = {
         "dataset": dataset.strip()[:200] or "Notable AI Models",
         "snapshot": (snapshot.strip()[:40] if snapshot else "") or max(dates).isoformat(),
-        "url": settings()["snapshot"]["url"],
+        "url": fmt.url,
         "license": "CC BY 4.0",
         "file": source.name,
         "origin": f"imported from {source.name}",
         "rows": len(result.rows),
     }
-    body = normalized_csv(result.rows)
+    body = fmt.render(result.rows)
     meta["sha256"] = hashlib.sha256(body).hexdigest()
     meta["imported_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    target = output or csv_path()
     previous_kept: str | None = None
     with locked(target):
-        previous = _previous_rows(target)
+        previous = _previous_rows(fmt, target)
         if (
             previous is not None
             and len(result.rows) < MIN_SHARE_OF_PREVIOUS * previous
@@ -302,18 +292,17 @@ def import_csv(
             previous_kept = _keep_previous(target)
         atomic_write(target, body, what="Epoch AI dataset")
         atomic_write_json(record_path(target), meta, what="Epoch AI dataset record")
-    _clear()
     forced = tuple(problems) if force else ()
     if previous is not None and len(result.rows) < MIN_SHARE_OF_PREVIOUS * previous:
         forced += (f"{len(result.rows):,} models replace {previous:,}",)
     return ImportSummary(result, str(target), meta, previous_kept, forced)
 
 
-def _previous_rows(target: Path) -> int | None:
+def _previous_rows(fmt: Format, target: Path) -> int | None:
     """The model count of the import at ``target`` (None when there is none)."""
     if kind_of(target) == "missing":
         return None
-    state = _read_state(target)
+    state = _read_state(fmt, target)
     if state.record is not None:
         rows: int = state.record["rows"]
         return rows
@@ -333,14 +322,10 @@ def _keep_previous(target: Path) -> str | None:
     return kept
 
 
-def reset() -> bool:
-    """Forget the user's import (the shipped snapshot is used again); the previous import
-    kept beside it stays. Whether there was one."""
-    from flopcast.epoch import _clear
-
-    target = csv_path()
+def reset(target: Path) -> bool:
+    """Forget the user's import at ``target`` (the shipped snapshot is used again); the
+    previous import kept beside it stays. Whether there was one."""
     if kind_of(target) == "missing" and kind_of(record_path(target)) == "missing":
-        _clear()
         return False
     with locked(target):
         existed = kind_of(target) != "missing"
@@ -351,5 +336,4 @@ def reset() -> bool:
                 pass
             except OSError as exc:
                 raise FlopcastError(f"cannot remove {p}: {exc.strerror or exc}") from None
-    _clear()
     return existed
