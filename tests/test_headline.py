@@ -176,7 +176,7 @@ def test_the_report_and_the_timeline_show_the_headline() -> None:
         else:
             assert compute["training_compute_flop"] == h.compute.to_dict(), part["model"]
             assert compute["basis"] == h.label
-    fig = timeline(start="1900-01-01", end="2100-01-01")
+    fig = timeline(start="1950-01-01", end="2100-01-01")
     (dots,) = [c for c in fig.axes[0].collections if c.get_label() == "flopcast catalog"]
     import numpy as np
 
