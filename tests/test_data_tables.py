@@ -100,3 +100,18 @@ def test_the_two_mxfp4_mixes_are_distinct() -> None:
     # 114,661,785,600 expert weights x 17/32 B + 2,167,371,072 other params x 2 B
     assert native.bytes == 65_248_815_744
     assert gguf.bytes < native.bytes
+
+
+def test_a_cache_written_by_other_code_is_not_used(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flopcast.datafiles as D
+
+    monkeypatch.setenv("FLOPCAST_CACHE_DIR", str(tmp_path))
+    src = tmp_path / "table.toml"
+    src.write_text("x = 1")
+    monkeypatch.setattr(D, "_code_fingerprint", lambda: "flopcast as it was")
+    assert D.validated("t", [src], lambda: "old value") == "old value"
+    assert D.validated("t", [src], lambda: "never") == "old value"  # same code: cached
+    monkeypatch.setattr(D, "_code_fingerprint", lambda: "flopcast after an upgrade")
+    assert D.validated("t", [src], lambda: "new value") == "new value"  # other code: rebuilt

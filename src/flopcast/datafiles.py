@@ -156,7 +156,7 @@ def validated(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     without importing it. Any cache problem (unreadable, truncated, another pickle protocol,
     another object, an unwritable cache directory) just means building again.
     """
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_code_fingerprint().encode())
     for path in inputs:
         digest.update(path.read_bytes())
     key = digest.hexdigest()
@@ -178,6 +178,22 @@ def validated(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     except (OSError, FlopcastError, pickle.PickleError):
         pass  # a cache that cannot be written is only slower
     return value
+
+
+@cache
+def _code_fingerprint() -> str:
+    """Every module of the package by size and modification time: a cached value holds
+    objects of flopcast's own classes, so any change of code (another version, another
+    checkout) must miss the cache, not load objects of another shape. Stats only: fast."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for root, _dirs, files in os.walk(package):
+        for f in sorted(files):
+            if f.endswith(".py"):
+                path = os.path.join(root, f)
+                st = os.stat(path)
+                parts.append(f"{os.path.relpath(path, package)}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(sorted(parts))
 
 
 def _load_cache(target: Path, name: str, key: str) -> tuple[Any] | None:
