@@ -129,6 +129,7 @@ def test_spring_2026_updates_count_from_their_twins() -> None:
     assert glm is not None
     # GLM-5 layout: 743.91B + the MTP layer = 753.86B, Hugging Face's "754B" (GLM-5's paper
     # states 744B without it); 40.83B active without the input embedding, stated "40B"
+    assert glm.active_params is not None
     assert round(glm.total_params / 1e9) == 754
     assert round(glm.active_params / 1e9) == 41
 
