@@ -97,6 +97,9 @@ def test_cli_ambiguous_machine_is_one_line(cli: CLI) -> None:
         ("rtx 5060 ti", 16, 448),  # 128-bit x 28 Gbps / 8
         ("9070 xt", 16, 640),  # 256-bit x 20 Gbps / 8
         ("r9700", 32, 640),  # 256-bit x 20 Gbps / 8
+        ("mac studio m5 ultra", 256, 1200),  # Apple: M5 Ultra 1.2 TB/s, 256 GB at launch
+        ("m5 ultra 96gb", 96, 1200),
+        ("mac studio m5 max", 128, 614),  # the M5 Max with the 40-core GPU, as in the laptop
     ],
 )
 def test_machines_of_2026(name: str, memory_gb: float, bandwidth_gbs: float) -> None:
