@@ -166,7 +166,8 @@ def test_cli_show_and_models(cli: CLI) -> None:
 #: DeepSeek states V3's "37B activated" for V3.2 too; its sparse-attention indexer adds 0.85B
 #: per token (61 layers x 13.9M), so with the embedding the exact count is 38.4B (3.7% above).
 ROUNDING_EXCEPTIONS = {
-    "phi-4": 0.05, "minimax-m2": 0.05, "deepseek-v3.2-exp": 0.04, "deepseek-v3.2": 0.04
+    "phi-4": 0.05, "minimax-m2": 0.05, "deepseek-v3.2-exp": 0.04, "deepseek-v3.2": 0.04,
+    "phi-4-reasoning": 0.05,  # phi-4's network (14.66B exact), stated as "14B" like phi-4
 }  # fmt: skip
 
 

@@ -97,6 +97,9 @@ def test_cli_ambiguous_machine_is_one_line(cli: CLI) -> None:
         ("rtx 5060 ti", 16, 448),  # 128-bit x 28 Gbps / 8
         ("9070 xt", 16, 640),  # 256-bit x 20 Gbps / 8
         ("r9700", 32, 640),  # 256-bit x 20 Gbps / 8
+        ("mac studio m5 ultra", 256, 1200),  # Apple: M5 Ultra 1.2 TB/s, 256 GB at launch
+        ("m5 ultra 96gb", 96, 1200),
+        ("mac studio m5 max", 128, 614),  # the M5 Max with the 40-core GPU, as in the laptop
     ],
 )
 def test_machines_of_2026(name: str, memory_gb: float, bandwidth_gbs: float) -> None:
@@ -110,3 +113,42 @@ def test_rounds_to_reads_the_stated_precision() -> None:
     assert not rounds_to("3B", 3_564_000_000)  # 3.56B would be "4B"
     assert rounds_to("3.2B", 3_228_000_000) and not rounds_to("3.2B", 3_580_000_000)
     assert not rounds_to("about 3B", 3_000_000_000)
+
+
+def test_spring_2026_updates_count_from_their_twins() -> None:
+    """GLM-5.1, Kimi K2.6, Qwen3.6-27B and Phi-4-reasoning keep their predecessors' networks
+    (data/configs/derived.toml); their exact counts are the predecessors', compared with what
+    each developer states."""
+    pairs = {"glm-5.1": "glm-5", "kimi-k2.6": "kimi-k2.5", "qwen3.6-27b": "qwen3.5-27b",
+             "phi-4-reasoning": "phi-4"}  # fmt: skip
+    from flopcast.arch import from_config
+
+    for new, old in pairs.items():
+        a, b = config_for_model(model(new)), config_for_model(model(old))
+        assert a is not None and b is not None and a.origin == "twin", new
+        x, y = from_config(a.config), from_config(b.config)
+        assert (x.total_params, x.active_params) == (y.total_params, y.active_params), new
+    glm = exact_counts(model("glm-5.1"))
+    assert glm is not None
+    # GLM-5 layout: 743.91B + the MTP layer = 753.86B, Hugging Face's "754B" (GLM-5's paper
+    # states 744B without it); 40.83B active without the input embedding, stated "40B"
+    assert glm.active_params is not None
+    assert round(glm.total_params / 1e9) == 754
+    assert round(glm.active_params / 1e9) == 41
+
+
+def test_hybrid_and_mid_size_open_models_of_2025() -> None:
+    # Nemotron-H 56B: 118 single-mixer layers counted from the shipped config, 56.32B ("56B")
+    nh = exact_counts(model("nemotron h 56b"))
+    assert nh is not None and nh.total_params == 56_324_350_464
+    # NVIDIA pre-trained it on 20T tokens: 6 x 56B x 20T = 6.72e24 by the headline rule
+    m = model("nemotron-h-56b")
+    n, d = m.value("active_params"), m.value("training_tokens")
+    assert n is not None and d is not None
+    assert 6 * n.value * d.value == pytest.approx(6.72e24)
+    # Seed-OSS's "512K" window is written 524,288 (the catalog's K rule), Granite's 128K 131,072
+    seed, granite = model("seed-oss").value("context_length"), model("granite 4.0 h small")
+    assert seed is not None and seed.value == 524_288
+    ctx = granite.value("context_length")
+    assert ctx is not None and ctx.value == 131_072
+    assert granite.architecture == "moe" and model("granite-4.0-h-micro").architecture == "dense"
