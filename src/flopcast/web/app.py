@@ -287,5 +287,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(FlopcastError, bad_input)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(Busy, busy)
+
+    async def too_large(request: Request, exc: Exception) -> Response:
+        return JSONResponse({"error": f"the request is over {MAX_BODY_BYTES // 1024} KB"}, 413)
+
+    app.add_exception_handler(BodyTooLarge, too_large)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, internal)

@@ -487,11 +487,13 @@ def _shipped_path(resolved: ResolvedConfig) -> dict[str, Any]:
 
 
 def arch(
-    config: str, *, context: int = 8192, kv_dtype: str = "bf16", layers: bool = False
+    config: str | None = None, *, context: int = 8192, kv_dtype: str = "bf16", layers: bool = False
 ) -> dict[str, Any]:
     """``flopcast arch CONFIG ... --json`` for a catalog model or a shipped repo id."""
     from flopcast.configs import config_for_model, config_for_repo
 
+    if config is None:
+        raise FlopcastError("give a CONFIG (a catalog model or a shipped repo id), or upload one")
     if _REPO.match(config):
         resolved = config_for_repo(config)
         if resolved is None:

@@ -137,8 +137,14 @@ def environment() -> Environment:
     from flopcast.web import formatting
 
     env.filters.update(formatting.FILTERS)
+    from flopcast.inference import VERDICT_LABELS
+
     env.globals.update(
-        labels=LABELS, placeholders=PLACEHOLDERS, calculators=CALCULATORS, urlencode=urlencode
+        labels=LABELS,
+        placeholders=PLACEHOLDERS,
+        calculators=CALCULATORS,
+        urlencode=urlencode,
+        verdicts=VERDICT_LABELS,
     )
     return env
 
