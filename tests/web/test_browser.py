@@ -89,9 +89,12 @@ const out = [];
 for (const e of document.querySelectorAll('body *')) {
   if (e.closest('.scroll')) continue;
   const r = e.getBoundingClientRect();
-  if (r.width > 0 && r.right > w + 1) out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
+  if (r.width > 0 && r.right > w + 1) {
+    out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
+  }
 }
-if (document.documentElement.scrollWidth > w + 1) out.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
+const sw = document.documentElement.scrollWidth;
+if (sw > w + 1) out.push('page scrolls sideways: ' + sw);
 return out.slice(0, 10);
 """
 
