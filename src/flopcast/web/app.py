@@ -214,7 +214,7 @@ def create_app(allowed_hosts: Sequence[str] | None = LOOPBACK_HOSTS) -> Any:
 
     async def arch_upload(
         request: Request,
-        context: int = Query(8192, ge=1, le=2**24, description="Context length."),
+        context: str = Query("8192", max_length=data.MAX_TEXT, description="Context: 8192, 32k."),
         kv_dtype: str = Query("bf16", alias="kv-dtype", max_length=data.MAX_TEXT),
         layers: bool = Query(False, description="Include the per-layer table."),
     ) -> Response:

@@ -296,7 +296,7 @@ COMMANDS: dict[str, Command] = {
             data.arch,
             (
                 Input("config", help="A catalog model or a shipped repo id (org/name)."),
-                Input("context", int, 8192, "Context length for FLOPs and KV cache.", 1, 2**24),
+                Input("context", str, "8192", "Context for FLOPs and KV cache: 8192, 32k, 1M."),
                 Input("kv-dtype", str, "bf16", "KV-cache dtype: bf16, fp8, fp32."),
                 Input("layers", bool, False, "Include the per-layer table."),
             ),

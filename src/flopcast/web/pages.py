@@ -329,7 +329,7 @@ def add_pages(app: FastAPI) -> None:
             limiters = limiters_of(request)
             result = await limiters.run(
                 lambda: data.arch_upload(
-                    upload, context=int(opts.get("context", 8192)),
+                    upload, context=str(opts.get("context", "8192")),
                     kv_dtype=str(opts.get("kv_dtype", "bf16")), layers=bool(opts.get("layers")),
                 ),
                 heavy=True,
