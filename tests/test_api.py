@@ -22,7 +22,7 @@ COMMANDS = {
     "models": "models", "show": "model", "arch": "architecture", "memory": "memory",
     "local": "local", "machines": "machines", "optimal": "optimal", "overtrain": "overtrain",
     "fit": "fit", "laws": "laws", "report": "report", "plot": "plot", "hardware": "accelerators",
-    "systems": "largest_systems", "trend": "fit_trend",
+    "systems": "largest_systems", "trend": "fit_trend", "serve": "serve",
 }  # fmt: skip
 
 

@@ -111,6 +111,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "fit_trend": ("flopcast.trends", "fit_trend"),
     "Trend": ("flopcast.trends", "Trend"),
     "count_above": ("flopcast.trends.count", "count_above"),
+    "serve": ("flopcast.web", "serve"),
 }
 
 __all__ = [
@@ -195,6 +196,7 @@ __all__ = [
     "report",
     "resolve_config",
     "run_cost",
+    "serve",
     "system",
     "threshold_verdicts",
     "thresholds",
@@ -252,6 +254,7 @@ if TYPE_CHECKING:
     from flopcast.trends import Trend, fit_trend
     from flopcast.trends.count import count_above
     from flopcast.uncertainty import Sampling
+    from flopcast.web import serve
 
 
 def __getattr__(name: str) -> Any:

@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "hardware": ("flopcast.cli.hardware", "Accelerators: dense peak FLOP/s, memory, sources."),
     "plot": ("flopcast.cli.plot", "Plots: timeline, tokens per parameter, memory."),
     "epoch": ("flopcast.cli.epoch", "Epoch AI's database: import, status, reset."),
+    "serve": ("flopcast.cli.serve", "The analysis in a browser, and a JSON API (serve extra)."),
 }
 
 _APP_SETTINGS: dict[str, Any] = {

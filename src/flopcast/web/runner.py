@@ -1,0 +1,41 @@
+"""Running a command for a request: its cached result, else a worker slot's."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+
+from flopcast.web.commands import Command
+from flopcast.web.limits import Limiters, ResultCache
+
+
+def to_json(data: Any) -> bytes:
+    """JSON exactly as the command line prints it (``--json``), without the indentation."""
+    return json.dumps(data, default=str, ensure_ascii=False).encode("utf-8")
+
+
+def _freeze(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+async def run_command(request: Request, command: Command, values: dict[str, Any]) -> Any:
+    """The command's ``--json`` dict for these inputs: cached, else computed in a slot."""
+    key = (command.name, tuple(sorted((k, _freeze(v)) for k, v in values.items())))
+    cache: ResultCache = request.app.state.cache
+    found = cache.get(key)
+    if found is not None:
+        return found
+    result = await limiters_of(request).run(lambda: command.call(values), heavy=command.heavy)
+    cache.put(key, result)
+    return result
+
+
+def limiters_of(request: Request) -> Limiters:
+    """The app's worker slots (made in its event loop on first use)."""
+    state = request.app.state
+    if getattr(state, "limiters", None) is None:
+        state.limiters = Limiters()
+    limiters: Limiters = state.limiters
+    return limiters
