@@ -409,7 +409,7 @@ def test_scout_on_rtx_4090_has_only_offload() -> None:
 def test_cli_local_table(cli: CLI) -> None:
     r = cli("local", "llama-4-scout", "--quant", "q4_k_m", "--context", "32k")
     assert r.code == 0, r.err
-    assert "32,768 tokens" in r.out and "RTX PRO 6000" in r.out
+    assert "32,768 tokens" in r.out and "rtx-pro-6000" in r.out
     assert "fits with CPU offload" in r.out and "does not fit" in r.out
     r = cli("local", "llama-4-scout", "--quant", "4bit", "--json")
     data = r.json()

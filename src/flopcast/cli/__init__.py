@@ -82,9 +82,30 @@ def _module_commands(module_name: str) -> dict[str, Any]:
     cmd = get_command(sub)
     _finite_floats(cmd)
     commands = getattr(cmd, "commands", None)
-    if commands is not None:
-        return dict(commands)
-    return {str(cmd.name): cmd}  # a module with a single command
+    found = dict(commands) if commands is not None else {str(cmd.name): cmd}
+    for command in found.values():  # options every command shares, handled in one place
+        command.params.append(_wide_option())
+    return found
+
+
+def _wide_option() -> Any:
+    """``--wide``: lay human output out without a width limit (``COLUMNS`` sets a width)."""
+    from typer.core import TyperOption
+
+    def set_wide(ctx: Any, param: Any, value: bool) -> None:
+        from flopcast.cli.common import set_wide
+
+        set_wide(bool(value))
+
+    return TyperOption(
+        param_decls=["--wide"],
+        is_flag=True,
+        default=False,
+        expose_value=False,
+        callback=set_wide,
+        help="No width limit: one line per row (default: the terminal's width, or 80 "
+        "columns in a pipe; COLUMNS=N sets it).",
+    )
 
 
 def _finite_floats(cmd: Any) -> None:

@@ -321,7 +321,7 @@ def _warnings(est: MemoryEstimate) -> list[str]:
 
 def _footer(est: MemoryEstimate) -> list[str]:
     f = est.weights.format
-    lines = [f"format: {f.note} [{f.source}]"]
+    lines = [f"format: {f.note}", f"source: {f.source}"]
     lines += [f"model: {est.model.source}"] + [f"note: {n}" for n in est.model.notes]
     lines += [f"note: {n}" for n in est.weights.notes]
     lines.append("GB = 10^9 bytes, GiB = 2^30 bytes")
@@ -329,15 +329,10 @@ def _footer(est: MemoryEstimate) -> list[str]:
 
 
 def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+    from flopcast.cli.common import WRAP, Cell, Column, Section, Table, render
 
-    from flopcast.cli.common import safe_console, safe_text
-
-    console = safe_console(soft_wrap=False)
     spec, w, kv = est.model, est.weights, est.kv
-    kv_text = f"KV {_gb(kv.bytes)}" if kv.known else "KV not included (no config)"
+    kv_text = f"KV {_gb(kv.bytes)}" if kv.known else "KV unknown (no config.json)"
     if kv.known and kv.fixed_bytes:
         kv_text = f"KV {_gb(kv.growing_bytes)} + recurrent state {_gb(kv.fixed_bytes)}"
     title = (
@@ -346,43 +341,42 @@ def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float) -> Non
     )
     if spec.estimate:
         title += "  [estimate: no config.json]"
-    console.print(safe_text(title, "bold"))
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col, justify in (
-        ("machine", "left"),
-        ("GPU memory", "right"),
-        ("need", "right"),
-        ("verdict", "left"),
-        ("headroom", "right"),
-        ("decode ≤ tok/s", "right"),
-    ):
-        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table = Table(
+        columns=[
+            Column("machine", keep=True),
+            Column("memory GB", align="right"),
+            Column("need GB", align="right"),
+            Column("headroom GB", align="right"),
+            Column("decode ≤ tok/s", align="right"),
+            Column("verdict", wrap=WRAP),
+        ]
+    )
     style = {"fits": "green", "does_not_fit": "red"}
     for r in rows:
-        table.add_row(
-            r.machine.name,
-            f"{r.limit_bytes / 1e9:,.0f} GB",
-            f"{r.need_bytes / 1e9:,.1f} GB",
-            Text(r.label, style=style.get(r.verdict, "yellow")),
-            f"{r.headroom_bytes / 1e9:+,.1f} GB",
+        table.add(
+            r.machine.id,
+            f"{r.limit_bytes / 1e9:,.0f}",
+            f"{r.need_bytes / 1e9:,.1f}",
+            f"{r.headroom_bytes / 1e9:+,.1f}",
             _rate(r.decode_tokens_per_s),
+            Cell(r.label, style.get(r.verdict, "yellow")),
         )
-    console.print(table)
-    fixes = [(r, n) for r in rows for n in r.remedies]
-    if fixes:
-        console.print(Text("Notes, and what would make it fit", style="bold cyan"))
-        for r, note in fixes:
-            console.print(f"  {r.machine.name}: {note}")
-    for warning in _warnings(est):
-        console.print(safe_text(f"warning: {warning}", "yellow"))
-    console.print()
-    for line in _table_footer(est, os_reserve):
-        console.print(safe_text(line, "dim"))
+    fixes = Section("Notes, and what would make it fit")
+    for r in rows:
+        for n in r.remedies:
+            fixes.add(r.machine.id, "", n)
+    render(
+        title,
+        [table, fixes] if fixes.rows else [table],
+        warnings=_warnings(est),
+        footer=_table_footer(est, os_reserve),
+    )
 
 
 def _table_footer(est: MemoryEstimate, os_reserve: float) -> list[str]:
     return [
-        "GPU memory: what the model may use by default (Macs: 3/4 of RAM, Metal's working set; "
+        "machine: an id of 'flopcast machines' (their names, memory, bandwidth and sources); "
+        "memory: what the model may use by default (Macs: 3/4 of RAM, Metal's working set; "
         f"Strix Halo: 96 GB); raised limits and host RAM keep {os_reserve:g} GB for the OS "
         "(--os-reserve); desktops assume 64 GB host RAM at 89.6 GB/s (--ram).",
         "decode ≤ tok/s: an upper bound, memory bandwidth / bytes read per token (active "
