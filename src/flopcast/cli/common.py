@@ -6,10 +6,11 @@ object to :func:`emit`. Rich is imported only when something is printed for a hu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
@@ -262,3 +263,26 @@ def render(
         for text in footer:
             lines += [[(line, "dim")] for line in wrap(text, width)]
     write_lines(lines)
+
+
+@contextlib.contextmanager
+def progress(description: str, enabled: bool = True) -> Iterator[Callable[[str], None]]:
+    """A spinner with the elapsed time on stderr while a slow step runs (a report, a fit, a
+    plot), in a terminal only: silent in a pipe, in a file and with ``--json`` (``enabled``
+    False). Yields ``step(description)`` to name the next stage; nothing is left behind."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(description, total=None)
+        yield lambda text: bar.update(task, description=text)
