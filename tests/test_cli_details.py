@@ -18,6 +18,8 @@ NOT_OURS = {
     "--cache-type-k": "llama.cpp's KV-cache type, in data/kv_dtypes.toml",
     "--cache-type-v": "llama.cpp's KV-cache type",
     "--kv-cache-dtype": "vLLM's KV-cache type, in data/kv_dtypes.toml",
+    "--query-gpu": "nvidia-smi's query, run by --on this (inference/detect.py)",
+    "--format": "nvidia-smi's output format",
     "--accent": "a CSS variable of the HTML report",
     "--fg": "a CSS variable",
     "--muted": "a CSS variable",

@@ -351,8 +351,10 @@ def compute_sections(
         show_input(sec, "accelerator_hours", "accelerator-hours")
         show_input(sec, "peak", "peak per accelerator")
         show_input(sec, "achieved", "achieved per accelerator")
-        if est.hardware is not None:
+        given = "utilization" in inputs and inputs["utilization"].origin == "given"
+        if est.hardware is not None or given:  # an assumed one is shown where it is used
             show_input(sec, "utilization", "utilization (MFU)")
+        if est.hardware is not None:
             sec.add("training compute", fmt(est.hardware, Kind.FLOP, sig))
         sections.append(sec)
     rec = Section("Reconciled")
@@ -380,6 +382,9 @@ def compute_sections(
             fmt(est.implied_duration, Kind.DURATION, sig),
             f"6·N·D ÷ (accelerators × {how})",
         )
+        hours = est.implied_accelerator_hours
+        if hours is not None:
+            rec.add("accelerator-hours", fmt(hours, Kind.COUNT, sig), "accelerators × duration")
     if rec.rows:
         sections.append(rec)
     headline = f"Training compute: {fmt(est.best, Kind.FLOP, sig)}"
