@@ -1,7 +1,10 @@
 """What every command shares: the common options, JSON output, and the human renderer.
 
-Command modules stay thin: they parse flags, call the public API, and hand the returned
-object to :func:`emit`. Rich is imported only when something is printed for a human.
+Command modules stay thin: they parse flags, call the public API, and print the returned
+object with :func:`print_json` or :func:`render`. Human output is laid out for the terminal's
+width (80 columns in a pipe; ``COLUMNS`` or ``--wide`` to change it) by one layout for every
+table and label/value/note section (:mod:`flopcast.cli.layout`): nothing is cut, URLs stay
+whole. Rich is imported only to style output in a terminal.
 """
 
 from __future__ import annotations

@@ -476,9 +476,15 @@ def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float | None)
             Cell(r.label, style.get(r.verdict, "yellow")),
         )
     fixes = Section("Notes, and what would make it fit")
+    offloaded = False
     for r in rows:
         for n in r.remedies:
+            if r.verdict == "fits_with_offload" and "of weights in host RAM" in n:
+                n = f"{r.offloaded_bytes / 1e9:.1f} GB of weights in host RAM"
+                offloaded = True
             fixes.add(r.machine.id, "", n)
+    if offloaded:
+        fixes.subtitle = "an offloaded row's decode bound includes reading host RAM"
     render(
         title,
         [table, fixes] if fixes.rows else [table],
