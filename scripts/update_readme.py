@@ -18,7 +18,7 @@ from pathlib import Path
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 MARKER = re.compile(r"^<!-- flopcast: (?P<cmds>.+?) -->\n```\n(?P<body>.*?)```$", re.M | re.S)
-WIDTH = "100"
+WIDTH = "80"  # a terminal's default; flopcast's output fits it
 
 
 def run(command: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CLI
+from tests.readable import assert_readable
 
 
 @pytest.fixture
@@ -28,9 +29,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def _readable_at_80(text: str) -> None:
-    for line in text.splitlines():
-        assert len(line.rstrip()) <= 80, line
-    assert "…" not in text
+    assert_readable(text, 80)
 
 
 def test_100k_h100_power_and_acquisition_near_epoch_ai(cli: CLI) -> None:

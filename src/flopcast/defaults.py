@@ -16,6 +16,8 @@ from flopcast.datafiles import load_validated
 
 
 def _schema() -> Any:
+    from typing import Literal
+
     from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
     class Strict(BaseModel):
@@ -52,12 +54,27 @@ def _schema() -> Any:
         context: int = Field(gt=0)
         machines: list[str]
 
+    class OsReserve(Strict):
+        gb: float = Field(ge=0, le=1000)
+        low: float = Field(ge=0, le=1000)
+        high: float = Field(ge=0, le=1000)
+        source: HttpUrl
+        other_sources: list[HttpUrl] = Field(default_factory=list)
+        note: str
+
+    class Local(Strict):
+        offload_format: str
+        offload_format_source: HttpUrl
+        offload_format_note: str
+        os_reserve: dict[Literal["macos", "desktop", "server"], OsReserve]
+
     class Defaults(Strict):
         utilization: Utilization
         precision: Precision
         typical_cluster: TypicalCluster
         report: Report
         report_local: ReportLocal
+        local: Local
 
     return Defaults
 

@@ -155,6 +155,15 @@ class ComputeEstimate:
             raise FlopcastError("no compute estimate")
         return best
 
+    @property
+    def implied_accelerator_hours(self) -> Quantity | None:
+        """Accelerator-hours the run takes at the given rate: accelerators × implied duration
+        (= 6·N·D ÷ (rate per accelerator × 3600 s/h), whatever the number of accelerators)."""
+        n = self.inputs.get("accelerators")
+        if self.implied_duration is None or n is None or n.quantity.uncertain:
+            return None
+        return self.implied_duration.scaled(n.quantity.value / 3600, "accelerator-hours")
+
     def to_dict(self) -> dict[str, Any]:
         def q(x: Quantity | None) -> dict[str, Any] | None:
             return None if x is None else x.to_dict()
@@ -166,6 +175,7 @@ class ComputeEstimate:
             "implied_utilization": q(self.implied_utilization),
             "implied_flops_per_accelerator": q(self.implied_flops_per_accelerator),
             "implied_duration_days": q(_days(self.implied_duration)),
+            "implied_accelerator_hours": q(self.implied_accelerator_hours),
             "duration_days": q(_days(self.duration)),
             "tokens_per_param": q(self.tokens_per_param),
             "flop_per_param_token": self.flop_per_param_token,

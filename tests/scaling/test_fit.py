@@ -26,6 +26,7 @@ from flopcast.scaling.fit import (
     save_fit,
 )
 from flopcast.scaling.laws import ParametricLaw, PowerLaw
+from tests.conftest import CLI
 
 pytestmark = pytest.mark.slow  # builds real models or figures: run by CI, skipped by -m 'not slow'
 
@@ -233,6 +234,18 @@ def test_isoflop_approach_2_recovers_the_exponent(tmp_path: Path) -> None:
     assert pytest.approx(r.allocations[0].N, rel=1e-12) == optimal(law, 1e24).N
 
 
+def test_isoflop_warns_of_too_few_groups_and_of_extrapolation() -> None:
+    r = fit_isoflop(isoflop_runs(0.002, 8, BUDGETS), bootstrap=0, budgets=(1e20, 1e24))
+    # 1e24 / the largest budget 1e21 = 1000x: one warning, none for 1e20 inside the runs
+    assert r.warnings == (
+        "1e+24 FLOP is 1e+03x the largest fitted run's 1e+21 FLOP: its allocation "
+        "extrapolates the fit",
+    )
+    two = fit_isoflop(isoflop_runs(0.002, 8, BUDGETS[:2]), bootstrap=0)
+    assert len(two.groups) == 2 and two.warnings[0].startswith("only 2 isoFLOP groups")
+    assert two.to_dict()["warnings"] == list(two.warnings)
+
+
 def test_isoflop_skips_groups_without_a_minimum() -> None:
     runs = isoflop_runs(0.0, 8, BUDGETS)
     # Turn the 1e21 profile upside down: it has no minimum any more.
@@ -280,6 +293,12 @@ def test_reads_a_good_csv(tmp_path: Path) -> None:
     assert runs.C[0] == pytest.approx(6 * 1e8 * 2e9)
 
 
+def test_quantity_forms_as_everywhere_else(tmp_path: Path) -> None:
+    text = "N,D,loss\n70M,1.4B,3.1\n1.2e8, 2.4e9 ,2.9\n"
+    runs = read_runs(write(tmp_path, text))
+    assert runs.N == (70e6, 1.2e8) and runs.D == (1.4e9, 2.4e9)
+
+
 def test_configurable_columns_and_compute_instead_of_tokens(tmp_path: Path) -> None:
     text = "params, flop ,Final Loss\n1e8,1.2e18,3.1\n2e8,4.8e18,2.9\n"
     runs = read_runs(
@@ -303,6 +322,8 @@ def test_configurable_columns_and_compute_instead_of_tokens(tmp_path: Path) -> N
         (GOOD + "1e8,2e9,nan\n", r"line 9: loss = 'nan' is not a finite number"),
         (GOOD + "1e8,2e9,\n", r"line 9: loss = '' is not a number"),
         (GOOD + "1e8,2e9,abc\n", r"line 9: loss = 'abc' is not a number"),
+        (GOOD + "70X,2e9,3.0\n", r"line 9: N = '70X' is not a number: write 70M"),
+        (GOOD + "70M,2T..3T,3.0\n", r"line 9: D = '2T..3T' is a range: a run has one value"),
         (GOOD + "1e8,2e9\n", r"line 9: 2 fields, the header has 3"),
         (GOOD + "4e8,8e9,2.700000\n", r"lines 4 and 9 are the same run"),
         ("", r"is empty"),
@@ -328,3 +349,32 @@ def test_fewer_runs_than_parameters(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FlopcastError, match="not found"):
         read_runs(tmp_path / "nope.csv")
+
+
+def test_a_budget_beyond_the_runs_is_an_extrapolation() -> None:
+    from flopcast.scaling.fit.approach3 import Allocation, extrapolations
+
+    def at(c: float) -> Allocation:
+        return Allocation(c, 1.0, 1.0, 1.0, None, None, None, None)
+
+    # runs from 1e18 to 1e21 FLOP: 3e22 is 30x beyond, 1e17 below, 5e20 inside
+    out = extrapolations([at(3e22), at(1e17), at(5e20)], (1e18, 1e21))
+    assert out == (
+        "3e+22 FLOP is 30x the largest fitted run's 1e+21 FLOP: its allocation extrapolates "
+        "the fit",
+        "1e+17 FLOP is below the smallest fitted run's 1e+18 FLOP: its allocation "
+        "extrapolates the fit",
+    )
+
+
+def test_fit_cli_prints_the_warnings(tmp_path: Path, cli: CLI) -> None:
+    runs = isoflop_runs(0.002, 8, BUDGETS[:2])
+    rows = [f"{n:.6g},{d:.6g},{c:g},{x:.6f}" for n, d, c, x in
+            zip(runs.N, runs.D, runs.C, runs.loss, strict=True)]  # fmt: skip
+    path = write(tmp_path, "N,D,C,loss\n" + "\n".join(rows) + "\n")
+    r = cli("fit", str(path), "--approach", "2", "--budget", "1e24", "--bootstrap", "20")
+    assert r.code == 0, r.err
+    assert "warning: only 2 isoFLOP groups" in r.out
+    assert "warning: 1e+24 FLOP is 3.33e+05x the largest fitted run's 3e+18 FLOP" in r.out
+    data = cli("fit", str(path), "--approach", "2", "--json", "--bootstrap", "20").json()
+    assert data["warnings"][0].startswith("only 2 isoFLOP groups")

@@ -54,7 +54,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "overtrain": ("flopcast.cli.scaling", "Overtraining factor and its cost, under every law."),
     "fit": ("flopcast.cli.scaling", "Fit a scaling law to your own runs."),
     "laws": ("flopcast.cli.scaling", "The scaling laws flopcast ships."),
-    "local": ("flopcast.cli.local", "Can I run it? A model against machines."),
+    "local": ("flopcast.cli.local", "Can I run it? Models against machines."),
+    "machines": ("flopcast.cli.local", "Machines to run models on: memory, bandwidth, sources."),
     "memory": ("flopcast.cli.local", "Memory to run a model: weights, KV cache, overhead."),
     "arch": ("flopcast.cli.arch", "Exact parameters, FLOPs and KV cache from a config.json."),
     "hardware": ("flopcast.cli.hardware", "Accelerators: dense peak FLOP/s, memory, sources."),
@@ -64,7 +65,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 _APP_SETTINGS: dict[str, Any] = {
-    "add_completion": False,
+    "add_completion": False,  # the root app adds it (--install-completion, --show-completion)
     "pretty_exceptions_enable": False,
     "rich_markup_mode": None,  # plain click help: rich would cost ~50 ms of start-up
     "context_settings": {"help_option_names": ["-h", "--help"]},
@@ -83,9 +84,90 @@ def _module_commands(module_name: str) -> dict[str, Any]:
     cmd = get_command(sub)
     _finite_floats(cmd)
     commands = getattr(cmd, "commands", None)
-    if commands is not None:
-        return dict(commands)
-    return {str(cmd.name): cmd}  # a module with a single command
+    found = dict(commands) if commands is not None else {str(cmd.name): cmd}
+    for command in found.values():  # what every command shares, handled in one place
+        for leaf in _leaves(command):
+            leaf.params.append(_wide_option())
+            _refuse_repeats(leaf)
+    return found
+
+
+def _leaves(command: Any) -> list[Any]:
+    """A command, or the commands of a group (``flopcast epoch import``), recursively."""
+    subs = getattr(command, "commands", None)
+    if subs is None:
+        return [command]
+    return [leaf for sub in subs.values() for leaf in _leaves(sub)]
+
+
+def _refuse_repeats(command: Any) -> None:
+    """An option given twice is an error unless it accumulates (``--vs a --vs b``): click
+    would silently keep the last one."""
+    parse = command.parse_args
+
+    def parse_args(ctx: Any, args: list[str]) -> Any:
+        repeated_option(command, args)
+        return parse(ctx, args)
+
+    command.parse_args = parse_args
+
+
+def repeated_option(command: Any, args: Sequence[str]) -> None:
+    """Raise if ``args`` give a single-valued option of ``command`` more than once."""
+    names: dict[str, Any] = {}
+    for param in command.params:
+        if getattr(param, "param_type_name", "") == "option":
+            for name in [*param.opts, *param.secondary_opts]:
+                names[name] = param
+    seen: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "--":
+            break
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        param = names.get(name)
+        if param is None:
+            continue
+        if not param.is_flag and not param.count and "=" not in arg:
+            i += 1  # its value
+        if param.multiple or param.count:
+            continue
+        takes_value = not param.is_flag and "=" not in arg and i - 1 < len(args)
+        given = f"{name} {args[i - 1]}" if takes_value else arg
+        if param.name in seen:
+            many = _repeatable(command)
+            raise FlopcastError(
+                f"{given} repeats {seen[param.name]}: give only one"
+                + (f" (only {many} may be repeated)" if many else "")
+            )
+        seen[param.name] = given
+
+
+def _repeatable(command: Any) -> str:
+    opts = [p.opts[0] for p in command.params if getattr(p, "multiple", False) and p.opts]
+    return ", ".join(opts)
+
+
+def _wide_option() -> Any:
+    """``--wide``: lay human output out without a width limit (``COLUMNS`` sets a width)."""
+    from typer.core import TyperOption
+
+    def set_wide(ctx: Any, param: Any, value: bool) -> None:
+        from flopcast.cli.common import set_wide
+
+        set_wide(bool(value))
+
+    return TyperOption(
+        param_decls=["--wide"],
+        is_flag=True,
+        default=False,
+        expose_value=False,
+        callback=set_wide,
+        help="No width limit: one line per row (default: the terminal's width, or 80 "
+        "columns in a pipe; COLUMNS=N sets it).",
+    )
 
 
 def _finite_floats(cmd: Any) -> None:
@@ -135,15 +217,30 @@ class LazyGroup(TyperGroup):
 
 
 def build_app() -> typer.Typer:
-    app = typer.Typer(
-        name="flopcast", help=HELP, no_args_is_help=True, cls=LazyGroup, **_APP_SETTINGS
-    )
+    settings = {**_APP_SETTINGS, "add_completion": True}
+    app = typer.Typer(name="flopcast", help=HELP, no_args_is_help=True, cls=LazyGroup, **settings)
 
     @app.callback()
-    def _root() -> None:
-        """The group's own options (only --help)."""
+    def _root(
+        version: bool = typer.Option(
+            False,
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print flopcast's version and exit.",
+        ),
+    ) -> None:
+        """The group's own options: --version, shell completion, --help."""
 
     return app
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from flopcast import __version__
+
+        sys.stdout.write(f"flopcast {__version__}\n")
+        raise typer.Exit()
 
 
 def _error(message: str) -> None:

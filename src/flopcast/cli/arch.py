@@ -10,7 +10,7 @@ from flopcast.cli.common import JsonOpt
 
 if TYPE_CHECKING:
     from flopcast.arch import ArchBreakdown
-    from flopcast.cli.common import Section
+    from flopcast.cli.common import Section, Table
 
 GROUP_LABELS = {
     "embedding": "input embedding",
@@ -95,10 +95,10 @@ def arch_command(
         f"{label}: {_n(arch.total_params)} parameters, {_n(arch.active_params)} active per "
         f"token ({arch.model_type})"
     )
-    sections = _sections(arch, tokens, kv_dtype)
-    render(headline, sections, footer=[f"counted from the {resolved.describe}", *_footer(arch)])
+    sections: list[Section | Table] = list(_sections(arch, tokens, kv_dtype))
     if layers:
-        _layer_table(arch)
+        sections.append(_layer_table(arch))
+    render(headline, sections, footer=[f"counted from the {resolved.describe}", *_footer(arch)])
 
 
 def _print_types(json_output: bool) -> None:
@@ -226,19 +226,19 @@ def _footer(arch: ArchBreakdown) -> list[str]:
     return lines + list(arch.notes)
 
 
-def _layer_table(arch: ArchBreakdown) -> None:
-    from rich import box
-    from rich.table import Table
-
-    from flopcast.cli.common import safe_console
+def _layer_table(arch: ArchBreakdown) -> Table:
+    from flopcast.cli.common import Column, Table
 
     hybrid = any(layer.recurrent for layer in arch.layers)
     title = "Per layer (KV/token: cached elements" + ("; state: fixed elements)" if hybrid else ")")
-    table = Table(title=title, box=box.SIMPLE, pad_edge=False)
     cols = ("layer", "mixer", "mlp", "params", "active", "multiplied", "KV/token")
-    for col in cols + (("state",) if hybrid else ()):
-        justify = "left" if col in ("mixer", "mlp") else "right"
-        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table = Table(
+        title,
+        [
+            Column(c, align="left" if c in ("mixer", "mlp") else "right", keep=c == "layer")
+            for c in cols + (("state",) if hybrid else ())
+        ],
+    )
     for i, layer in enumerate(arch.layers):
         att = layer.attention
         kind = layer.mixer if att.window is None else f"{att.kind} {att.window}"
@@ -247,5 +247,5 @@ def _layer_table(arch: ArchBreakdown) -> None:
                _exact(att.kv_elements)]  # fmt: skip
         if hybrid:
             row.append(_n(layer.recurrent.fixed_elements) if layer.recurrent else "0")
-        table.add_row(*row)
-    safe_console().print(table)
+        table.add(*row)
+    return table

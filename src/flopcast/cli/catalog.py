@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flopcast.cli.common import JsonOpt, SigOpt
+from flopcast.cli.common import CsvOpt, JsonOpt, SigOpt
 
 if TYPE_CHECKING:
     from flopcast.cli.common import Section
@@ -47,7 +47,7 @@ def models_command(
         str, typer.Option("--sort", help="date, compute, params or name.", metavar="KEY")
     ] = "date",
     json_output: JsonOpt = False,
-    csv_output: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    csv_output: CsvOpt = False,
     sig: SigOpt = 3,
 ) -> None:
     from flopcast.accounting import headline
@@ -86,37 +86,42 @@ def models_command(
                 "yes" if m.open_weights else "no",
             ]
         )
-    header = ["id", "released", "arch", "total", "active", "tokens", "compute", "basis", "open"]
     if csv_output:
         import csv
         import sys
 
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
+        header = ["id", "released", "arch", "total", "active", "tokens", "compute", "basis"]
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([*header, "open"])
         writer.writerows(table_rows)
         return
-    from rich import box
-    from rich.table import Table
+    from flopcast.cli.common import Column, Table, render
 
-    from flopcast.cli.common import safe_console
-
-    table = Table(box=box.SIMPLE_HEAD, title=f"{len(rows)} models", title_justify="left")
-    for col in header:
-        table.add_column(
-            col,
-            no_wrap=True,
-            justify="right" if col in ("total", "active", "tokens", "compute") else "left",
-        )
-    for r in table_rows:
-        table.add_row(*r)
-    console = safe_console()
-    console.print(table)
-    console.print(
-        "compute: each model's headline figure, the one every command shows; basis: "
-        + ", ".join(f"{code} = {words}" for code, words in BASIS_WORDS.items())
-        + ". Sources: flopcast show MODEL.",
-        style="dim",
+    # no arch column: a mixture of experts is the row whose active parameters are below its
+    # total (--arch moe lists them; --csv has the column)
+    table = Table(
+        f"{len(rows)} models",
+        [
+            Column("id", keep=True),
+            Column("released"),
+            Column("total", align="right"),
+            Column("active", align="right"),
+            Column("tokens", align="right"),
+            Column("compute", align="right"),
+            Column("basis"),
+            Column("open"),
+        ],
     )
+    for r in table_rows:
+        table.add(*r[:2], *r[3:])
+    legend = (
+        "total, active: parameters (a mixture of experts has fewer active than total; "
+        "--arch moe lists them); compute: each model's headline figure, the one every "
+        "command shows; basis: "
+        + ", ".join(f"{code} = {words}" for code, words in BASIS_WORDS.items())
+        + ". Sources: flopcast show MODEL."
+    )
+    render("", [table], footer=[legend])
 
 
 #: Short codes for the basis column of ``flopcast models``, and what they stand for.

@@ -1,24 +1,36 @@
 """What every command shares: the common options, JSON output, and the human renderer.
 
-Command modules stay thin: they parse flags, call the public API, and hand the returned
-object to :func:`emit`. Rich is imported only when something is printed for a human.
+Command modules stay thin: they parse flags, call the public API, and print the returned
+object with :func:`print_json` or :func:`render`. Human output is laid out for the terminal's
+width (80 columns in a pipe; ``COLUMNS`` or ``--wide`` to change it) by one layout for every
+table and label/value/note section (:mod:`flopcast.cli.layout`): nothing is cut, URLs stay
+whole. Rich is imported only to style output in a terminal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 
+from flopcast.cli.layout import WRAP as WRAP
+from flopcast.cli.layout import WRAP_LAST as WRAP_LAST
+from flopcast.cli.layout import Cell as Cell
+from flopcast.cli.layout import Column as Column
+from flopcast.cli.layout import Grid, Line, lay_out, lay_out_rows, plain, wrap
+
 if TYPE_CHECKING:
     from flopcast.uncertainty import Sampling
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the table as CSV.")]
 SigOpt = Annotated[
     int, typer.Option("--sig", min=1, max=12, help="Significant figures in human output.")
 ]
@@ -135,37 +147,145 @@ def safe_text(text: object, style: str = "") -> Any:
     return Text(terminal_safe(text), style=style)
 
 
+# ---- human output that fits the terminal -------------------------------------------------
+
+#: Set by ``--wide`` (every command has it): lay everything out on unlimited width.
+_wide = False
+#: The narrowest width laid out for; a narrower COLUMNS is read as this.
+MIN_WIDTH = 40
+
+
+def set_wide(value: bool = True) -> None:
+    """``--wide``: no width limit (one line per row; for wide terminals and files)."""
+    global _wide
+    _wide = value
+
+
+def output_width() -> int | None:
+    """The width human output is laid out for: None with ``--wide``, else ``$COLUMNS``,
+    else the terminal's width, else (a pipe or a file) 80 columns."""
+    if _wide:
+        return None
+    env = os.environ.get("COLUMNS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return max(MIN_WIDTH, int(env))
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(MIN_WIDTH, shutil.get_terminal_size().columns)
+    return 80
+
+
+class Table:
+    """A titled data table that fits the terminal: it never cuts a cell; when too wide, it
+    wraps prose columns, moves the rightmost columns under each row, or becomes a record per
+    row (see :mod:`flopcast.cli.layout`). ``--csv`` prints the same rows as CSV."""
+
+    def __init__(self, title: str = "", columns: Sequence[Column] = (), subtitle: str = "") -> None:
+        self.title = title
+        self.subtitle = subtitle
+        self.grid = Grid(list(columns))
+
+    @property
+    def rows(self) -> list[tuple[list[Cell], str, str]]:
+        return self.grid.rows
+
+    def add(self, *cells: str | Cell, style: str = "", note: str = "") -> None:
+        """A row; ``note`` is a line of its own under the row."""
+        self.grid.add(*cells, style=style, note=note)
+
+    def lines(self, width: int | None) -> list[Line]:
+        return [*_title_lines(self.title, self.subtitle, width, "bold"), *lay_out(self.grid, width)]
+
+    def write_csv(self, notes: str = "") -> None:
+        """The rows as CSV on stdout (a row's note in a last column named ``notes``)."""
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        extra = [notes] if notes else []
+        writer.writerow([c.header for c in self.grid.columns] + extra)
+        for cells, _, note in self.grid.rows:
+            writer.writerow([c.text for c in cells] + ([note] if notes else []))
+
+
+def _title_lines(title: str, subtitle: str, width: int | None, style: str) -> list[Line]:
+    if not title and not subtitle:
+        return []
+    if subtitle and (width is None or len(title) + 3 + len(subtitle) <= width):
+        return [[(title, style), ("   " + subtitle, "dim")]] if title else [[(subtitle, "dim")]]
+    out: list[Line] = [[(line, style)] for line in wrap(title, width)] if title else []
+    return out + [[(line, "dim")] for line in wrap(subtitle, width)] if subtitle else out
+
+
+def _section_lines(section: Section, width: int | None) -> list[Line]:
+    return [
+        *_title_lines(section.title, section.subtitle, width, "bold cyan"),
+        *lay_out_rows(section.rows, width),
+    ]
+
+
+def write_lines(lines: Sequence[Line]) -> None:
+    """Lines on stdout: styled in a terminal (rich), plain text in a pipe; never re-wrapped,
+    never with trailing spaces; data printed as text (no markup, no control characters)."""
+    from flopcast.sanitize import terminal_safe
+
+    safe = [[(terminal_safe(text), style) for text, style in line] for line in lines]
+    if not sys.stdout.isatty():
+        sys.stdout.write(plain(safe))
+        return
+    from rich.text import Text
+
+    console = safe_console(soft_wrap=True, emoji=False)
+    for line in safe:
+        text = Text.assemble(*line)
+        text.rstrip()
+        console.print(text)
+
+
 def render(
     headline: str = "",
-    sections: Sequence[Section] = (),
+    sections: Sequence[Section | Table] = (),
     warnings: Sequence[str] = (),
     footer: Sequence[str] = (),
 ) -> None:
-    """Print a headline, titled sections of aligned rows, warnings and footnotes.
-
-    Everything is printed as text (no rich markup), without control characters.
-    """
-    from rich.table import Table
-
-    console = safe_console(soft_wrap=False)
+    """Print a headline, blocks (label/value/note sections and tables), warnings and footer
+    lines, laid out for :func:`output_width`: nothing cut, URLs whole on lines of their own."""
+    width = output_width()
+    lines: list[Line] = []
     if headline:
-        console.print(safe_text(headline, "bold"))
-    for section in sections:
-        console.print()
-        title = safe_text(section.title, "bold cyan")
-        if section.subtitle:
-            title.append_text(safe_text(f"   {section.subtitle}", "dim"))
-        console.print(title)
-        table = Table(show_header=False, box=None, padding=(0, 2, 0, 2), pad_edge=False)
-        table.add_column(style="", no_wrap=True)
-        table.add_column(style="bold", overflow="fold")
-        table.add_column(style="dim", overflow="fold")
-        for label, value, note in section.rows:
-            table.add_row(safe_text(label), safe_text(value), safe_text(note))
-        console.print(table)
+        lines += [[(line, "bold")] for line in wrap(headline, width)]
+    for block in sections:
+        if lines:
+            lines.append([])
+        lines += block.lines(width) if isinstance(block, Table) else _section_lines(block, width)
     for warning in warnings:
-        console.print(safe_text(f"warning: {warning}", "yellow"))
+        lines += [[(line, "yellow")] for line in wrap(f"warning: {warning}", width)]
     if footer:
-        console.print()
-        for line in footer:
-            console.print(safe_text(line, "dim"))
+        if lines:
+            lines.append([])
+        for text in footer:
+            lines += [[(line, "dim")] for line in wrap(text, width)]
+    write_lines(lines)
+
+
+@contextlib.contextmanager
+def progress(description: str, enabled: bool = True) -> Iterator[Callable[[str], None]]:
+    """A spinner with the elapsed time on stderr while a slow step runs (a report, a fit, a
+    plot), in a terminal only: silent in a pipe, in a file and with ``--json`` (``enabled``
+    False). Yields ``step(description)`` to name the next stage; nothing is left behind."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(description, total=None)
+        yield lambda text: bar.update(task, description=text)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from flopcast.cli.common import JsonOpt, SamplesOpt, SeedOpt, SigOpt
-
-if TYPE_CHECKING:
-    pass
+from flopcast.cli.common import CsvOpt, JsonOpt, SamplesOpt, SeedOpt, SigOpt
 from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 
 
@@ -42,6 +39,7 @@ def compare_command(
         str | None, typer.Option("--date", help="Frontier date for a figure (YYYY-MM-DD).")
     ] = None,
     json_output: JsonOpt = False,
+    csv_output: CsvOpt = False,
     sig: SigOpt = 3,
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
@@ -56,25 +54,23 @@ def compare_command(
     if json_output:
         print_json(result)
         return
-    from rich import box
-    from rich.table import Table
-
-    from flopcast.cli.common import safe_console
+    from flopcast.cli.common import WRAP_LAST, Cell, Column, Table, render
     from flopcast.quantity import Kind, fmt
 
     first = result.first
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("")
-    table.add_column("training compute", overflow="fold")
-    table.add_column(f"{first.label} vs it", overflow="fold")
-    table.add_column("in words", no_wrap=True)
-    table.add_row(first.label, fmt(first.compute, Kind.FLOP, sig), "", "", style="bold")
+    table = Table(
+        columns=[
+            Column("", keep=True),
+            Column("training compute", wrap=WRAP_LAST),
+            Column(f"{first.label} vs it", wrap=WRAP_LAST),
+            Column("in words"),
+        ]
+    )
+    table.add(Cell(first.label, "bold"), fmt(first.compute, Kind.FLOP, sig), "", "", style="bold")
     for r, other in zip(result.results, result.others, strict=True):
-        table.add_row(
-            other.label, fmt(other.compute, Kind.FLOP, sig), fmt_ratio(r.ratio, sig), r.words
-        )
-    console = safe_console()
-    console.print(table)
-    for sub in (first, *result.others):
-        if sub.basis:
-            console.print(f"{sub.label}: {sub.basis}", style="dim")
+        table.add(other.label, fmt(other.compute, Kind.FLOP, sig), fmt_ratio(r.ratio, sig), r.words)
+    if csv_output:
+        table.write_csv()
+        return
+    footer = [f"{sub.label}: {sub.basis}" for sub in (first, *result.others) if sub.basis]
+    render("", [table], footer=footer)

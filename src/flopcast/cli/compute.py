@@ -105,9 +105,12 @@ def compute_command(
         bool, typer.Option("--recompute", help="Count full activation recomputation (8·N·D).")
     ] = False,
     vs: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            "--vs", metavar="FLOP", help="Compare the result with another compute: 3.8e25."
+            "--vs",
+            metavar="FLOP",
+            help="Compare the result with another compute or model: 3.8e25, gpt-4 "
+            "(repeatable: --vs gpt-4 --vs grok-3).",
         ),
     ] = None,
     json_output: JsonOpt = False,
@@ -141,20 +144,17 @@ def compute_command(
         recompute=recompute,
         sampling=s,
     )
-    comparison = compare(est.best, vs, a_label="this run", sampling=s) if vs else None
+    comparisons = [compare(est.best, v, a_label="this run", sampling=s) for v in vs or ()]
     thr_section, thr_data = threshold_rows(est.best)
     if json_output:
         data = est.to_dict()
         data["thresholds"] = thr_data
-        if comparison is not None:
-            data["comparison"] = comparison.to_dict()
+        _comparisons_json(data, comparisons)
         print_json(data)
         return
     headline, sections, footer = compute_sections(est, sig)
-    if comparison is not None:
-        sec = Section("Compared")
-        sec.add(_vs_label(comparison, sig), fmt_ratio(comparison.ratio, sig), comparison.words)
-        sections.append(sec)
+    if comparisons:
+        sections.append(compared_section(comparisons, sig))
     sections.append(thr_section)
     render(headline, sections, est.warnings, footer)
 
@@ -172,7 +172,7 @@ def _model_compute(
     achieved: str | None,
     days: str | None,
     gpu_hours: str | None,
-    vs: str | None,
+    vs: list[str] | None,
     recompute: bool,
     json_output: bool,
     sig: int,
@@ -191,7 +191,7 @@ def _model_compute(
         precision=precision, peak=peak, utilization=mfu, achieved=achieved, duration=days,
         accelerator_hours=gpu_hours, recompute=recompute, sampling=s,
     )  # fmt: skip
-    comparison = compare(res.headline, vs, a_label=m.name, sampling=s) if vs else None
+    comparisons = [compare(res.headline, v, a_label=m.name, sampling=s) for v in vs or ()]
     thr_section, thr_data = threshold_rows(res.headline)
     run = training_run_report(m, res, s)  # power, energy, costs, its developer's systems
     from flopcast.cli.trend import placement_rows
@@ -201,8 +201,7 @@ def _model_compute(
         data = res.to_dict()
         data["thresholds"] = thr_data
         data["frontier_trend"] = trend_data
-        if comparison is not None:
-            data["comparison"] = comparison.to_dict()
+        _comparisons_json(data, comparisons)
         data["training_run"] = None if run is None else run.data
         print_json(data)
         return
@@ -225,10 +224,8 @@ def _model_compute(
         footer = notes.lines()
     if stated is not None:
         sections.insert(0, stated)
-    if comparison is not None:
-        sec = Section("Compared")
-        sec.add(_vs_label(comparison, sig), fmt_ratio(comparison.ratio, sig), comparison.words)
-        sections.append(sec)
+    if comparisons:
+        sections.append(compared_section(comparisons, sig))
     if res.exact is not None:
         from flopcast.cli.catalog import exact_section
 
@@ -247,6 +244,21 @@ def _model_compute(
         sections.append(trend_section)
     headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
     render(headline, sections, warnings, footer)
+
+
+def compared_section(comparisons: list[Comparison], sig: int) -> Section:
+    """One row per ``--vs``: the ratio and its words."""
+    sec = Section("Compared")
+    for c in comparisons:
+        sec.add(_vs_label(c, sig), fmt_ratio(c.ratio, sig), c.words)
+    return sec
+
+
+def _comparisons_json(data: dict[str, object], comparisons: list[Comparison]) -> None:
+    """``comparisons``: one per ``--vs``; ``comparison``: the first (as before)."""
+    if comparisons:
+        data["comparison"] = comparisons[0].to_dict()
+        data["comparisons"] = [c.to_dict() for c in comparisons]
 
 
 def _vs_label(comparison: Comparison, sig: int) -> str:
@@ -339,8 +351,10 @@ def compute_sections(
         show_input(sec, "accelerator_hours", "accelerator-hours")
         show_input(sec, "peak", "peak per accelerator")
         show_input(sec, "achieved", "achieved per accelerator")
-        if est.hardware is not None:
+        given = "utilization" in inputs and inputs["utilization"].origin == "given"
+        if est.hardware is not None or given:  # an assumed one is shown where it is used
             show_input(sec, "utilization", "utilization (MFU)")
+        if est.hardware is not None:
             sec.add("training compute", fmt(est.hardware, Kind.FLOP, sig))
         sections.append(sec)
     rec = Section("Reconciled")
@@ -368,6 +382,9 @@ def compute_sections(
             fmt(est.implied_duration, Kind.DURATION, sig),
             f"6·N·D ÷ (accelerators × {how})",
         )
+        hours = est.implied_accelerator_hours
+        if hours is not None:
+            rec.add("accelerator-hours", fmt(hours, Kind.COUNT, sig), "accelerators × duration")
     if rec.rows:
         sections.append(rec)
     headline = f"Training compute: {fmt(est.best, Kind.FLOP, sig)}"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flopcast.cli.common import JsonOpt, SigOpt
+from flopcast.cli.common import CsvOpt, JsonOpt, SigOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -26,6 +26,7 @@ def frontier_command(
     ] = None,
     top: Annotated[int, typer.Option("--top", help="How many models to list.")] = 10,
     json_output: JsonOpt = False,
+    csv_output: CsvOpt = False,
     sig: SigOpt = 3,
 ) -> None:
     from flopcast.cli.common import Section, print_json, render
@@ -40,26 +41,19 @@ def frontier_command(
         data["thresholds"] = [t.to_dict() for t in thresholds()]
         print_json(data)
         return
-    from rich import box
-    from rich.table import Table
-
-    from flopcast.cli.common import safe_console
+    from flopcast.cli.common import WRAP, Column, Table
 
     table = Table(
-        title=f"Largest known training runs up to {f.at.isoformat()}",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
+        f"Largest known training runs up to {f.at.isoformat()}",
+        [
+            Column("#", align="right", keep=True),
+            Column("model", keep=True),
+            Column("released"),
+            Column("FLOP", align="right"),
+            Column("90% range"),
+            Column("basis", wrap=WRAP, label_below=False, style="dim"),
+        ],
     )
-    for col, kw in (
-        ("#", {"justify": "right"}),
-        ("model", {"no_wrap": True}),
-        ("released", {"no_wrap": True}),
-        ("FLOP", {"justify": "right", "no_wrap": True}),
-        ("90% range", {"no_wrap": True}),
-        ("basis", {"overflow": "fold"}),
-    ):
-        table.add_column(col, **kw)
     for i, e in enumerate(f.entries, 1):
         q = e.compute
         rng = (
@@ -67,14 +61,16 @@ def frontier_command(
             if q.uncertain and q.low is not None and q.high is not None
             else ""
         )
-        table.add_row(
+        table.add(
             str(i), e.model.name, e.model.released.isoformat(), fmt_sci(q.value, sig), rng, e.basis
         )
-    safe_console().print(table)
+    if csv_output:
+        table.write_csv()
+        return
     thr = Section("Thresholds")
     for t in thresholds():
         above = sum(verdict(e.compute, t.flop) in ("above", "likely above") for e in f.entries)
         thr.add(f"{fmt_sci(t.flop)} FLOP", t.label, f"{above} of these above; {t.status}")
     footer = [f"{t.label}: {t.source}" for t in thresholds()]
     footer.append(f"Data: {credit()}; curated figures: flopcast show MODEL.")
-    render("", [thr], footer=footer)
+    render("", [table, thr], footer=footer)

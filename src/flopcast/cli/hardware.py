@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flopcast.cli.common import JsonOpt
+from flopcast.cli.common import CsvOpt, JsonOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -30,6 +30,7 @@ def hardware_command(
         str | None, typer.Argument(help="An accelerator: h100, 'tpu v5p', mi300x.")
     ] = None,
     json_output: JsonOpt = False,
+    csv_output: CsvOpt = False,
 ) -> None:
     from flopcast.cli.common import Section, print_json, render
     from flopcast.hardware import PRECISIONS, accelerator, accelerators
@@ -72,25 +73,21 @@ def hardware_command(
     if json_output:
         print_json({"accelerators": [a.to_dict() for a in rows]})
         return
-    from rich import box
-    from rich.table import Table
-
-    from flopcast.cli.common import safe_console
+    from flopcast.cli.common import Column, Table
 
     table = Table(
-        title="Accelerators: dense peak TFLOP/s (no sparsity)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
+        "Accelerators: dense peak TFLOP/s (no sparsity)",
+        [
+            Column("id", keep=True),
+            Column("year", align="right"),
+            *(Column(p, align="right") for p in ("bf16", "fp8", "fp4")),
+            Column("GB", align="right"),
+            Column("GB/s", align="right"),
+        ],
     )
-    table.add_column("id", no_wrap=True)
-    table.add_column("year", justify="right")
-    for p in ("bf16", "fp8", "fp4"):
-        table.add_column(p, justify="right", no_wrap=True)
-    table.add_column("GB", justify="right", no_wrap=True)
-    table.add_column("GB/s", justify="right", no_wrap=True)
     for a in rows:
         bf16 = a.peak_tflops.get("bf16")
-        table.add_row(
+        table.add(
             a.id,
             str(a.release_year),
             _tflops(bf16) if bf16 is not None else f"({_tflops(a.peak_tflops.get('fp16'))} fp16)",
@@ -98,7 +95,11 @@ def hardware_command(
             _tflops(a.memory_gb),
             _tflops(a.memory_bandwidth_gbs),
         )
-    safe_console().print(table)
-    safe_console().print(
-        "Sources: 'flopcast hardware NAME' shows one accelerator with its sources.", style="dim"
+    if csv_output:
+        table.write_csv()
+        return
+    render(
+        "",
+        [table],
+        footer=["Sources: 'flopcast hardware NAME' shows one accelerator with its sources."],
     )

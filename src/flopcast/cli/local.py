@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flopcast.cli.common import JsonOpt
+from flopcast.cli.common import CsvOpt, JsonOpt
+from flopcast.errors import FlopcastError
 
 if TYPE_CHECKING:
     from flopcast.cli.common import Section
@@ -32,13 +34,13 @@ QuantOpt = Annotated[
     ),
 ]
 ContextOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--context",
         "-c",
         metavar="TOKENS",
-        help="Context length: 8192, 32k, 128k, 1M. Here k = 1,024 and M = 1,048,576, as "
-        "context windows are quoted (128k = 131,072); elsewhere flopcast reads K as 1,000.",
+        help="Context length: 8192 (default), 32k, 128k, 1M. Here k = 1,024 and M = 1,048,576, "
+        "as context windows are quoted (128k = 131,072); elsewhere flopcast reads K as 1,000.",
     ),
 ]
 KvOpt = Annotated[
@@ -53,13 +55,44 @@ SeqOpt = Annotated[
     int, typer.Option("--sequences", min=1, max=100_000, help="Concurrent sequences (KV cache).")
 ]
 OverheadOpt = Annotated[
-    float,
+    float | None,
     typer.Option(
         "--overhead",
         min=0,
         max=1000,
         metavar="GB",
         help="Runtime overhead per device: context + compute buffers (default 1 GB).",
+    ),
+]
+ModelsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[MODEL]...",
+        help="Catalog models (scout, maverick, gpt-oss-120b), config.json paths or "
+        "directories, or Hub repo ids; several at once. Optional with --total.",
+    ),
+]
+OnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        metavar="MACHINE",
+        help="One machine: 'rtx 4090', 'm3 ultra 512', 'dgx spark', '8x h100', '2x rtx 3090', "
+        "'cpu 128gb' (flopcast machines lists them); custom:24GB@1008GB/s (memory @ "
+        "bandwidth; add ' unified' for memory shared with the CPU, ' cpu' for RAM only); "
+        "or 'this', the machine it runs on. Shows the best format and longest context.",
+    ),
+]
+OsReserveOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--os-reserve",
+        min=0,
+        max=10_000,
+        metavar="GB",
+        help="Memory the OS keeps when a unified-memory GPU limit is raised, off host RAM for "
+        "offload and off a CPU-only machine's RAM. Default by kind of machine: a Mac 8 GB, a "
+        "Windows or Linux desktop 4 GB, a server 1.5 GB (flopcast machines shows each).",
     ),
 ]
 TotalOpt = Annotated[
@@ -99,6 +132,15 @@ def register(app: typer.Typer) -> None:
         ),
     )(local_command)
     app.command(
+        "machines",
+        help=(
+            "The machines flopcast knows, with their memory, what a model may use of it by "
+            "default, their bandwidth, what the OS keeps, and sources; or how it reads one "
+            "(a custom description, or 'this' machine).\n\n"
+            "Examples: flopcast machines;  flopcast machines this"
+        ),
+    )(machines_command)
+    app.command(
         "memory",
         help=(
             "Inference memory of a model at a format and context: weights per tensor group, "
@@ -106,6 +148,70 @@ def register(app: typer.Typer) -> None:
             "Example: flopcast memory maverick --quant int4 --context 128k"
         ),
     )(memory_command)
+
+
+def machines_command(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MACHINE]",
+            help="One machine, to see how flopcast reads it: 'rtx 4090', 'custom:24GB@1008GB/s', "
+            "'this' (the machine it runs on).",
+        ),
+    ] = None,
+    json_output: JsonOpt = False,
+    csv_output: CsvOpt = False,
+) -> None:
+    from flopcast.cli.common import Column, Footnotes, Table, print_json, render
+    from flopcast.inference import machine, machines
+
+    rows = (machine(name),) if name is not None else machines()
+    if json_output:
+        print_json({"machines": [_machine_dict(m) for m in rows]})
+        return
+    notes = Footnotes()
+    table = Table(
+        "Machines for flopcast local --on" if name is None else "",
+        [
+            Column("machine", keep=True),
+            Column("GB", align="right"),
+            Column("usable", align="right"),
+            Column("GB/s", align="right"),
+            Column("OS", align="right"),
+            Column("src"),
+            Column("name", label_below=False, style="dim"),
+        ],
+    )
+    for m in rows:
+        src = notes.mark("", m.source).strip() if m.source.startswith("http") else m.source
+        table.add(
+            m.id,
+            f"{m.memory_gb:,.0f}" if m.memory_gb >= 10 else f"{m.memory_gb:.1f}",
+            f"{m.gpu_limit_bytes() / 1e9:,.0f}",
+            f"{m.aggregate_bandwidth_gbs:,.0f}",
+            f"{m.os_reserve_gb:g}" if m.kind != "gpu" or m.host_ram_gb else "–",
+            src,
+            m.name,
+        )
+    if csv_output:
+        table.write_csv()
+        return
+    footer = [
+        "GB: memory, the vendors' GB (10^9 bytes; all GPUs of a node); usable: GB a model may "
+        "use by default, without raising a limit (Macs: Metal's working set); GB/s: memory "
+        "bandwidth, all GPUs together (decode speed is at most GB/s ÷ bytes read per token); "
+        "OS: GB the OS keeps when a Mac's GPU limit is raised, off host RAM for CPU offload, "
+        "or off a CPU's RAM (--os-reserve; – where nothing is offloaded).",
+        "Also: 'Nx NAME' (8x h100), 'cpu 128gb', custom:24GB@1008GB/s (add ' unified' or "
+        "' cpu'), and 'this' for the machine flopcast runs on.",
+    ]
+    if name is not None and rows[0].detected:
+        footer += [f"detected {line}" for line in rows[0].detected]
+    render("", [table], footer=[*footer, *notes.lines()])
+
+
+def _machine_dict(m: Machine) -> dict[str, Any]:
+    return {**m.to_dict(), "gpu_limit_gb": m.gpu_limit_bytes() / 1e9}
 
 
 def _spec(
@@ -125,10 +231,10 @@ def _spec(
 def memory_command(
     model: ModelArg = None,
     quant: QuantOpt = None,
-    context: ContextOpt = "8192",
+    context: ContextOpt = None,
     kv_dtype: KvOpt = "bf16",
     sequences: SeqOpt = 1,
-    overhead: OverheadOpt = 1.0,
+    overhead: OverheadOpt = None,
     total: TotalOpt = None,
     active: ActiveOpt = None,
     kv_per_token: KvPerTokenOpt = None,
@@ -136,50 +242,46 @@ def memory_command(
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.cli.common import print_json, render
-    from flopcast.inference import memory, parse_context
+    from flopcast.inference import memory
 
-    ctx = parse_context(context)
+    ctx = _context(context)
     spec = _spec(model, total, active, kv_per_token, text_only)
-    est = memory(spec, quant, ctx, kv_dtype, sequences, overhead)
+    est = memory(spec, quant, ctx, kv_dtype, sequences, _overhead(overhead))
     if json_output:
-        print_json(est)
+        print_json({**est.to_dict(), "warnings": _warnings(est)})
         return
     headline = (
         f"{spec.name} at {est.weights.format.name}, {ctx:,} tokens: "
         f"{_gb(est.total)} on one device ({est.total / 2**30:.1f} GiB)"
     )
-    if spec.estimate:
+    if not est.kv.known:
+        headline += " + the KV cache (unknown: no config.json)"
+    elif spec.estimate:
         headline += "  [estimate: no config.json]"
     render(headline, _memory_sections(est), warnings=_warnings(est), footer=_footer(est))
 
 
+def _context(text: str | None) -> int:
+    from flopcast.inference import DEFAULT_CONTEXT, parse_context
+
+    return DEFAULT_CONTEXT if text is None else parse_context(text)
+
+
+def _overhead(gb: float | None) -> float:
+    from flopcast.inference import DEFAULT_OVERHEAD_GB
+
+    return DEFAULT_OVERHEAD_GB if gb is None else gb
+
+
 def local_command(
-    model: ModelArg = None,
+    models: ModelsArg = None,
     quant: QuantOpt = None,
-    context: ContextOpt = "8192",
-    on: Annotated[
-        str | None,
-        typer.Option(
-            "--on",
-            metavar="MACHINE",
-            help="One machine: 'rtx 4090', 'm3 ultra 512', 'dgx spark', '8x h100', "
-            "'2x rtx 3090', 'cpu 128gb'. Shows the best format and longest context that fit.",
-        ),
-    ] = None,
+    context: ContextOpt = None,
+    on: OnOpt = None,
     kv_dtype: KvOpt = "bf16",
     sequences: SeqOpt = 1,
-    overhead: OverheadOpt = 1.0,
-    os_reserve: Annotated[
-        float,
-        typer.Option(
-            "--os-reserve",
-            min=0,
-            max=10_000,
-            metavar="GB",
-            help="Memory the OS keeps when a unified-memory GPU limit is raised or weights "
-            "are offloaded to host RAM (default 8 GB).",
-        ),
-    ] = 8.0,
+    overhead: OverheadOpt = None,
+    os_reserve: OsReserveOpt = None,
     ram: Annotated[
         float | None,
         typer.Option(
@@ -197,21 +299,33 @@ def local_command(
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.cli.common import print_json
-    from flopcast.inference import fit, fit_table, machine, memory, parse_context
+    from flopcast.inference import fit, fit_table, machine, memory
 
-    ctx = parse_context(context)
-    spec = _spec(model, total, active, kv_per_token, text_only)
-    mach = machine(on) if on is not None else None  # validate before any work
-    est = memory(spec, quant, ctx, kv_dtype, sequences, overhead)
-    if mach is not None:
-        one = fit(est, mach, os_reserve_gb=os_reserve, host_ram_gb=ram)
-        _one_machine(est, one, os_reserve, ram, json_output)
-        return
-    rows = fit_table(est, os_reserve_gb=os_reserve, host_ram_gb=ram)
+    ctx = _context(context)
+    names: list[str | None] = list(models) if models else [None]
+    if len(names) > 1 and (total is not None or active is not None or kv_per_token is not None):
+        raise FlopcastError("--total, --active and --kv-per-token describe one model: give one")
+    mach = machine(on) if on is not None else None  # validate (or detect) before any work
+    specs = [_spec(n, total, active, kv_per_token, text_only) for n in names]
+    results: list[dict[str, Any]] = []
+    for i, spec in enumerate(specs):
+        est = memory(spec, quant, ctx, kv_dtype, sequences, _overhead(overhead))
+        if i and not json_output:
+            sys.stdout.write("\n")
+        if mach is not None:
+            one = fit(est, mach, os_reserve_gb=os_reserve, host_ram_gb=ram)
+            data = _one_machine(est, one, os_reserve, ram, json_output)
+            if data is not None:
+                results.append(data)
+            continue
+        rows = fit_table(est, os_reserve_gb=os_reserve, host_ram_gb=ram)
+        if json_output:
+            results.append({"memory": est.to_dict(), "machines": [r.to_dict() for r in rows],
+                            "warnings": _warnings(est)})  # fmt: skip
+        else:
+            _table(est, rows, os_reserve)
     if json_output:
-        print_json({"memory": est.to_dict(), "machines": [r.to_dict() for r in rows]})
-        return
-    _table(est, rows, os_reserve)
+        print_json(results[0] if len(results) == 1 else {"models": results})
 
 
 # ---- rendering -----------------------------------------------------------------------------
@@ -321,23 +435,18 @@ def _warnings(est: MemoryEstimate) -> list[str]:
 
 def _footer(est: MemoryEstimate) -> list[str]:
     f = est.weights.format
-    lines = [f"format: {f.note} [{f.source}]"]
+    lines = [f"format: {f.note}", f"source: {f.source}"]
     lines += [f"model: {est.model.source}"] + [f"note: {n}" for n in est.model.notes]
     lines += [f"note: {n}" for n in est.weights.notes]
     lines.append("GB = 10^9 bytes, GiB = 2^30 bytes")
     return lines
 
 
-def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float | None) -> None:
+    from flopcast.cli.common import WRAP, Cell, Column, Section, Table, render
 
-    from flopcast.cli.common import safe_console, safe_text
-
-    console = safe_console(soft_wrap=False)
     spec, w, kv = est.model, est.weights, est.kv
-    kv_text = f"KV {_gb(kv.bytes)}" if kv.known else "KV not included (no config)"
+    kv_text = f"KV {_gb(kv.bytes)}" if kv.known else "KV unknown (no config.json)"
     if kv.known and kv.fixed_bytes:
         kv_text = f"KV {_gb(kv.growing_bytes)} + recurrent state {_gb(kv.fixed_bytes)}"
     title = (
@@ -346,45 +455,58 @@ def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float) -> Non
     )
     if spec.estimate:
         title += "  [estimate: no config.json]"
-    console.print(safe_text(title, "bold"))
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col, justify in (
-        ("machine", "left"),
-        ("GPU memory", "right"),
-        ("need", "right"),
-        ("verdict", "left"),
-        ("headroom", "right"),
-        ("decode ≤ tok/s", "right"),
-    ):
-        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    table = Table(
+        columns=[
+            Column("machine", keep=True),
+            Column("memory GB", align="right"),
+            Column("need GB", align="right"),
+            Column("headroom GB", align="right"),
+            Column("decode ≤ tok/s", align="right"),
+            Column("verdict", wrap=WRAP),
+        ]
+    )
     style = {"fits": "green", "does_not_fit": "red"}
     for r in rows:
-        table.add_row(
-            r.machine.name,
-            f"{r.limit_bytes / 1e9:,.0f} GB",
-            f"{r.need_bytes / 1e9:,.1f} GB",
-            Text(r.label, style=style.get(r.verdict, "yellow")),
-            f"{r.headroom_bytes / 1e9:+,.1f} GB",
+        table.add(
+            r.machine.id,
+            f"{r.limit_bytes / 1e9:,.0f}",
+            f"{r.need_bytes / 1e9:,.1f}",
+            f"{r.headroom_bytes / 1e9:+,.1f}",
             _rate(r.decode_tokens_per_s),
+            Cell(r.label, style.get(r.verdict, "yellow")),
         )
-    console.print(table)
-    fixes = [(r, n) for r in rows for n in r.remedies]
-    if fixes:
-        console.print(Text("Notes, and what would make it fit", style="bold cyan"))
-        for r, note in fixes:
-            console.print(f"  {r.machine.name}: {note}")
-    for warning in _warnings(est):
-        console.print(safe_text(f"warning: {warning}", "yellow"))
-    console.print()
-    for line in _table_footer(est, os_reserve):
-        console.print(safe_text(line, "dim"))
+    fixes = Section("Notes, and what would make it fit")
+    offloaded = False
+    for r in rows:
+        for n in r.remedies:
+            if r.verdict == "fits_with_offload" and "of weights in host RAM" in n:
+                n = f"{r.offloaded_bytes / 1e9:.1f} GB of weights in host RAM"
+                offloaded = True
+            fixes.add(r.machine.id, "", n)
+    if offloaded:
+        fixes.subtitle = "an offloaded row's decode bound includes reading host RAM"
+    render(
+        title,
+        [table, fixes] if fixes.rows else [table],
+        warnings=_warnings(est),
+        footer=_table_footer(est, os_reserve),
+    )
 
 
-def _table_footer(est: MemoryEstimate, os_reserve: float) -> list[str]:
+def _table_footer(est: MemoryEstimate, os_reserve: float | None) -> list[str]:
+    from flopcast.inference import os_reserve_gb
+
+    keep = (
+        f"{os_reserve:g} GB for the OS (--os-reserve)"
+        if os_reserve is not None
+        else f"for the OS {os_reserve_gb('macos'):g} GB on a Mac, {os_reserve_gb('desktop'):g} "
+        f"GB on a desktop, {os_reserve_gb('server'):g} GB on a server (--os-reserve)"
+    )
     return [
-        "GPU memory: what the model may use by default (Macs: 3/4 of RAM, Metal's working set; "
-        f"Strix Halo: 96 GB); raised limits and host RAM keep {os_reserve:g} GB for the OS "
-        "(--os-reserve); desktops assume 64 GB host RAM at 89.6 GB/s (--ram).",
+        "machine: an id of 'flopcast machines' (their names, memory, bandwidth and sources); "
+        "memory: what the model may use by default (Macs: 3/4 of RAM, Metal's working set; "
+        f"Strix Halo: 96 GB); raised limits and host RAM keep {keep}; desktops assume 64 GB "
+        "host RAM at 89.6 GB/s (--ram).",
         "decode ≤ tok/s: an upper bound, memory bandwidth / bytes read per token (active "
         "weights + KV at this context); multi-GPU rows assume tensor parallelism.",
         "capacities are vendors' GB read as 10^9 bytes (the chips are binary: up to 7.4% more).",
@@ -393,9 +515,10 @@ def _table_footer(est: MemoryEstimate, os_reserve: float) -> list[str]:
 
 
 def _one_machine(
-    est: MemoryEstimate, r: Fit, os_reserve: float, ram: float | None, json_output: bool
-) -> None:
-    from flopcast.cli.common import Section, print_json, render
+    est: MemoryEstimate, r: Fit, os_reserve: float | None, ram: float | None, json_output: bool
+) -> dict[str, Any] | None:
+    """Print one model on one machine (or, with --json, return its JSON)."""
+    from flopcast.cli.common import Section, render
     from flopcast.inference import best_format
 
     m = r.machine
@@ -410,19 +533,29 @@ def _one_machine(
         host_ram_gb=ram,
     )
     if json_output:
-        print_json({"memory": est.to_dict(), "fit": r.to_dict(), "best": choice.to_dict()})
-        return
+        return {
+            "memory": est.to_dict(),
+            "fit": r.to_dict(),
+            "best": choice.to_dict(),
+            "warnings": _warnings(est),
+        }
     fmt = est.weights.format
+    kv_known = est.kv.known
     at = Section(f"At {fmt.name}", subtitle=f"{est.context:,} tokens of context")
-    at.add("verdict", r.label)
+    at.add("verdict", r.label if kv_known else f"{r.label}, before the KV cache")
     at.add(
         "needs",
-        _gb(r.need_bytes),
+        _gb(r.need_bytes) if kv_known else f"{_gb(r.need_bytes)} + KV",
         f"weights {_gb(est.weights.bytes)} + KV "
-        f"{_gb(est.kv.bytes)} + overhead {_gb(m.devices * est.overhead_per_device)}",
+        f"{_gb(est.kv.bytes) if kv_known else 'unknown (no config.json)'} + overhead "
+        f"{_gb(m.devices * est.overhead_per_device)}",
     )
-    at.add("GPU memory", _gb(r.limit_bytes), _limit_note(m, os_reserve))
-    at.add("headroom", f"{r.headroom_bytes / 1e9:+,.1f} GB")
+    at.add("GPU memory", _gb(r.limit_bytes), _limit_note(m, r.os_reserve_gb))
+    at.add(
+        "headroom",
+        f"{r.headroom_bytes / 1e9:+,.1f} GB",
+        "" if kv_known else "less the KV cache, unknown",
+    )
     at.add(
         "decode",
         _bound(r.decode_tokens_per_s),
@@ -440,14 +573,17 @@ def _one_machine(
         at.add("to fit", "", note)
     best = Section("Best format that fits", subtitle="the checkpoint's own first, then GGUF")
     if choice.fit is None:
-        best.add("none", "", "not even the smallest format fits within the default GPU limit")
-        if choice.relaxed is not None:
-            x = choice.relaxed
-            best.add(
-                x.label,
-                x.estimate.weights.format.name,
-                f"needs {_gb(x.need_bytes)}; decode {_bound(x.decode_tokens_per_s)}",
-            )
+        why = "not even the smallest format fits within the default GPU limit"
+        if m.kind == "gpu" and not (ram or m.host_ram_gb):
+            why += "; --ram GB to offload to host RAM"
+        best.add("none", "", why)
+        for x in (choice.relaxed, choice.offload):
+            if x is not None:
+                best.add(
+                    x.label,
+                    x.estimate.weights.format.name,
+                    f"needs {_gb(x.need_bytes)}; decode {_bound(x.decode_tokens_per_s)}",
+                )
     else:
         b = choice.fit
         bw = b.estimate.weights
@@ -461,18 +597,55 @@ def _one_machine(
                 f"{choice.longest_context:,} tokens",
                 "at this format, within the default GPU limit",
             )
+        if choice.offload is not None:
+            x = choice.offload
+            best.add(
+                "or, offloaded" if x.verdict == "fits_with_offload" else "or, limit raised",
+                x.estimate.weights.format.name,
+                f"needs {_gb(x.need_bytes)}; decode {_bound(x.decode_tokens_per_s)}",
+            )
+    sections = [at, best]
+    if m.detected:
+        found = Section("Detected", subtitle="what --on this found")
+        for line in m.detected:
+            label, _, text = line.partition(": ")
+            found.add(label, text)
+        sections.insert(0, found)
     headline = f"{est.model.name} on {m.name}: {r.label} at {fmt.id}"
-    if est.model.estimate:
+    if not kv_known:
+        headline += " before the KV cache (unknown: no config.json)"
+    elif est.model.estimate:
         headline += "  [estimate: no config.json]"
     render(
         headline,
-        [at, best],
+        sections,
         warnings=_warnings(est),
-        footer=[*_footer(est), f"machine: {m.notes or m.name} [{m.source}]"],
+        footer=[*_footer(est), *_machine_footer(m, r.os_reserve_gb)],
     )
+    return None
+
+
+def _machine_footer(m: Machine, os_reserve: float) -> list[str]:
+    from flopcast.inference import os_reserve as reserve_of
+
+    lines = [f"machine: {m.notes or m.name}"]
+    if m.source and m.source not in ("given", "detected"):
+        lines.append(f"source: {m.source}")
+    if m.kind != "gpu" or m.host_ram_gb:
+        r = reserve_of(m.os)
+        if os_reserve == r["gb"]:
+            lines.append(
+                f"OS reserve: {os_reserve:g} GB ({m.os}; {r['low']:g}–{r['high']:g} GB): "
+                f"{r['note']} (--os-reserve)"
+            )
+            lines.append(f"source: {r['source']}")
+        else:
+            lines.append(f"OS reserve: {os_reserve:g} GB, as given")
+    return lines
 
 
 def _limit_note(m: Machine, os_reserve: float) -> str:
+    """What the machine's GPU memory is, and what the OS keeps of it."""
     if m.kind == "unified":
         return (
             f"{m.gpu_share:.0%} of {m.memory_gb:g} GB by default; up to "

@@ -51,11 +51,12 @@ def _write(
     draw: Callable[[], Figure], output: Path | None, default: str, json_output: bool
 ) -> None:
     """Check the path first (a bad suffix fails before any drawing), draw, save, report."""
-    from flopcast.cli.common import print_json
+    from flopcast.cli.common import print_json, progress
     from flopcast.reporting import plots
 
     path = plots.check_path(output if output is not None else Path(default))
-    plots.save(draw(), path)
+    with progress(f"Drawing {path}", enabled=not json_output):
+        plots.save(draw(), path)
     if json_output:
         print_json({"path": str(path)})
     else:

@@ -10,6 +10,8 @@ import typer
 from flopcast.cli.common import JsonOpt
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flopcast.reporting.document import Report
 
 
@@ -50,6 +52,18 @@ def report_command(
     gpu: Annotated[str | None, typer.Option("--gpu", help="Accelerator type.")] = None,
     json_output: JsonOpt = False,
 ) -> None:
+    from flopcast.cli.common import progress
+
+    with progress("Building the report", enabled=not json_output) as step:
+        _report(names, output, no_plots, law, moe, name, active, total, tokens, gpus, gpu,
+                json_output, step)  # fmt: skip
+
+
+def _report(
+    names: list[str] | None, output: Path | None, no_plots: bool, law: str | None,
+    moe: str | None, name: str, active: str | None, total: str | None, tokens: str | None,
+    gpus: str | None, gpu: str | None, json_output: bool, step: Callable[[str], None],
+) -> None:  # fmt: skip
     from flopcast.errors import FlopcastError
     from flopcast.reporting.build import build, custom_model
     from flopcast.store import check_target, exists
@@ -87,6 +101,7 @@ def report_command(
         print(render(report), end="")
         return
     else:
+        step(f"Writing {output}" + ("" if no_plots else " with its plots"))
         write_report(report, output, plots=not no_plots)
     print(f"wrote {output}" + (" (replacing the previous file)" if replaced else ""))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,13 +14,27 @@ if TYPE_CHECKING:
     from flopcast.scaling import Multiplier, OptimalPoint, Sparsity
 
 LawOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--law",
         help="Scaling law: hoffmann2022, epoch2024, llama3, llama3-fit, kaplan2020, "
-        "deepseek2024, fixed:R (R tokens/param), or a saved fit .json (flopcast laws lists them).",
+        "deepseek2024, fixed:R (R tokens/param), or a saved fit .json (flopcast laws lists "
+        "them). Default: fixed:40.",
     ),
 ]
+
+
+def default_law() -> tuple[str, str]:
+    """flopcast's default law (``data/defaults.toml``) and a line saying it was the default."""
+    from flopcast.defaults import section
+
+    law = str(section("report")["law"])
+    return law, (
+        f"{law} is flopcast's default law (the essay's: Llama 3's ~40 tokens per parameter "
+        "at its compute); --law names another (flopcast laws lists them)"
+    )
+
+
 MoeOpt = Annotated[
     str,
     typer.Option(
@@ -99,7 +112,7 @@ def optimal_command(
     compute: Annotated[
         str | None, typer.Option("--compute", "-C", help="Training budget: 5.2e25.")
     ] = None,
-    law: LawOpt = "fixed:40",
+    law: LawOpt = None,
     moe: MoeOpt = "default",
     sparsity: SparsityOpt = None,
     sparsity_from: SparsityFromOpt = "params",
@@ -126,13 +139,15 @@ def optimal_command(
     else:
         c = compute
     budget = parse(c, Kind.FLOP, what="--compute").value
-    p = optimal(law, budget, sparsity=sparsity if sparsity is not None else sp, moe=_moe(moe))
+    used, said = (law, "") if law is not None else default_law()
+    p = optimal(used, budget, sparsity=sparsity if sparsity is not None else sp, moe=_moe(moe))
     if json_output:
         print_json(p.to_dict())
         return
     sec = Section("Compute-optimal model", subtitle=f"{p.law}: {p.law_title}")
     _optimal_rows(sec, p, sig)
-    footer = [f"{p.citation.paper}, {p.citation.where} {p.citation.url}".strip()]
+    cite = f"{p.citation.paper}, {p.citation.where} {p.citation.url}".strip()
+    footer = [said or cite]
     footer += list(p.notes)
     render("", [sec], footer=footer)
 
@@ -165,7 +180,7 @@ def overtrain_command(
         str | None, typer.Option("--total", help="Total parameters (MoE): 400B.")
     ] = None,
     tokens: Annotated[str | None, typer.Option("--tokens", "-D", help="Tokens: 22T.")] = None,
-    law: LawOpt = "fixed:40",
+    law: LawOpt = None,
     moe: MoeOpt = "default",
     sparsity: SparsityOpt = None,
     sparsity_from: SparsityFromOpt = "params",
@@ -180,12 +195,13 @@ def overtrain_command(
     from flopcast.quantity import Kind, fmt, fmt_plain, fmt_sci, fmt_si
 
     m = model(name) if name is not None else None
+    used, said = (law, "") if law is not None else default_law()
     o = optimality(
         m,
         active_params=active,
         total_params=total,
         tokens=tokens,
-        law=law,
+        law=used,
         moe=_moe(moe),
         sparsity=sparsity,
         sparsity_from=_sparsity_from(sparsity_from),
@@ -230,7 +246,7 @@ def overtrain_command(
             f"k = {fmt_plain(other.k, sig)}",
             other.verdict,
         )
-    footer = notes.lines() + list(r.notes)
+    footer = notes.lines() + ([said] if said else []) + list(r.notes)
     footer.append(
         "m(S) was measured far below frontier compute (Abnar et al. 2025; Ludziejewski et al. "
         "2025): treat it as an assumption."
@@ -263,7 +279,7 @@ def fit_command(
     json_output: JsonOpt = False,
     sig: SigOpt = 3,
 ) -> None:
-    from flopcast.cli.common import print_json, render
+    from flopcast.cli.common import print_json, progress, render
     from flopcast.errors import FlopcastError
     from flopcast.quantity import Kind, fmt_plain, fmt_sci, fmt_si, parse
     from flopcast.scaling.fit import fit_isoflop, fit_parametric, read_runs, save_fit
@@ -278,13 +294,16 @@ def fit_command(
     runs = read_runs(
         path, n_column=n_column, d_column=d_column, c_column=c_column, loss_column=loss_column
     )
-    if approach == 3:
-        res = fit_parametric(
-            runs, bootstrap=bootstrap, seed=seed, drop_top_losses=drop_top, budgets=budgets,
-            progress=_progress(),
-        )  # fmt: skip
-    else:
-        res = fit_isoflop(runs, bootstrap=bootstrap, seed=seed, budgets=budgets)  # type: ignore[assignment]
+    what = "L(N, D)" if approach == 3 else "isoFLOP parabolas"
+    doing = f"Fitting {what} to {len(runs):,} runs, with {bootstrap:,} bootstrap refits"
+    with progress(doing, enabled=not json_output) as step:
+        if approach == 3:
+            res = fit_parametric(
+                runs, bootstrap=bootstrap, seed=seed, drop_top_losses=drop_top, budgets=budgets,
+                progress=lambda stage: step(f"Fitting {what}: {stage}"),
+            )  # fmt: skip
+        else:
+            res = fit_isoflop(runs, bootstrap=bootstrap, seed=seed, budgets=budgets)  # type: ignore[assignment]
     saved = save_fit(res, save) if save is not None else None
     if json_output:
         data = res.to_dict()
@@ -325,21 +344,7 @@ def fit_command(
     if saved is not None:
         was = " (replacing the previous file)" if replaced else ""
         footer.append(f"saved to {saved}{was}: use --law {saved}")
-    render(f"Fit of {path}", sections, footer=footer)
-
-
-def _progress() -> Callable[[str], None] | None:
-    """Progress lines on stderr, when a person is watching it (not in a pipe or a log)."""
-    import sys
-
-    if not sys.stderr.isatty():
-        return None
-
-    def say(line: str) -> None:
-        sys.stderr.write(f"flopcast fit: {line}...\n")
-        sys.stderr.flush()
-
-    return say
+    render(f"Fit of {path}", sections, warnings=res.warnings, footer=footer)
 
 
 def laws_command(json_output: JsonOpt = False) -> None:

@@ -85,10 +85,7 @@ def _largest(
     at: str | None, top: int, owner: str | None, chip: str | None, everything: bool,
     json_output: bool, sig: int,
 ) -> None:  # fmt: skip
-    from rich import box
-    from rich.table import Table
-
-    from flopcast.cli.common import Footnotes, print_json, render, safe_console, safe_text
+    from flopcast.cli.common import Column, Footnotes, Table, print_json, render
     from flopcast.fleet import largest
     from flopcast.power import fmt_watts
     from flopcast.quantity import fmt_sci, fmt_si
@@ -100,25 +97,29 @@ def _largest(
     days, mfu = res.days, res.utilization
     which = " ".join(x for x in (owner and f"of {owner}", chip and f"with {chip}") if x)
     title = f"Largest AI supercomputers {which + ' ' if which else ''}at {res.at.isoformat()}"
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("system", overflow="fold", ratio=1)
-    table.add_column("H100e", justify="right", no_wrap=True)
-    table.add_column("power", justify="right", no_wrap=True)
-    table.add_column(f"{days:g}d@{mfu:.0%}", justify="right", no_wrap=True)
-    table.add_column("src", no_wrap=True)
+    table = Table(
+        title if res.systems else f"{title}: none",
+        [
+            Column("#", align="right", keep=True),
+            Column("system", keep=True),
+            Column("H100e", align="right"),
+            Column("power", align="right"),
+            Column(f"{days:g}d@{mfu:.0%}", align="right"),
+            Column("src"),
+        ],
+    )
     notes = Footnotes()
     for i, s in enumerate(res.systems, 1):
         produced = s.produces(days, mfu)
-        table.add_row(
+        table.add(
             str(i),
-            safe_text(s.name).append("\n").append_text(safe_text(_where(s), "dim")),
+            s.name,
             "–" if s.h100e is None else fmt_si(s.h100e, 2),
             "–" if s.power_mw is None else fmt_watts(s.power_mw * 1e6, 3),
             "–" if produced is None else fmt_sci(produced, 2),
             notes.mark("", s.sources[0]).strip() if s.sources else "",
+            note=_where(s),
         )
-    safe_console().print(table if res.systems else f"{title}: none")
     footer = [
         f"H100e: Epoch AI's H100-equivalents (peak OP/s ÷ an H100's); power: reported, else "
         f"Epoch AI's estimate; {days:g}d@{mfu:.0%}: FLOP at {mfu:.0%} of the 16-bit peak for "
@@ -129,7 +130,7 @@ def _largest(
         footer.append(f"Left out: {left} (--all includes them).")
     footer += notes.lines()
     footer.append(f"Data: {res.meta_credit}.")
-    render("", [], footer=footer)
+    render("", [table], footer=footer)
 
 
 def _where(s: System) -> str:

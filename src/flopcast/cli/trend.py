@@ -98,6 +98,12 @@ def trend_command(
     until: Annotated[
         int, typer.Option("--until", metavar="YEAR", help="Last year of --count-above.")
     ] = 2028,
+    simulations: Annotated[
+        int | None,
+        typer.Option(
+            "--simulations", metavar="N", help="Simulated futures of --count-above (4,000)."
+        ),
+    ] = None,
     resamples: Annotated[
         int, typer.Option("--resamples", metavar="N", help="Bootstrap resamples (default 1,000).")
     ] = 1000,
@@ -119,7 +125,8 @@ def trend_command(
     trend = fit_trend(sel, breakpoint=breakpoint, break_at=fixed, resamples=resamples, seed=seed)
     at_rows = [at(trend, d) for d in ats]
     when_rows = [when(trend, v) for v in whens]
-    count_rows = [count_above(v, until, sel, seed=seed) for v in counts]
+    sims = {} if simulations is None else {"simulations": simulations}
+    count_rows = [count_above(v, until, sel, seed=seed, **sims) for v in counts]
     if json_output:
         print_json(
             {

@@ -27,8 +27,9 @@ bytes per token are given; every result says so.
 Where things live (every public name is re-exported here, so ``flopcast.inference.fit`` and
 ``from flopcast.inference import memory`` work as before):
 
-* :mod:`~flopcast.inference.defaults`: the documented defaults (context, KV dtype, overhead, OS
-  reserve), units (``GB``, ``GIB``) and the verdict names.
+* :mod:`~flopcast.inference.defaults`: the documented defaults (context, KV dtype, overhead; the
+  OS reserve per kind of machine and the offload format, read from ``data/defaults.toml``),
+  units (``GB``, ``GIB``) and the verdict names.
 * :mod:`~flopcast.inference.context`: ``parse_context`` (``32k``, ``1M``) and ``check_context``.
 * :mod:`~flopcast.inference.spec`: ``ModelSpec`` and ``model_spec``: a model from a config.json,
   the catalog, or given totals.
@@ -39,8 +40,9 @@ Where things live (every public name is re-exported here, so ``flopcast.inferenc
 * :mod:`~flopcast.inference.weight_bytes`: ``weights``: bytes per tensor group at a format.
 * :mod:`~flopcast.inference.kv`: ``kv_cache``: the KV cache at a context.
 * :mod:`~flopcast.inference.estimate`: ``memory``: weights + KV cache + overhead.
+* :mod:`~flopcast.inference.detect`: what this machine has (``nvidia-smi``, the OS).
 * :mod:`~flopcast.inference.devices`: machines (``data/machines.toml``, ``8x h100``,
-  ``cpu 128gb``).
+  ``cpu 128gb``, ``custom:24GB@1008GB/s``, ``this``).
 * :mod:`~flopcast.inference.placement`: ``fit`` (verdict, headroom, speed bounds, remedies),
   ``fit_table``, ``longest_context`` and ``best_format``.
 
@@ -52,17 +54,23 @@ from __future__ import annotations
 from flopcast.inference.defaults import (
     DEFAULT_CONTEXT,
     DEFAULT_KV_DTYPE,
-    DEFAULT_OS_RESERVE_GB,
     DEFAULT_OVERHEAD_GB,
     GB,
     GIB,
+    OS_KINDS,
     VERDICT_LABELS,
+    OsKind,
     Verdict,
+    offload_format,
+    os_reserve,
+    os_reserve_gb,
 )
 from flopcast.inference.devices import (
     DEFAULT_CPU_BANDWIDTH_GBS,
     Machine,
     cpu_machine,
+    custom_machine,
+    detect_machine,
     machine,
     machines,
 )
@@ -78,6 +86,7 @@ from flopcast.inference.placement import (
     fit_table,
     local,
     longest_context,
+    offload_words,
 )
 from flopcast.inference.quantization import (
     GgmlType,
@@ -98,12 +107,12 @@ __all__ = [
     "DEFAULT_CONTEXT",
     "DEFAULT_CPU_BANDWIDTH_GBS",
     "DEFAULT_KV_DTYPE",
-    "DEFAULT_OS_RESERVE_GB",
     "DEFAULT_OVERHEAD_GB",
     "GB",
     "GIB",
     "LAYER_SELECTORS",
     "MAX_CONTEXT",
+    "OS_KINDS",
     "VERDICT_LABELS",
     "Choice",
     "Fit",
@@ -113,6 +122,7 @@ __all__ = [
     "Machine",
     "MemoryEstimate",
     "ModelSpec",
+    "OsKind",
     "Rule",
     "Verdict",
     "WeightFormat",
@@ -121,7 +131,9 @@ __all__ = [
     "best_format",
     "check_context",
     "cpu_machine",
+    "custom_machine",
     "default_machines",
+    "detect_machine",
     "fit",
     "fit_table",
     "formats",
@@ -135,6 +147,10 @@ __all__ = [
     "machines",
     "memory",
     "model_spec",
+    "offload_format",
+    "offload_words",
+    "os_reserve",
+    "os_reserve_gb",
     "parse_context",
     "resolve_format",
     "weight_format",

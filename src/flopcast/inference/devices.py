@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -9,7 +11,7 @@ from typing import Any, Literal
 
 from flopcast.datafiles import NameIndex, first_error, lenient_key, load_toml
 from flopcast.errors import FlopcastError, FlopcastTypeError, listing
-from flopcast.inference.defaults import DEFAULT_OS_RESERVE_GB, GB
+from flopcast.inference.defaults import GB, OsKind, os_reserve_gb
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,17 @@ class Machine:
     source: str = ""
     other_sources: tuple[str, ...] = ()
     notes: str = ""
+    os: OsKind = "desktop"  # the kind of OS, for its memory reserve
+    detected: tuple[str, ...] = ()  # what `--on this` found, one line each
+
+    @property
+    def os_reserve_gb(self) -> float:
+        """The memory (GB) its OS keeps by default (data/defaults.toml, by kind of machine)."""
+        return os_reserve_gb(self.os)
+
+    def reserve(self, os_reserve_gb: float | None) -> float:
+        """The OS reserve to use: the one given, else this machine's default."""
+        return self.os_reserve_gb if os_reserve_gb is None else os_reserve_gb
 
     @property
     def memory_gb(self) -> float:
@@ -48,20 +61,20 @@ class Machine:
         """All devices reading at once (tensor parallelism): the decode upper bound's rate."""
         return self.devices * self.bandwidth_gbs
 
-    def gpu_limit_bytes(self, os_reserve_gb: float = DEFAULT_OS_RESERVE_GB) -> int:
+    def gpu_limit_bytes(self, os_reserve_gb: float | None = None) -> int:
         """Memory the model may use without changing any setting."""
         total = self.memory_gb * GB
         if self.kind == "gpu":
             return int(total)
-        reserve = max(0.0, total - os_reserve_gb * GB)
+        reserve = max(0.0, total - self.reserve(os_reserve_gb) * GB)
         if self.kind == "cpu":
             return int(reserve)
         return int(min(self.gpu_share * total, reserve))
 
-    def gpu_max_bytes(self, os_reserve_gb: float = DEFAULT_OS_RESERVE_GB) -> int:
+    def gpu_max_bytes(self, os_reserve_gb: float | None = None) -> int:
         """Memory the GPU may use once its limit is raised (unified memory), else the limit."""
         if self.kind == "unified":
-            return int(max(0.0, self.memory_gb * GB - os_reserve_gb * GB))
+            return int(max(0.0, self.memory_gb * GB - self.reserve(os_reserve_gb) * GB))
         return self.gpu_limit_bytes(os_reserve_gb)
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,7 +95,16 @@ class Machine:
             "source": self.source,
             "other_sources": list(self.other_sources),
             "notes": self.notes,
+            "os": self.os,
+            "os_reserve_gb": self.os_reserve_gb,
+            "detected": list(self.detected),
         }
+
+
+def os_of(category: str) -> OsKind:
+    """The kind of OS of a machine category: Macs run macOS, datacenter nodes a headless
+    server; consumer and workstation desktops, DGX Spark, Strix Halo and CPU boxes a desktop."""
+    return "macos" if category == "apple" else "server" if category == "datacenter" else "desktop"
 
 
 def _machines_schema() -> Any:
@@ -133,11 +155,13 @@ def _gpu_machine(
         "bf16" if "bf16" in acc.peak_tflops else "fp16" if "fp16" in acc.peak_tflops else None
     )
     peak = acc.peak_tflops[precision] * 1e12 if precision else None
+    category = kw.pop("category", "datacenter")
     return Machine(
         id=id or (acc.id if count == 1 else f"{count}x-{acc.id}"),
         name=name or (acc.name if count == 1 else f"{count}x {acc.name}"),
         kind="gpu",
-        category=kw.pop("category", "datacenter"),
+        category=category,
+        os=kw.pop("os", os_of(category)),
         devices=count,
         device_memory_gb=acc.memory_gb,
         bandwidth_gbs=acc.memory_bandwidth_gbs,
@@ -165,7 +189,9 @@ def _index() -> NameIndex[Machine]:
         "data/machines.toml",
         "machine",
         ((m.id, (m.name, *m.aliases), m) for m in machines()),
-        hint=lambda: f"{listing('machines')}; or '8x h100', 'cpu 128gb'",
+        hint=lambda: (
+            f"{listing('machines')}; or '8x h100', 'cpu 128gb', 'custom:24GB@1008GB/s', 'this'"
+        ),
     )
 
 
@@ -222,6 +248,7 @@ def machines() -> tuple[Machine, ...]:
                     name=r.name,
                     kind="unified",
                     category=r.category,
+                    os=os_of(r.category),
                     devices=1,
                     device_memory_gb=r.memory_gb,
                     bandwidth_gbs=r.bandwidth_gbs,
@@ -260,12 +287,200 @@ def cpu_machine(memory_gb: float, bandwidth_gbs: float = DEFAULT_CPU_BANDWIDTH_G
     )
 
 
+_CUSTOM = re.compile(
+    r"^(?:custom\s*:?\s*)?(?:(?P<n>\d+)\s*(?:x|×|\*)\s*)?"
+    r"(?P<mem>\d+(?:\.\d+)?)\s*(?P<mu>gb|gib|g|tb|t)?\s*@\s*"
+    r"(?P<bw>\d+(?:\.\d+)?)\s*(?P<bu>gb/s|g/s|gbps|tb/s|t/s|tbps)?"
+    r"\s*(?P<kind>gpu|unified|mac|cpu)?$"
+)
+CUSTOM_FORM = (
+    "custom:24GB@1008GB/s (memory @ bandwidth: a GPU), custom:2x24GB@936GB/s (two), "
+    "custom:128GB@546GB/s unified (one pool shared with the CPU; 'mac' for a Mac's) or "
+    "custom:64GB@89.6GB/s cpu"
+)
+
+
+def custom_machine(
+    memory_gb: float,
+    bandwidth_gbs: float,
+    kind: Literal["gpu", "unified", "mac", "cpu"] = "gpu",
+    devices: int = 1,
+) -> Machine:
+    """A machine described by its memory and bandwidth: ``devices`` GPUs of ``memory_gb``
+    each (host RAM for offload only with ``host_ram_gb``), a unified pool the GPU may use
+    all of but the OS reserve (``mac``: a Mac's, with macOS's reserve), or a CPU with that
+    RAM. ``flopcast local MODEL --on custom:24GB@1008GB/s``."""
+    for value, what, top in ((memory_gb, "memory", 1e5), (bandwidth_gbs, "bandwidth", 1e6)):
+        if not (isinstance(value, int | float) and math.isfinite(value) and 0 < value <= top):
+            raise FlopcastError(f"a custom machine's {what} must be above 0 and at most {top:,g}")
+    if not 1 <= devices <= 1024:
+        raise FlopcastError("a custom machine has 1 to 1024 GPUs")
+    if kind != "gpu" and devices != 1:
+        raise FlopcastError("only GPUs come in several: write custom:2x24GB@1008GB/s")
+    count = f"{devices}x " if devices > 1 else ""
+    described = f"{count}{memory_gb:g} GB at {bandwidth_gbs:,g} GB/s"
+    if kind == "cpu":
+        m = cpu_machine(memory_gb, bandwidth_gbs)
+        return dataclasses.replace(m, id="custom", name=f"custom CPU, {described}")
+    what = {"gpu": "GPU", "unified": "unified memory", "mac": "Mac"}[kind]
+    return Machine(
+        id="custom",
+        name=f"custom {what}, {described}",
+        kind="gpu" if kind == "gpu" else "unified",
+        category="custom",
+        os="macos" if kind == "mac" else "desktop",
+        devices=devices,
+        device_memory_gb=memory_gb,
+        bandwidth_gbs=bandwidth_gbs,
+        host_bandwidth_gbs=DEFAULT_CPU_BANDWIDTH_GBS if kind == "gpu" else None,
+        source="given",
+        notes="memory and bandwidth as given; host RAM for offload only with --ram"
+        if kind == "gpu"
+        else "memory and bandwidth as given; the GPU may use all of it but the OS reserve",
+    )
+
+
+def _custom(text: str, name: str) -> Machine | None:
+    found = _CUSTOM.match(text)
+    if found is None:
+        if text.startswith("custom"):
+            raise FlopcastError(f"cannot read the machine {name!r}: write {CUSTOM_FORM}")
+        return None
+    mem = float(found["mem"]) * (1000 if found["mu"] in ("tb", "t") else 1)
+    if found["mu"] == "gib":
+        mem *= 2**30 / GB
+    bw = float(found["bw"]) * (1000 if found["bu"] in ("tb/s", "t/s", "tbps") else 1)
+    kind = found["kind"] or "gpu"
+    return custom_machine(mem, bw, kind, int(found["n"] or 1))  # type: ignore[arg-type]
+
+
+def detect_machine() -> Machine:
+    """This machine: its GPUs and their memory (``nvidia-smi``), else a Mac's unified memory
+    and chip, else its RAM for a CPU; the bandwidth from flopcast's tables for what was found
+    (:attr:`Machine.detected` says what was found and where each figure comes from)."""
+    from flopcast.inference import detect
+
+    found = detect.probe()
+    os_kind: OsKind = "macos" if found.system == "Darwin" else "desktop"
+    if found.headless:
+        os_kind = "server"
+    ram_gb = None if found.ram_bytes is None else found.ram_bytes / GB
+    lines = [f"OS: {found.system or 'unknown'} ({_OS_WORDS[os_kind]})"]
+    if found.gpus:
+        return _detected_gpus(found.gpus, ram_gb, found.ram_tool, os_kind, lines)
+    if found.chip is not None:
+        return _detected_mac(found.chip, ram_gb, found.ram_tool, lines)
+    if ram_gb is None:
+        raise FlopcastError(
+            f"found no GPU and could not read this machine's RAM: describe it, {CUSTOM_FORM}"
+        )
+    lines.append(
+        f"no GPU found (nvidia-smi); RAM {ram_gb:,.1f} GB ({found.ram_tool}), read at an "
+        f"assumed {DEFAULT_CPU_BANDWIDTH_GBS:g} GB/s (dual-channel DDR5-5600)"
+    )
+    m = cpu_machine(ram_gb)
+    return dataclasses.replace(
+        m, id="this", name=f"this machine (CPU, {ram_gb:,.0f} GB RAM)", os=os_kind,
+        detected=tuple(lines),
+    )  # fmt: skip
+
+
+_OS_WORDS = {"macos": "macOS", "desktop": "a desktop", "server": "a server: no display"}
+
+
+def _detected_gpus(
+    gpus: tuple[Any, ...], ram_gb: float | None, ram_tool: str, os_kind: OsKind, lines: list[str]
+) -> Machine:
+    from flopcast.hardware import accelerator
+
+    name = gpus[0].name
+    same = [g for g in gpus if g.name == name]
+    memory_gb = min(g.memory_bytes for g in same) / GB
+    lines.append(
+        f"GPU: {len(same)} x {name}, {same[0].memory_bytes / 2**20:,.0f} MiB each "
+        f"({same[0].tool})"
+        + (f"; {len(gpus) - len(same)} other GPUs left out" if len(gpus) > len(same) else "")
+    )
+    acc = None
+    for candidate in _driver_names(name):
+        try:
+            acc = accelerator(candidate)
+            break
+        except FlopcastError:
+            continue
+    if acc is None or acc.memory_bandwidth_gbs is None:
+        raise FlopcastError(
+            f"found {len(same)} x {name} ({memory_gb:,.1f} GB) but flopcast has no memory "
+            f"bandwidth for it: describe it, e.g. --on custom:{memory_gb:.0f}GB@<GB/s>"
+        )
+    lines.append(
+        f"bandwidth: {acc.memory_bandwidth_gbs:,g} GB/s per GPU, the accelerator table's "
+        f"figure for {acc.id}"
+    )
+    if ram_gb is not None:
+        lines.append(
+            f"RAM: {ram_gb:,.1f} GB ({ram_tool}), for CPU offload at an assumed "
+            f"{DEFAULT_CPU_BANDWIDTH_GBS:g} GB/s (dual-channel DDR5-5600)"
+        )
+    m = _gpu_machine(
+        acc.id,
+        len(same),
+        id="this",
+        name=f"this machine ({len(same)} x {acc.name})",
+        category="detected",
+        os=os_kind,
+        host_ram_gb=ram_gb,
+        host_bandwidth_gbs=DEFAULT_CPU_BANDWIDTH_GBS if ram_gb is not None else None,
+        detected=tuple(lines),
+        source="detected",
+    )
+    return dataclasses.replace(m, device_memory_gb=memory_gb)
+
+
+def _driver_names(name: str) -> list[str]:
+    """A driver's GPU name, then shorter forms the accelerator table may know it by:
+    ``NVIDIA H100 80GB HBM3`` → ``H100 80GB HBM3`` → ``H100``."""
+    bare = re.sub(r"^(nvidia|amd)\s+", "", name.strip(), flags=re.I)
+    core = re.sub(r"\s+(\d+\s*gb|hbm\w*|gddr\w*)\b", "", bare, flags=re.I).strip()
+    return list(dict.fromkeys(x for x in (name, bare, core) if x))
+
+
+def _detected_mac(chip: str, ram_gb: float | None, ram_tool: str, lines: list[str]) -> Machine:
+    if ram_gb is None:
+        raise FlopcastError(f"found an {chip} but could not read its memory: describe it, "
+                            f"{CUSTOM_FORM}")  # fmt: skip
+    model = chip.removeprefix("Apple").strip()  # "M3 Max"
+    rows = [m for m in machines() if m.category == "apple" and f"({model}," in m.name]
+    if not rows:
+        raise FlopcastError(
+            f"found an {chip} with {ram_gb:,.0f} GB but flopcast has no memory bandwidth for "
+            f"it: describe it, e.g. --on custom:{ram_gb:.0f}GB@<GB/s> unified"
+        )
+    row = min(rows, key=lambda m: abs(m.memory_gb - ram_gb))
+    lines.append(f"chip: {chip}; memory {ram_gb:,.1f} GB ({ram_tool})")
+    lines.append(
+        f"bandwidth: {row.bandwidth_gbs:,g} GB/s and a GPU share of {row.gpu_share:.0%}, "
+        f"from {row.id}" + ("" if row.memory_gb == round(ram_gb) else " (the same chip)")
+    )
+    return dataclasses.replace(
+        row, id="this", name=f"this machine ({chip}, {ram_gb:,.0f} GB)", device_memory_gb=ram_gb,
+        detected=tuple(lines), aliases=(),
+    )  # fmt: skip
+
+
 def machine(name: str) -> Machine:
     """A machine by id or alias (``rtx 4090``, ``m3 ultra 512``, ``dgx spark``), ``8x h100``
-    or ``2x rtx 3090`` for N of any accelerator, or ``cpu 256gb`` for a CPU with that RAM."""
+    or ``2x rtx 3090`` for N of any accelerator, ``cpu 256gb`` for a CPU with that RAM,
+    ``custom:24GB@1008GB/s`` for one described by its memory and bandwidth, or ``this`` for
+    the machine flopcast runs on (:func:`detect_machine`)."""
     if not isinstance(name, str):
         raise FlopcastTypeError(f"a machine name is text, not {type(name).__name__}")
     text = " ".join(name.strip().lower().split())
+    if text in ("this", "this machine", "here"):
+        return detect_machine()
+    custom = _custom(text, name)
+    if custom is not None:
+        return custom
     found = _index().find(text)
     if found is not None:
         return found

@@ -13,11 +13,11 @@ from flopcast.errors import FlopcastError
 from flopcast.inference.defaults import (
     DEFAULT_CONTEXT,
     DEFAULT_KV_DTYPE,
-    DEFAULT_OS_RESERVE_GB,
     DEFAULT_OVERHEAD_GB,
     GB,
     VERDICT_LABELS,
     Verdict,
+    offload_format,
 )
 from flopcast.inference.devices import Machine, machine, machines
 from flopcast.inference.estimate import MemoryEstimate, memory
@@ -81,9 +81,10 @@ class Fit:
 
 
 def _verdict(
-    est: MemoryEstimate, m: Machine, os_reserve_gb: float, host_ram_gb: float | None
+    est: MemoryEstimate, m: Machine, os_reserve_gb: float | None, host_ram_gb: float | None
 ) -> tuple[Verdict, int, int, int, int, int]:
     """(verdict, need, limit, max, headroom, offloaded bytes)."""
+    os_reserve_gb = m.reserve(os_reserve_gb)
     need = est.need(m.devices)
     limit = m.gpu_limit_bytes(os_reserve_gb)
     top = m.gpu_max_bytes(os_reserve_gb)
@@ -142,15 +143,16 @@ def fit(
     est: MemoryEstimate,
     m: Machine | str,
     *,
-    os_reserve_gb: float = DEFAULT_OS_RESERVE_GB,
+    os_reserve_gb: float | None = None,
     host_ram_gb: float | None = None,
     remedies: bool = True,
 ) -> Fit:
     """Whether ``est`` fits ``m``, with its headroom, speed bounds and (when it does not fit
     as is) what would make it fit: a smaller format, a raised GPU limit, a shorter context."""
     mach = machine(m) if isinstance(m, str) else m
-    if not 0 <= os_reserve_gb <= 1e4:
+    if os_reserve_gb is not None and not 0 <= os_reserve_gb <= 1e4:
         raise FlopcastError(f"OS reserve must be between 0 and 10,000 GB, got {os_reserve_gb:g}")
+    os_reserve_gb = mach.reserve(os_reserve_gb)
     verdict, need, limit, top, headroom, off = _verdict(est, mach, os_reserve_gb, host_ram_gb)
     decode, prefill = _speeds(est, mach, verdict, off, mach.host_bandwidth_gbs)
     result = Fit(
@@ -190,6 +192,9 @@ def _with_remedies(r: Fit, os_reserve_gb: float, host_ram_gb: float | None) -> F
                 f"({alt.weights.bytes / GB:.1f} GB of weights, {alt.need(m.devices) / GB:.1f} GB "
                 "in all)"
             )
+            offload = _offload_option(est, m, os_reserve_gb, host_ram_gb, alt.weights.bytes)
+            if offload is not None:
+                notes.append(f"or {offload_words(offload)}")
             break
     required = None
     if m.kind == "unified":
@@ -240,6 +245,47 @@ def _with_remedies(r: Fit, os_reserve_gb: float, host_ram_gb: float | None) -> F
     )
 
 
+def _offload_option(
+    est: MemoryEstimate,
+    m: Machine,
+    os_reserve_gb: float | None,
+    host_ram_gb: float | None,
+    smaller_bytes: int,
+) -> Fit | None:
+    """The offload format (``offload_format()``, Q4_K_M) on ``m`` with CPU offload or a
+    raised GPU limit, when it is bigger (better) than the smaller format that fits and
+    smaller than the format asked for; else None."""
+    fid = offload_format()
+    try:
+        alt = memory(
+            est.model, fid, est.context, est.kv.dtype, est.sequences, est.overhead_per_device / GB
+        )
+    except FlopcastError:
+        return None
+    if not smaller_bytes < alt.weights.bytes < est.weights.bytes:
+        return None
+    f = fit(alt, m, os_reserve_gb=os_reserve_gb, host_ram_gb=host_ram_gb, remedies=False)
+    return f if f.verdict in ("fits_with_offload", "fits_if_limit_raised") else None
+
+
+def offload_words(f: Fit) -> str:
+    """``q4_k_m with CPU offload (42.5 GB, 18.5 GB of it in host RAM): decode ≤ 3.8
+    tokens/s``: an offload option in words."""
+    fid = f.estimate.weights.format.id
+    speed = f.decode_tokens_per_s
+    bound = "decode speed unknown" if speed is None else f"decode <= {_rate(speed)} tokens/s"
+    if f.verdict == "fits_if_limit_raised":
+        return f"{fid} with the GPU limit raised ({f.need_bytes / GB:.1f} GB): {bound}"
+    return (
+        f"{fid} with CPU offload ({f.need_bytes / GB:.1f} GB, {f.offloaded_bytes / GB:.1f} GB "
+        f"of it in host RAM): {bound}"
+    )
+
+
+def _rate(x: float) -> str:
+    return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+
+
 def default_machines() -> tuple[Machine, ...]:
     """The machines of the ``flopcast local`` table."""
     return machines()
@@ -249,7 +295,7 @@ def fit_table(
     est: MemoryEstimate,
     machine_list: Iterable[Machine] | None = None,
     *,
-    os_reserve_gb: float = DEFAULT_OS_RESERVE_GB,
+    os_reserve_gb: float | None = None,
     host_ram_gb: float | None = None,
 ) -> tuple[Fit, ...]:
     """``est`` on every machine (default: the machines table)."""
@@ -265,7 +311,7 @@ def longest_context(
     kv_dtype: str = DEFAULT_KV_DTYPE,
     sequences: int = 1,
     overhead_gb: float = DEFAULT_OVERHEAD_GB,
-    os_reserve_gb: float = DEFAULT_OS_RESERVE_GB,
+    os_reserve_gb: float | None = None,
 ) -> int | None:
     """The longest context that fits within the default GPU limit (no offload, no raised
     limit), up to the model's maximum; None if not even one token fits or the KV cache is
@@ -301,6 +347,7 @@ class Choice:
     longest_context: int | None
     tried: tuple[Fit, ...]
     relaxed: Fit | None = None  # the best that fits with a raised limit or CPU offload
+    offload: Fit | None = None  # offload_format() with offload, beside a smaller fit
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -311,6 +358,7 @@ class Choice:
             "best_with_raised_limit_or_offload": None
             if self.relaxed is None
             else self.relaxed.to_dict(),
+            "offload_option": None if self.offload is None else self.offload.to_dict(),
             "tried": [
                 {
                     "format": t.estimate.weights.format.id,
@@ -330,7 +378,7 @@ def best_format(
     kv_dtype: str = DEFAULT_KV_DTYPE,
     sequences: int = 1,
     overhead_gb: float = DEFAULT_OVERHEAD_GB,
-    os_reserve_gb: float = DEFAULT_OS_RESERVE_GB,
+    os_reserve_gb: float | None = None,
     host_ram_gb: float | None = None,
     candidates: Iterable[str] | None = None,
 ) -> Choice:
@@ -362,10 +410,26 @@ def best_format(
                 overhead_gb=overhead_gb,
                 os_reserve_gb=os_reserve_gb,
             )
-            return Choice(mach, f, longest, tuple(tried))
+            return Choice(mach, f, longest, tuple(tried), None, _tried_offload(tried, f))
         if relaxed is None and f.fits:
             relaxed = f
-    return Choice(mach, None, None, tuple(tried), relaxed)
+    offload = _tried_offload(tried, relaxed) if relaxed is not None else None
+    return Choice(mach, None, None, tuple(tried), relaxed, offload)
+
+
+def _tried_offload(tried: list[Fit], chosen: Fit) -> Fit | None:
+    """The offload format among the formats tried before ``chosen``, if it fits with CPU
+    offload or a raised limit and is not ``chosen`` itself."""
+    fid = offload_format()
+    for t in tried:
+        if (
+            t is not chosen
+            and t.estimate.weights.format.id == fid
+            and t.fits
+            and t.verdict != "fits"
+        ):
+            return t
+    return None
 
 
 def local(
@@ -376,7 +440,7 @@ def local(
     context: int | str = DEFAULT_CONTEXT,
     kv_dtype: str = DEFAULT_KV_DTYPE,
     overhead_gb: float = DEFAULT_OVERHEAD_GB,
-    os_reserve_gb: float = DEFAULT_OS_RESERVE_GB,
+    os_reserve_gb: float | None = None,
 ) -> tuple[Fit, ...]:
     """Can I run it? A model at a format (default: the checkpoint's own) against machines
     (names such as ``"rtx 4090"``, ``"8x h100"``; default: a spread of common ones).

@@ -181,7 +181,7 @@ class FixedRatioLaw:
 
     @property
     def citation(self) -> Citation:
-        return Citation("stated by the user", "fixed:R", "")
+        return Citation("a ratio stated by the user", self.name, "")
 
     @property
     def fitted_compute(self) -> None:

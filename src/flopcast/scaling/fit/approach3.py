@@ -95,6 +95,26 @@ class Allocation:
         }
 
 
+def extrapolations(
+    allocations: Sequence[Allocation], fitted_compute: tuple[float, float]
+) -> tuple[str, ...]:
+    """A warning for each allocation at a budget outside the compute of the fitted runs."""
+    lo, hi = fitted_compute
+    out = []
+    for a in allocations:
+        if a.compute > hi * (1 + 1e-9):
+            out.append(
+                f"{a.compute:.3g} FLOP is {a.compute / hi:.3g}x the largest fitted run's "
+                f"{hi:.3g} FLOP: its allocation extrapolates the fit"
+            )
+        elif a.compute < lo * (1 - 1e-9):
+            out.append(
+                f"{a.compute:.3g} FLOP is below the smallest fitted run's {lo:.3g} FLOP: "
+                "its allocation extrapolates the fit"
+            )
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class FitResult:
     """Everything ``flopcast fit`` (Approach 3) reports."""
@@ -139,6 +159,11 @@ class FitResult:
 
     def interval(self, name: str) -> Interval | None:
         return dict(self.intervals).get(name)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What to keep in mind reading the result: budgets beyond the fitted runs."""
+        return extrapolations(self.allocations, self.fitted_compute)
 
     def to_law(self) -> ParametricLaw:
         return ParametricLaw(
@@ -194,6 +219,7 @@ class FitResult:
             "timings": dict(self.timings),
             "grid_sample": self.grid_sample,
             "bootstrap_sample": self.bootstrap_sample,
+            "warnings": list(self.warnings),
         }
 
 

@@ -14,10 +14,20 @@ from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError, FlopcastTypeError
 from flopcast.scaling._data import Citation, finite, positive
 from flopcast.scaling._lbfgs import FloatArray
-from flopcast.scaling.fit.approach3 import Allocation, Interval, _check_fit_arguments, _interval
+from flopcast.scaling.fit.approach3 import (
+    Allocation,
+    Interval,
+    _check_fit_arguments,
+    _interval,
+    extrapolations,
+)
 from flopcast.scaling.fit.objective import HUBER_DELTA
 from flopcast.scaling.fit.runs import Runs
 from flopcast.scaling.laws import PowerLaw
+
+#: Fewer isoFLOP groups than this leave the power law N_opt = n C^a without a spread to
+#: estimate: two vertices define the line exactly (Hoffmann et al. 2022 used nine budgets).
+MIN_GROUPS = 3
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,19 @@ class IsoFlopFit:
     skipped_groups: tuple[tuple[float, str], ...] = ()
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """Too few isoFLOP groups for an interval, and budgets beyond the fitted runs."""
+        out = []
+        if len(self.groups) < MIN_GROUPS:
+            out.append(
+                f"only {len(self.groups)} isoFLOP group{'s' if len(self.groups) != 1 else ''}: "
+                f"a line through {len(self.groups)} vertices fits them exactly, so the "
+                f"exponent and its interval mean little; use at least {MIN_GROUPS} compute "
+                "budgets (Hoffmann et al. used 9)"
+            )
+        return (*out, *extrapolations(self.allocations, self.fitted_compute))
+
+    @property
     def b(self) -> float:
         """D_opt ~ C^b with b = 1 - a (C = 6ND)."""
         return 1.0 - self.a
@@ -98,6 +121,7 @@ class IsoFlopFit:
             "allocations": [a.to_dict() for a in self.allocations],
             "fitted_compute": list(self.fitted_compute),
             "skipped_groups": [{"compute": c, "reason": r} for c, r in self.skipped_groups],
+            "warnings": list(self.warnings),
         }
 
 

@@ -47,9 +47,12 @@ class Runs:
 MAX_RUNS = 1_000_000
 #: The largest runs file read (100,000 runs take about 5 MB).
 MAX_RUNS_BYTES = 256 * 1024 * 1024
+#: The kind of quantity each column holds, for the forms flopcast reads (70M, 1.4B, 5.2e21).
+_KINDS = {"N": "count", "D": "count", "C": "flop", "loss": "number"}
 
 
-def _number(source: str, line: int, column: str, text: object) -> float:
+def _number(source: str, line: int, column: str, text: object, key: str = "loss") -> float:
+    """One cell: a number in any of flopcast's quantity forms (``70M``, ``1.4B``, ``2.1e9``)."""
     if isinstance(text, bool) or not isinstance(text, str | int | float):
         raise FlopcastTypeError(
             f"{source} line {line}: {column} must be a number, not {type(text).__name__}"
@@ -57,8 +60,7 @@ def _number(source: str, line: int, column: str, text: object) -> float:
     try:
         x = float(text)
     except (TypeError, ValueError, OverflowError):
-        shown = short(text, 40)
-        raise FlopcastError(f"{source} line {line}: {column} = {shown} is not a number") from None
+        x = _quantity(source, line, column, str(text), key)
     if not math.isfinite(x):
         raise FlopcastError(
             f"{source} line {line}: {column} = {short(text, 40)} is not a finite number"
@@ -68,6 +70,21 @@ def _number(source: str, line: int, column: str, text: object) -> float:
     if x < SMALLEST:
         raise FlopcastError(f"{source} line {line}: {column} = {x!r} is too small")
     return x
+
+
+def _quantity(source: str, line: int, column: str, text: str, key: str) -> float:
+    from flopcast.quantity import Kind, parse
+
+    where = f"{source} line {line}: {column} = {short(text, 40)}"
+    if not str(text).strip():
+        raise FlopcastError(f"{where} is not a number")
+    try:
+        q = parse(str(text), Kind(_KINDS.get(key, "number")), what=f"{source} line {line}")
+    except FlopcastError:
+        raise FlopcastError(f"{where} is not a number: write 70M, 1.4B, 2.1e9 or 3.05") from None
+    if q.uncertain:
+        raise FlopcastError(f"{where} is a range: a run has one value")
+    return q.value
 
 
 def make_runs(
@@ -101,7 +118,7 @@ def make_runs(
     checked: dict[str, tuple[float, ...]] = {}
     for name, values in cols.items():
         checked[name] = tuple(
-            _number(source, ln, name, v) for ln, v in zip(where, values, strict=True)
+            _number(source, ln, name, v, name) for ln, v in zip(where, values, strict=True)
         )
     compute = checked.get("C")
     if compute is None:
@@ -201,13 +218,13 @@ def read_runs(
         if len(r) != width:
             raise FlopcastError(f"{src} line {ln}: {len(r)} fields, the header has {width}")
     lines = [ln for ln, _ in rows]
-    n_vals = [_number(src, ln, header[i_n].strip(), r[i_n]) for ln, r in rows]
-    loss = [_number(src, ln, header[i_loss].strip(), r[i_loss]) for ln, r in rows]
+    n_vals = [_number(src, ln, header[i_n].strip(), r[i_n], "N") for ln, r in rows]
+    loss = [_number(src, ln, header[i_loss].strip(), r[i_loss], "loss") for ln, r in rows]
     c_vals = None
     if i_c is not None:
-        c_vals = [_number(src, ln, header[i_c].strip(), r[i_c]) for ln, r in rows]
+        c_vals = [_number(src, ln, header[i_c].strip(), r[i_c], "C") for ln, r in rows]
     if i_d is not None:
-        d_vals = [_number(src, ln, header[i_d].strip(), r[i_d]) for ln, r in rows]
+        d_vals = [_number(src, ln, header[i_d].strip(), r[i_d], "D") for ln, r in rows]
     else:
         assert c_vals is not None
         d_vals = [c / (FLOP_PER_PARAM_TOKEN * n) for c, n in zip(c_vals, n_vals, strict=True)]
