@@ -218,3 +218,14 @@ def compare_all(
     first, rest = resolved[0], tuple(resolved[1:])
     results = tuple(compare(first, other, sampling=sampling) for other in rest)
     return Comparisons(first, rest, results)
+
+
+def against_json(comparisons: Sequence[Comparison]) -> dict[str, Any]:
+    """The JSON of a figure compared with several others (``compute --vs A --vs B``):
+    ``comparisons``, one per figure, and ``comparison``, the first; nothing without any."""
+    if not comparisons:
+        return {}
+    return {
+        "comparison": comparisons[0].to_dict(),
+        "comparisons": [c.to_dict() for c in comparisons],
+    }

@@ -119,7 +119,7 @@ def compute_command(
     seed: SeedOpt = DEFAULT_SEED,
 ) -> None:
     from flopcast.cli.common import print_json, render, sampling
-    from flopcast.comparison import compare
+    from flopcast.comparison import against_json, compare
     from flopcast.training import estimate
 
     s = sampling(samples, seed)
@@ -149,7 +149,7 @@ def compute_command(
     if json_output:
         data = est.to_dict()
         data["thresholds"] = thr_data
-        _comparisons_json(data, comparisons)
+        data.update(against_json(comparisons))
         print_json(data)
         return
     headline, sections, footer = compute_sections(est, sig)
@@ -182,7 +182,7 @@ def _model_compute(
     from flopcast.catalog import model
     from flopcast.cli.common import Footnotes, print_json, render
     from flopcast.cli.systems import training_run_report
-    from flopcast.comparison import compare
+    from flopcast.comparison import against_json, compare
     from flopcast.quantity import Kind, Quantity, fmt
 
     m = model(name)
@@ -201,7 +201,7 @@ def _model_compute(
         data = res.to_dict()
         data["thresholds"] = thr_data
         data["frontier_trend"] = trend_data
-        _comparisons_json(data, comparisons)
+        data.update(against_json(comparisons))
         data["training_run"] = None if run is None else run.data
         print_json(data)
         return
@@ -252,13 +252,6 @@ def compared_section(comparisons: list[Comparison], sig: int) -> Section:
     for c in comparisons:
         sec.add(_vs_label(c, sig), fmt_ratio(c.ratio, sig), c.words)
     return sec
-
-
-def _comparisons_json(data: dict[str, object], comparisons: list[Comparison]) -> None:
-    """``comparisons``: one per ``--vs``; ``comparison``: the first (as before)."""
-    if comparisons:
-        data["comparison"] = comparisons[0].to_dict()
-        data["comparisons"] = [c.to_dict() for c in comparisons]
 
 
 def _vs_label(comparison: Comparison, sig: int) -> str:

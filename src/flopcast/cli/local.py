@@ -248,7 +248,7 @@ def memory_command(
     spec = _spec(model, total, active, kv_per_token, text_only)
     est = memory(spec, quant, ctx, kv_dtype, sequences, _overhead(overhead))
     if json_output:
-        print_json({**est.to_dict(), "warnings": _warnings(est)})
+        print_json(est.to_dict())
         return
     headline = (
         f"{spec.name} at {est.weights.format.name}, {ctx:,} tokens: "
@@ -258,7 +258,7 @@ def memory_command(
         headline += " + the KV cache (unknown: no config.json)"
     elif spec.estimate:
         headline += "  [estimate: no config.json]"
-    render(headline, _memory_sections(est), warnings=_warnings(est), footer=_footer(est))
+    render(headline, _memory_sections(est), warnings=list(est.warnings), footer=_footer(est))
 
 
 def _context(text: str | None) -> int:
@@ -321,7 +321,7 @@ def local_command(
         rows = fit_table(est, os_reserve_gb=os_reserve, host_ram_gb=ram)
         if json_output:
             results.append({"memory": est.to_dict(), "machines": [r.to_dict() for r in rows],
-                            "warnings": _warnings(est)})  # fmt: skip
+                            "warnings": list(est.warnings)})  # fmt: skip
         else:
             _table(est, rows, os_reserve)
     if json_output:
@@ -420,19 +420,6 @@ def _memory_sections(est: MemoryEstimate) -> list[Section]:
     return [ws, ks, os_, ds]
 
 
-def _warnings(est: MemoryEstimate) -> list[str]:
-    out = []
-    if est.model.estimate:
-        out.append(
-            "estimate: no config.json, so no per-tensor mix"
-            + ("" if est.kv.known else " and no KV cache")
-        )
-    mx = est.model.max_context
-    if mx is not None and est.context > mx:
-        out.append(f"context {est.context:,} is above the model's maximum of {mx:,} tokens")
-    return out
-
-
 def _footer(est: MemoryEstimate) -> list[str]:
     f = est.weights.format
     lines = [f"format: {f.note}", f"source: {f.source}"]
@@ -488,7 +475,7 @@ def _table(est: MemoryEstimate, rows: tuple[Fit, ...], os_reserve: float | None)
     render(
         title,
         [table, fixes] if fixes.rows else [table],
-        warnings=_warnings(est),
+        warnings=list(est.warnings),
         footer=_table_footer(est, os_reserve),
     )
 
@@ -537,7 +524,7 @@ def _one_machine(
             "memory": est.to_dict(),
             "fit": r.to_dict(),
             "best": choice.to_dict(),
-            "warnings": _warnings(est),
+            "warnings": list(est.warnings),
         }
     fmt = est.weights.format
     kv_known = est.kv.known
@@ -619,7 +606,7 @@ def _one_machine(
     render(
         headline,
         sections,
-        warnings=_warnings(est),
+        warnings=list(est.warnings),
         footer=[*_footer(est), *_machine_footer(m, r.os_reserve_gb)],
     )
     return None

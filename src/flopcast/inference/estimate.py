@@ -44,6 +44,21 @@ class MemoryEstimate:
     def estimate(self) -> bool:
         return self.model.estimate
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a reader of the figures must know: an estimate without a config.json, a
+        context beyond the model's maximum."""
+        out = []
+        if self.model.estimate:
+            out.append(
+                "estimate: no config.json, so no per-tensor mix"
+                + ("" if self.kv.known else " and no KV cache")
+            )
+        mx = self.model.max_context
+        if mx is not None and self.context > mx:
+            out.append(f"context {self.context:,} is above the model's maximum of {mx:,} tokens")
+        return tuple(out)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model.to_dict(),
@@ -58,6 +73,7 @@ class MemoryEstimate:
             "total_gb_one_device": self.total / GB,
             "decode_bytes_per_token": self.decode_bytes_per_token,
             "estimate": self.estimate,
+            "warnings": list(self.warnings),
         }
 
 

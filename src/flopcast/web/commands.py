@@ -114,7 +114,7 @@ COMPUTE_INPUTS = (
     Input("days", help="Training duration: 90, 90d, 3 months."),
     Input("gpu-hours", help="Accelerator-hours instead of gpus and days."),
     Input("recompute", bool, False, "Count full activation recomputation (8·N·D)."),
-    Input("vs", help="Compare with another compute figure or model: 3.8e25."),
+    Input("vs", list, None, "Compare with other compute figures or models, repeated: vs=3.8e25."),
 )
 
 COMMANDS: dict[str, Command] = {
@@ -280,7 +280,14 @@ COMMANDS: dict[str, Command] = {
                 _KV,
                 _SEQUENCES,
                 _OVERHEAD,
-                Input("os-reserve", float, 8.0, "Memory the OS keeps, GB.", 0, 10_000),
+                Input(
+                    "os-reserve",
+                    float,
+                    None,
+                    "Memory the OS keeps, GB (default per kind of machine).",
+                    0,
+                    10_000,
+                ),
                 Input("ram", float, None, "Host RAM for CPU offload, GB.", 1, 100_000),
                 _TOTAL,
                 _ACTIVE_LOCAL,

@@ -112,12 +112,12 @@ def compute(
     days: str | None = None,
     gpu_hours: str | None = None,
     recompute: bool = False,
-    vs: str | None = None,
+    vs: list[str] | None = None,
     s: Sampling,
 ) -> dict[str, Any]:
     """``flopcast compute [MODEL] ... --json``."""
     from flopcast.accounting import model_compute
-    from flopcast.comparison import compare
+    from flopcast.comparison import against_json, compare
     from flopcast.regulation import threshold_verdicts
     from flopcast.training import estimate
 
@@ -128,22 +128,20 @@ def compute(
     )  # fmt: skip
     if model is None:
         est = estimate(**kw)
-        comparison = compare(est.best, vs, a_label="this run", sampling=s) if vs else None
+        comparisons = [compare(est.best, v, a_label="this run", sampling=s) for v in vs or ()]
         data = est.to_dict()
         data["thresholds"] = [v.to_dict() for v in threshold_verdicts(est.best)]
-        if comparison is not None:
-            data["comparison"] = comparison.to_dict()
+        data.update(against_json(comparisons))
         return data
     from flopcast.runs import training_run
 
     m = catalog_model(model)
     res = model_compute(m, **kw)
-    comparison = compare(res.headline, vs, a_label=m.name, sampling=s) if vs else None
+    comparisons = [compare(res.headline, v, a_label=m.name, sampling=s) for v in vs or ()]
     data = res.to_dict()
     data["thresholds"] = [v.to_dict() for v in threshold_verdicts(res.headline)]
     data["frontier_trend"] = _placement(m, res.headline.value)
-    if comparison is not None:
-        data["comparison"] = comparison.to_dict()
+    data.update(against_json(comparisons))
     run = training_run(m, res, sampling=s)
     data["training_run"] = None if run is None else run.to_dict()
     return data
@@ -438,7 +436,7 @@ def local(
     kv_dtype: str = "bf16",
     sequences: int = 1,
     overhead: float = 1.0,
-    os_reserve: float = 8.0,
+    os_reserve: float | None = None,
     ram: float | None = None,
     total: str | None = None,
     active: str | None = None,
@@ -456,13 +454,22 @@ def local(
     est = memory_of(spec, quant, ctx, kv_dtype, sequences, overhead)
     if mach is None:
         rows = fit_table(est, os_reserve_gb=os_reserve, host_ram_gb=ram)
-        return {"memory": est.to_dict(), "machines": [r.to_dict() for r in rows]}
+        return {
+            "memory": est.to_dict(),
+            "machines": [r.to_dict() for r in rows],
+            "warnings": list(est.warnings),
+        }
     one = fit(est, mach, os_reserve_gb=os_reserve, host_ram_gb=ram)
     choice = best_format(
         est.model, mach, est.context, kv_dtype=est.kv.dtype, sequences=est.sequences,
         overhead_gb=est.overhead_per_device / 1e9, os_reserve_gb=os_reserve, host_ram_gb=ram,
     )  # fmt: skip
-    return {"memory": est.to_dict(), "fit": one.to_dict(), "best": choice.to_dict()}
+    return {
+        "memory": est.to_dict(),
+        "fit": one.to_dict(),
+        "best": choice.to_dict(),
+        "warnings": list(est.warnings),
+    }
 
 
 def machines() -> list[dict[str, Any]]:
