@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -48,10 +49,20 @@ def report_command(
     tokens: Annotated[str | None, typer.Option("--tokens", help="Training tokens.")] = None,
     gpus: Annotated[str | None, typer.Option("--gpus", help="Accelerators.")] = None,
     gpu: Annotated[str | None, typer.Option("--gpu", help="Accelerator type.")] = None,
+    released: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="Release date of a model given by numbers (2026-06-01); without it the model "
+            "is unreleased, compared with what is known today.",
+        ),
+    ] = None,
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.errors import FlopcastError
-    from flopcast.reporting.build import build, custom_model
+    from flopcast.reporting.build import build
+    from flopcast.reporting.given import custom_model
     from flopcast.store import check_target, exists
 
     as_json = json_output or (output is not None and output.suffix.lower() == ".json")
@@ -68,9 +79,19 @@ def report_command(
             raise FlopcastError("a model given by numbers needs --active and --tokens")
         if names:
             raise FlopcastError("give model names or numbers (--active, --tokens), not both")
-        m = custom_model(name=name, active=active, tokens=tokens, total=total, gpus=gpus, gpu=gpu)
+        m = custom_model(
+            name=name,
+            active=active,
+            tokens=tokens,
+            total=total,
+            gpus=gpus,
+            gpu=gpu,
+            released=None if released is None else _date(released),
+        )
         report = build(models=[m], title=f"Compute accounting: {name}", law=law, moe=moe)
     else:
+        if released is not None:
+            raise FlopcastError("--date is for a model given by numbers (--active, --tokens)")
         report = build(list(names or []), law=law, moe=moe)
     if as_json:
         from flopcast.cli.common import json_text, print_json
@@ -96,7 +117,7 @@ REPORT_SUFFIXES = (".md", ".html", ".htm")
 
 
 def write_report(report: Report, output: Path, *, plots: bool) -> None:
-    """Write Markdown (plots as PNG files beside it) or self-contained HTML, each file
+    """Write Markdown (plots as SVG files beside it) or self-contained HTML, each file
     atomically (a failed write leaves the previous report as it was)."""
     from flopcast.errors import FlopcastError
     from flopcast.store import atomic_write, check_target
@@ -105,7 +126,9 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
     suffix = output.suffix.lower()
     if suffix not in REPORT_SUFFIXES:
         raise FlopcastError(f"-o {str(output)[:200]}: write .md, .html or .json (with --json)")
-    figures = report_plots(report) if plots else {}
+    from flopcast.reporting.figures import report_figures
+
+    figures = report_figures(report) if plots else {}
     if suffix == ".md":
         from flopcast.reporting.markdown import render as render_md
 
@@ -118,9 +141,9 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
                 raise FlopcastError(
                     f"cannot create the plots' folder {str(folder)[:200]!r}: {exc.strerror or exc}"
                 ) from None
-            for i, (caption, (png, _alt)) in enumerate(figures.items(), 1):
-                path = folder / f"plot{i}.png"
-                atomic_write(path, png, what="plot")
+            for i, (caption, (svg, _alt)) in enumerate(figures.items(), 1):
+                path = folder / f"plot{i}.svg"
+                atomic_write(path, svg, what="plot")
                 images[caption] = f"{folder.name}/{path.name}"
         atomic_write(output, render_md(report, images), what="report")
     else:
@@ -129,39 +152,10 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
         atomic_write(output, render_html(report, figures), what="report")
 
 
-def report_plots(report: Report) -> dict[str, tuple[bytes, str]]:
-    """The report's figures as (PNG bytes, alt text), by caption."""
-    from flopcast.catalog import model
+def _date(text: str) -> date:
     from flopcast.errors import FlopcastError
-    from flopcast.reporting import plots
 
-    ids = [m for m in report.highlight if m != "custom"]
-    out: dict[str, tuple[bytes, str]] = {}
-
-    def add(caption: str, fig: Any) -> None:
-        out[caption] = (plots.to_png_bytes(fig), plots.alt_text(fig))
-
-    add(
-        "Training compute over time (log scale), with the models of this report highlighted",
-        plots.timeline(ids),
-    )
-    add(
-        "Tokens per active parameter against compute, with compute-optimal lines under "
-        f"{report.settings['law']}",
-        plots.tokens_per_param(ids, law=str(report.settings["law"])),
-    )
-    from flopcast.trends.forecast import placement_trend  # the cached fit, not a refit
-
-    add(
-        "Training compute of frontier models since 2018: trend, 90% band and forecast, with "
-        "the models of this report",
-        plots.trend(placement_trend(), ids),
-    )
-    for mid in ids:
-        m = model(mid)
-        if m.open_weights and m.hf_repo:
-            try:
-                add(f"Memory to run {m.name} locally, by weight format", plots.memory(mid))
-            except FlopcastError:  # e.g. no config.json or parameter count to size it from
-                continue
-    return out
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise FlopcastError(f"--date {text!r}: write a date as YYYY-MM-DD") from None

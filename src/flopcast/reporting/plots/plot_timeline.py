@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastError, FlopcastTypeError, opt
+from flopcast.reporting.given import given_label, is_given
 from flopcast.reporting.plots.figure import (
     GREY,
     HIGHLIGHT,
@@ -22,6 +23,8 @@ from flopcast.reporting.plots.labels import _Label, _place_labels, _point_boxes
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from flopcast.figures import Model
 
 
 def _pow10(exponent: int) -> str:
@@ -64,14 +67,16 @@ def _as_date(value: date | str | None, what: str) -> date | None:
 
 
 def timeline(
-    highlight: Sequence[str] = (),
+    highlight: Sequence[str | Model] = (),
     *,
     start: date | str | None = None,
     end: date | str | None = None,
 ) -> Figure:
     """Training compute over time (log scale): the curated catalog, Epoch AI's language models
     (lighter), the highlighted models (emphasized and labelled), the regulatory thresholds, and
-    90% intervals as whiskers. Highlights may be model or family names."""
+    90% intervals as whiskers. Highlights may be model or family names, or models given by
+    numbers (:func:`flopcast.reporting.given.custom_model`)."""
+    from flopcast.accounting import headline
     from flopcast.epoch import credit
     from flopcast.frontiers import Entry, candidates
     from flopcast.regulation import thresholds
@@ -84,6 +89,10 @@ def timeline(
     for m in chosen:
         if m.id in by_id:
             hl_entries.append(by_id[m.id])
+        elif is_given(m):  # a model given by numbers: its compute from them
+            c = headline(m).compute
+            if c is not None:
+                hl_entries.append(Entry(m, c, "given", "given"))
         elif m.id in explicit:
             raise FlopcastError(
                 f"{m.name}: no training compute is known, so it cannot be placed on the timeline"
@@ -117,7 +126,7 @@ def timeline(
 
     n_hl = len(hls)
     title = "Training compute of AI language models over time"
-    names = ", ".join(e.model.name for e in hls)
+    names = ", ".join(given_label(e.model) for e in hls)
     description = (
         f"Log-scale training compute in FLOP against release date, {lo.year}–{hi.year}: "
         f"{len(curated) + n_hl} curated catalog models and {len(epoch)} Epoch AI estimates"
@@ -226,7 +235,7 @@ def timeline(
             _Label(
                 _day(e.model.released),
                 e.compute.value,
-                e.model.name,
+                given_label(e.model),
                 must=True,
                 color=HIGHLIGHT,
                 weight="bold",

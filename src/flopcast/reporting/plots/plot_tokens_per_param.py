@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flopcast.errors import FlopcastError
+from flopcast.reporting.given import given_label, is_given
 from flopcast.reporting.plots.figure import HIGHLIGHT, OKABE_ITO, _caption, _new_figure, _style
 from flopcast.reporting.plots.highlight import _explicit, highlighted_models
 from flopcast.reporting.plots.labels import _end_labels, _Label, _place_labels, _point_boxes
@@ -33,35 +34,38 @@ class _TppPoint:
     epoch_inputs: bool
 
 
-def _tpp_points() -> list[_TppPoint]:
-    """Catalog models with active parameters (or a dense total) and training tokens."""
+def _tpp_point(m: Model) -> _TppPoint | None:
+    """A model with active parameters (or a dense total) and training tokens, as a point."""
     from flopcast.accounting import headline
-    from flopcast.catalog import catalog
     from flopcast.uncertainty import Sampling, propagate
 
-    out = []
-    for m in catalog():
-        n_fig = m.figure("active_params") or (
-            m.figure("total_params") if m.architecture == "dense" else None
-        )
-        d_fig = m.figure("training_tokens")
-        if n_fig is None or d_fig is None or n_fig.quantity is None or d_fig.quantity is None:
-            continue
-        h = headline(m)  # the same compute every other view shows
-        if h.compute is None:
-            continue
-        res = propagate(
-            lambda n, d: {"tpp": d / n},
-            {"n": n_fig.quantity, "d": d_fig.quantity},
-            sampling=Sampling(samples=4_000),
-        )
-        total = m.value("total_params")
-        n = n_fig.quantity.value
-        s = total.value / n if total is not None and total.value > n * 1.0001 else 1.0
-        tpp, c = res["tpp"], h.compute
-        by_epoch = any("epoch" in f.by.lower() for f in (n_fig, d_fig))
-        out.append(_TppPoint(m, c.value, c.low, c.high, tpp.value, tpp.low, tpp.high, s, by_epoch))
-    return out
+    n_fig = m.figure("active_params") or (
+        m.figure("total_params") if m.architecture == "dense" else None
+    )
+    d_fig = m.figure("training_tokens")
+    if n_fig is None or d_fig is None or n_fig.quantity is None or d_fig.quantity is None:
+        return None
+    h = headline(m)  # the same compute every other view shows
+    if h.compute is None:
+        return None
+    res = propagate(
+        lambda n, d: {"tpp": d / n},
+        {"n": n_fig.quantity, "d": d_fig.quantity},
+        sampling=Sampling(samples=4_000),
+    )
+    total = m.value("total_params")
+    n = n_fig.quantity.value
+    s = total.value / n if total is not None and total.value > n * 1.0001 else 1.0
+    tpp, c = res["tpp"], h.compute
+    by_epoch = any("epoch" in f.by.lower() for f in (n_fig, d_fig))
+    return _TppPoint(m, c.value, c.low, c.high, tpp.value, tpp.low, tpp.high, s, by_epoch)
+
+
+def _tpp_points() -> list[_TppPoint]:
+    """Catalog models with active parameters (or a dense total) and training tokens."""
+    from flopcast.catalog import catalog
+
+    return [p for p in map(_tpp_point, catalog()) if p is not None]
 
 
 def _moe_title(moe: MoeSpec) -> str:
@@ -108,7 +112,7 @@ _SPARSITY_MARKERS = ("o", "^", "s", "v", "P")
 
 
 def tokens_per_param(
-    highlight: Sequence[str] = (),
+    highlight: Sequence[str | Model] = (),
     *,
     law: str = "fixed:40",
     sparsities: Sequence[float] = (1, 8, 32),
@@ -137,6 +141,7 @@ def tokens_per_param(
     moe_text = _moe_title(moe)
     points = _tpp_points()
     chosen = highlighted_models(highlight)
+    points += [p for p in map(_tpp_point, filter(is_given, chosen)) if p is not None]
     by_id = {p.model.id: p for p in points}
     explicit = _explicit(highlight)
     for m in chosen:
@@ -170,7 +175,7 @@ def tokens_per_param(
 
     title = "Tokens per active parameter against training compute"
     subtitle = f"Compute-optimal under the law {lw.name}: {lw.title}\nSparse models: {moe_text}"
-    hl_names = ", ".join(by_id[i].model.name for i in by_id if i in hl_ids)
+    hl_names = ", ".join(given_label(by_id[i].model) for i in by_id if i in hl_ids)
     description = (
         f"Log-log plot of training tokens per active parameter against training compute for "
         f"{len(points)} catalog models, with the compute-optimal ratio under {lw.name} for "
@@ -293,7 +298,13 @@ def tokens_per_param(
         rest = sorted((p for p in points if p.model.id not in hl_ids), key=lambda p: -p.compute)
         labels = [
             _Label(
-                p.compute, p.tpp, p.model.name, must=True, color=HIGHLIGHT, weight="bold", size=8
+                p.compute,
+                p.tpp,
+                given_label(p.model),
+                must=True,
+                color=HIGHLIGHT,
+                weight="bold",
+                size=8,
             )
             for p in hl_points
         ]

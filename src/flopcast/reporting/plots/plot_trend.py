@@ -13,6 +13,7 @@ from flopcast.errors import FlopcastError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from flopcast.figures import Model
     from flopcast.trends import Trend
 
 #: gid of the artists a test or a reader may look up in the figure.
@@ -26,13 +27,16 @@ FIT_GID, FORECAST_GID, BAND_GID, CONE_GID = (
 STEPS = 200
 
 
-def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = None) -> Figure:
+def trend(
+    fit: Trend, highlight: Sequence[str | Model] = (), *, until: float | None = None
+) -> Figure:
     """Draw ``fit`` (a :class:`~flopcast.trends.Trend`) with its forecast to ``until``
     (a decimal year; default three years past the data) and the ``highlight`` models."""
     import numpy as np
 
     from flopcast.accounting import headline
     from flopcast.regulation import thresholds
+    from flopcast.reporting.given import given_label
     from flopcast.reporting.plots.figure import (
         GREY,
         HIGHLIGHT,
@@ -58,9 +62,8 @@ def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = No
         c = headline(m).compute
         if c is None:
             raise FlopcastError(f"{m.name}: no training compute is known, so it cannot be placed")
-        hl.append(
-            (m.name, decimal_year(m.released), c.value, place(m.name, m.released, c.value, fit))
-        )
+        name = given_label(m)
+        hl.append((name, decimal_year(m.released), c.value, place(name, m.released, c.value, fit)))
 
     fit_t = np.linspace(first, last, STEPS)
     cast_t = np.linspace(last, end, STEPS // 2)
