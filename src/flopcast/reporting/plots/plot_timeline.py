@@ -14,6 +14,7 @@ from flopcast.reporting.plots.figure import (
     HIGHLIGHT,
     OKABE_ITO,
     _caption,
+    _legend_above,
     _new_figure,
     _style,
 )
@@ -135,11 +136,11 @@ def timeline(
     )
     with _style():
         fig = _new_figure(title, description, credit())
-        ax = fig.add_axes((0.085, 0.2, 0.895, 0.715))
+        ax = fig.add_axes((0.085, 0.2, 0.895, 0.665))
+        fig.text(0.085, 0.965, title, fontsize=10.5, fontweight="bold", va="top", ha="left")
         ax.set_yscale("log")
         ax.set_xlim(_day(x_lo), _day(x_hi))
         ax.set_ylim(y_lo, y_hi)
-        ax.set_title(title, loc="left")
         ax.set_xlabel("Release date")
         ax.set_ylabel("Training compute (FLOP, log scale)")
         _date_axis(ax, x_lo, x_hi)
@@ -210,8 +211,7 @@ def timeline(
                 label="highlighted",
             )
         ax.plot([], [], color=GREY, lw=0.8, label="90% interval")
-        legend = ax.legend(loc="upper left", ncols=1, borderaxespad=0.4, handletextpad=0.4)
-        legend.set_zorder(7)
+        legend = _legend_above(ax, *ax.get_legend_handles_labels(), ncols=5)
 
         _caption(
             fig,
@@ -223,7 +223,7 @@ def timeline(
                 f"Data: {credit()}.",
             ],
         )
-        fig.canvas.draw()
+        fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         obstacles = [legend.get_window_extent(renderer).padded(2)]
         obstacles += [t.get_window_extent(renderer).padded(1) for t in threshold_boxes]
@@ -248,7 +248,7 @@ def timeline(
             for e, text in _grouped(sorted(curated, key=lambda e: -e.compute.value))
         ]
         _place_labels(ax, labels, obstacles)
-        fig.canvas.draw()
+        fig.draw_without_rendering()
     return fig
 
 

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 
 from flopcast.errors import FlopcastError
 from flopcast.reporting.given import given_label, is_given
-from flopcast.reporting.plots.figure import HIGHLIGHT, OKABE_ITO, _caption, _new_figure, _style
+from flopcast.reporting.plots.figure import (
+    HIGHLIGHT,
+    OKABE_ITO,
+    _caption,
+    _legend_above,
+    _new_figure,
+    _strokes,
+    _style,
+    _swatches,
+)
 from flopcast.reporting.plots.highlight import _explicit, highlighted_models
 from flopcast.reporting.plots.labels import _end_labels, _Label, _place_labels, _point_boxes
 
@@ -101,6 +110,9 @@ def _band(alpha: float, beta: float, extra: float) -> tuple[float, float]:
     return solve(1e-3, 1.0), solve(1.0, 1e3)
 
 
+#: How many of the largest models may be labelled further out, with a leader line.
+LEADERS = 16
+
 _SPARSITY_COLORS = (
     OKABE_ITO["blue"],
     OKABE_ITO["bluish_green"],
@@ -185,7 +197,7 @@ def tokens_per_param(
     )
     with _style():
         fig = _new_figure(title, description)
-        ax = fig.add_axes((0.085, 0.185, 0.785, 0.655))
+        ax = fig.add_axes((0.085, 0.185, 0.785, 0.575))
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(x_lo, x_hi)
@@ -268,17 +280,15 @@ def tokens_per_param(
                 lw=2.0,
                 label="highlighted",
             )
-        ax.plot([], [], color="#444444", lw=1.6, label=f"compute-optimal ({lw.name})")
-        ax.fill_between(
-            [],
-            [],
-            [],
-            color="#444444",
-            alpha=0.15,
-            label=f"≤{band:.0%} extra compute for the same loss",
+        handles, names = ax.get_legend_handles_labels()
+        colors = _SPARSITY_COLORS[: len(sps)]
+        lines, line_handler = _strokes(colors, lw=1.6)
+        bands, band_handler = _swatches(colors, alpha=0.25)
+        handles += [lines, bands]
+        names += [f"compute-optimal ({lw.name})", f"≤{band:.0%} extra compute for the same loss"]
+        legend = _legend_above(
+            ax, handles, names, ncols=3, handler_map={lines: line_handler, bands: band_handler}
         )
-        legend = ax.legend(loc="best", borderaxespad=0.4, handletextpad=0.5)
-        legend.set_zorder(7)
 
         caption = [
             "Points: catalog models with active parameters and training tokens; S = total /"
@@ -290,12 +300,16 @@ def tokens_per_param(
         if any(p.epoch_inputs for p in points):
             caption.append(f"Data: {credit()}.")
         _caption(fig, ax, caption)
-        fig.canvas.draw()
+        fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
         obstacles = [legend.get_window_extent(renderer).padded(2)]
         obstacles += _point_boxes(ax, [p.compute for p in points], [p.tpp for p in points], 4)
         hl_points = sorted((p for p in points if p.model.id in hl_ids), key=lambda p: -p.tpp)
-        rest = sorted((p for p in points if p.model.id not in hl_ids), key=lambda p: -p.compute)
+        # the largest models first (the ones a reader looks for), then by compute
+        rest = sorted(
+            (p for p in points if p.model.id not in hl_ids),
+            key=lambda p: (-_size(p), -p.compute),
+        )
         labels = [
             _Label(
                 p.compute,
@@ -308,13 +322,13 @@ def tokens_per_param(
             )
             for p in hl_points
         ]
-        labels += [
-            _Label(p.compute, p.tpp, text, color="#333333", leader=True)
-            for p, text in _grouped_tpp(rest)
+        labels += [  # leader lines for the largest models only: the rest label nearby or not
+            _Label(p.compute, p.tpp, text, color="#333333", leader=i < LEADERS, size=6.8)
+            for i, (p, text) in enumerate(_grouped_tpp(rest))
         ]
         _place_labels(ax, labels, obstacles)
 
-        fig.canvas.draw()
+        fig.draw_without_rendering()
     return fig
 
 
@@ -324,3 +338,9 @@ def _grouped_tpp(points: Sequence[_TppPoint]) -> list[tuple[_TppPoint, str]]:
         key = (round(math.log10(p.compute), 3), round(math.log10(p.tpp), 3))
         seen.setdefault(key, []).append(p)
     return [(g[0], " / ".join(p.model.name for p in g)) for g in seen.values()]
+
+
+def _size(p: _TppPoint) -> float:
+    """A model's total parameters (its active ones if the total is unknown)."""
+    total = p.model.value("total_params") or p.model.value("active_params")
+    return 0.0 if total is None else total.value
