@@ -111,6 +111,7 @@ def test_the_legend_never_covers_data(name: str, request: pytest.FixtureRequest)
     ax = fig.axes[0]
     legend = ax.get_legend()
     assert legend is not None
+    fig.draw_without_rendering()  # the legend finds its place when drawn
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -61,8 +61,7 @@ def report_command(
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.errors import FlopcastError
-    from flopcast.reporting.build import build
-    from flopcast.reporting.given import custom_model
+    from flopcast.reporting.cache import cached
     from flopcast.store import check_target, exists
 
     as_json = json_output or (output is not None and output.suffix.lower() == ".json")
@@ -79,6 +78,8 @@ def report_command(
             raise FlopcastError("a model given by numbers needs --active and --tokens")
         if names:
             raise FlopcastError("give model names or numbers (--active, --tokens), not both")
+        from flopcast.reporting.given import custom_model
+
         m = custom_model(
             name=name,
             active=active,
@@ -88,11 +89,25 @@ def report_command(
             gpu=gpu,
             released=None if released is None else _date(released),
         )
-        report = build(models=[m], title=f"Compute accounting: {name}", law=law, moe=moe)
+        given = {"name": name, "active": active, "total": total, "tokens": tokens,
+                 "gpus": gpus, "gpu": gpu, "date": m.released.isoformat()}  # fmt: skip
+        args: dict[str, Any] = {"given": given, "law": law, "moe": moe}
+
+        def build_report() -> Report:
+            from flopcast.reporting.build import build
+
+            return build(models=[m], title=f"Compute accounting: {name}", law=law, moe=moe)
     else:
         if released is not None:
             raise FlopcastError("--date is for a model given by numbers (--active, --tokens)")
-        report = build(list(names or []), law=law, moe=moe)
+        args = {"names": list(names or []), "law": law, "moe": moe}
+
+        def build_report() -> Report:
+            from flopcast.reporting.build import build
+
+            return build(list(names or []), law=law, moe=moe)
+
+    report = cached("report", args, build_report)
     if as_json:
         from flopcast.cli.common import json_text, print_json
 
@@ -108,7 +123,7 @@ def report_command(
         print(render(report), end="")
         return
     else:
-        write_report(report, output, plots=not no_plots)
+        write_report(report, output, plots=not no_plots, key=args)
     print(f"wrote {output}" + (" (replacing the previous file)" if replaced else ""))
 
 
@@ -116,9 +131,12 @@ def report_command(
 REPORT_SUFFIXES = (".md", ".html", ".htm")
 
 
-def write_report(report: Report, output: Path, *, plots: bool) -> None:
+def write_report(
+    report: Report, output: Path, *, plots: bool, key: dict[str, Any] | None = None
+) -> None:
     """Write Markdown (plots as SVG files beside it) or self-contained HTML, each file
-    atomically (a failed write leaves the previous report as it was)."""
+    atomically (a failed write leaves the previous report as it was); with ``key`` (the
+    arguments the report was built from) the figures are kept on disk for the next run."""
     from flopcast.errors import FlopcastError
     from flopcast.store import atomic_write, check_target
 
@@ -126,9 +144,16 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
     suffix = output.suffix.lower()
     if suffix not in REPORT_SUFFIXES:
         raise FlopcastError(f"-o {str(output)[:200]}: write .md, .html or .json (with --json)")
-    from flopcast.reporting.figures import report_figures
+    from flopcast.reporting.cache import cached
 
-    figures = report_figures(report) if plots else {}
+    def draw() -> dict[str, tuple[str, str]]:
+        from flopcast.reporting.figures import report_figures
+
+        return report_figures(report)
+
+    figures = {}
+    if plots:
+        figures = draw() if key is None else cached("report-figures", key, draw)
     if suffix == ".md":
         from flopcast.reporting.markdown import render as render_md
 

@@ -159,7 +159,6 @@ def _caption(fig: Figure, ax: Axes, lines: Sequence[str]) -> None:
         linespacing=1.35,
     )
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    fig.draw_without_rendering()
     top = text.get_window_extent(renderer).y1
     xaxis_bottom = ax.xaxis.get_tightbbox(renderer)
     if xaxis_bottom is None:
@@ -212,3 +211,26 @@ def _strokes(colors: Sequence[str], **style: Any) -> tuple[Any, Any]:
     from matplotlib.lines import Line2D
 
     return tuple(Line2D([], [], color=c, **style) for c in colors), HandlerTuple(ndivide=None)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def pow10(exponent: int) -> str:
+    """``10²⁵``: a power of ten in plain text (Unicode superscripts; no mathtext to parse)."""
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def _log_axis(axis: Any) -> None:
+    """A log axis labelled at the powers of ten as ``10²⁵`` (plain text, drawn like any label;
+    matplotlib's default would parse TeX for each one)."""
+    import math
+
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    def label(value: float, _pos: int | None) -> str:
+        e = math.log10(value) if value > 0 else math.nan
+        return pow10(round(e)) if math.isfinite(e) and abs(e - round(e)) < 1e-9 else ""
+
+    axis.set_major_formatter(FuncFormatter(label))
+    axis.set_minor_formatter(NullFormatter())

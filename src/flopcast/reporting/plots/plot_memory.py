@@ -231,5 +231,4 @@ def memory(
             "is raised. Weight bytes by flopcast.inference (llama.cpp recipes, data/formats.toml)."
         ]
         _caption(fig, ax, caption)
-        fig.draw_without_rendering()
-    return fig
+        return fig

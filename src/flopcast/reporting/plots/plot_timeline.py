@@ -15,8 +15,10 @@ from flopcast.reporting.plots.figure import (
     OKABE_ITO,
     _caption,
     _legend_above,
+    _log_axis,
     _new_figure,
     _style,
+    pow10,
 )
 from flopcast.reporting.plots.highlight import _explicit, highlighted_models
 from flopcast.reporting.plots.labels import _Label, _place_labels, _point_boxes
@@ -28,14 +30,10 @@ if TYPE_CHECKING:
     from flopcast.figures import Model
 
 
-def _pow10(exponent: int) -> str:
-    return f"$10^{{{exponent}}}$"
-
-
 def _flop_label(flop: float) -> str:
     e = math.log10(flop)
     if abs(e - round(e)) < 1e-9:
-        return f"{_pow10(round(e))} FLOP"
+        return f"{pow10(round(e))} FLOP"
     return f"{flop:.2g} FLOP"
 
 
@@ -139,6 +137,7 @@ def timeline(
         ax = fig.add_axes((0.085, 0.2, 0.895, 0.665))
         fig.text(0.085, 0.965, title, fontsize=10.5, fontweight="bold", va="top", ha="left")
         ax.set_yscale("log")
+        _log_axis(ax.yaxis)
         ax.set_xlim(_day(x_lo), _day(x_hi))
         ax.set_ylim(y_lo, y_hi)
         ax.set_xlabel("Release date")
@@ -211,7 +210,7 @@ def timeline(
                 label="highlighted",
             )
         ax.plot([], [], color=GREY, lw=0.8, label="90% interval")
-        legend = _legend_above(ax, *ax.get_legend_handles_labels(), ncols=5)
+        _legend_above(ax, *ax.get_legend_handles_labels(), ncols=5)
 
         _caption(
             fig,
@@ -223,10 +222,8 @@ def timeline(
                 f"Data: {credit()}.",
             ],
         )
-        fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        obstacles = [legend.get_window_extent(renderer).padded(2)]
-        obstacles += [t.get_window_extent(renderer).padded(1) for t in threshold_boxes]
+        obstacles = [t.get_window_extent(renderer).padded(1) for t in threshold_boxes]
         pts = [*curated, *hls]
         obstacles += _point_boxes(
             ax, [_day(e.model.released) for e in pts], [e.compute.value for e in pts], 3.0
@@ -248,8 +245,7 @@ def timeline(
             for e, text in _grouped(sorted(curated, key=lambda e: -e.compute.value))
         ]
         _place_labels(ax, labels, obstacles)
-        fig.draw_without_rendering()
-    return fig
+        return fig
 
 
 def _grouped(entries: Sequence[Any]) -> list[tuple[Any, str]]:

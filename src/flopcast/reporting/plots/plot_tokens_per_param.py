@@ -15,6 +15,7 @@ from flopcast.reporting.plots.figure import (
     OKABE_ITO,
     _caption,
     _legend_above,
+    _log_axis,
     _new_figure,
     _strokes,
     _style,
@@ -200,6 +201,8 @@ def tokens_per_param(
         ax = fig.add_axes((0.085, 0.185, 0.785, 0.575))
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _log_axis(ax.xaxis)
+        _log_axis(ax.yaxis)
         ax.set_xlim(x_lo, x_hi)
         ax.set_ylim(y_lo, y_hi)
         fig.text(0.085, 0.965, title, fontsize=10.5, fontweight="bold", va="top", ha="left")
@@ -286,7 +289,7 @@ def tokens_per_param(
         bands, band_handler = _swatches(colors, alpha=0.25)
         handles += [lines, bands]
         names += [f"compute-optimal ({lw.name})", f"≤{band:.0%} extra compute for the same loss"]
-        legend = _legend_above(
+        _legend_above(
             ax, handles, names, ncols=3, handler_map={lines: line_handler, bands: band_handler}
         )
 
@@ -300,10 +303,7 @@ def tokens_per_param(
         if any(p.epoch_inputs for p in points):
             caption.append(f"Data: {credit()}.")
         _caption(fig, ax, caption)
-        fig.draw_without_rendering()
-        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        obstacles = [legend.get_window_extent(renderer).padded(2)]
-        obstacles += _point_boxes(ax, [p.compute for p in points], [p.tpp for p in points], 4)
+        obstacles = _point_boxes(ax, [p.compute for p in points], [p.tpp for p in points], 4)
         hl_points = sorted((p for p in points if p.model.id in hl_ids), key=lambda p: -p.tpp)
         # the largest models first (the ones a reader looks for), then by compute
         rest = sorted(
@@ -328,8 +328,7 @@ def tokens_per_param(
         ]
         _place_labels(ax, labels, obstacles)
 
-        fig.draw_without_rendering()
-    return fig
+        return fig
 
 
 def _grouped_tpp(points: Sequence[_TppPoint]) -> list[tuple[_TppPoint, str]]:

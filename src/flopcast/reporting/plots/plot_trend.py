@@ -43,6 +43,7 @@ def trend(
         OKABE_ITO,
         _caption,
         _legend_above,
+        _log_axis,
         _new_figure,
         _style,
     )
@@ -83,6 +84,7 @@ def trend(
         ax = fig.add_axes((0.085, 0.2, 0.895, 0.665))
         fig.text(0.085, 0.965, title, fontsize=10.5, fontweight="bold", va="top", ha="left")
         ax.set_yscale("log")
+        _log_axis(ax.yaxis)
         ax.set_xlabel("Publication date (year)")
         ax.set_ylabel("Training compute (FLOP, log scale)")
         ax.set_xlim(first - 0.3, end + 0.2)
@@ -125,7 +127,7 @@ def trend(
             ax.scatter([when], [flop], s=60, marker="D", color=HIGHLIGHT, edgecolor="black", lw=0.8,
                        zorder=4)  # fmt: skip
         ax.set_ylim(y_lo, y_hi)
-        legend = _legend_above(ax, *ax.get_legend_handles_labels(), ncols=5)
+        _legend_above(ax, *ax.get_legend_handles_labels(), ncols=5)
         lo, hi = fit.slope_interval()
         _caption(
             fig,
@@ -138,10 +140,8 @@ def trend(
                 f"Data: {fit.credit}.",
             ],
         )
-        fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        obstacles = [legend.get_window_extent(renderer).padded(2)]
-        obstacles += [t.get_window_extent(renderer).padded(1) for t in notes]
+        obstacles = [t.get_window_extent(renderer).padded(1) for t in notes]
         obstacles += _point_boxes(ax, [h[1] for h in hl], [h[2] for h in hl], 4.0)
         obstacles += _point_boxes(ax, [p.t for p in fit.points], [p.flop for p in fit.points], 2.0)
         labels = [
@@ -157,8 +157,7 @@ def trend(
             for name, when, flop, p in sorted(hl, key=lambda h: -h[2])
         ]
         _place_labels(ax, labels, obstacles)
-        fig.draw_without_rendering()
-    return fig
+        return fig
 
 
 def _band(line: object, t: float) -> tuple[float, float]:
