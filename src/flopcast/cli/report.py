@@ -178,9 +178,6 @@ def write_report(
 
 
 def _date(text: str) -> date:
-    from flopcast.errors import FlopcastError
+    from flopcast.dates import parse_date
 
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise FlopcastError(f"--date {text!r}: write a date as YYYY-MM-DD") from None
+    return parse_date(text, "--date")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flopcast.dates import parse_date
 from flopcast.errors import FlopcastError, FlopcastTypeError, opt
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, QuantityLike, fmt, parse
@@ -36,6 +37,8 @@ def custom_model(
 
     if not isinstance(name, str):
         raise FlopcastTypeError(f"name must be a string, not {type(name).__name__}")
+    if released is not None:
+        released = parse_date(released, opt("released", "--date"))
     figures = {
         "active_params": fig("active_params", "active", active, Kind.COUNT, "params"),
         "training_tokens": fig("training_tokens", "tokens", tokens, Kind.COUNT, "tokens"),
