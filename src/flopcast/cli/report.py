@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -50,22 +51,32 @@ def report_command(
     tokens: Annotated[str | None, typer.Option("--tokens", help="Training tokens.")] = None,
     gpus: Annotated[str | None, typer.Option("--gpus", help="Accelerators.")] = None,
     gpu: Annotated[str | None, typer.Option("--gpu", help="Accelerator type.")] = None,
+    released: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="Release date of a model given by numbers (2026-06-01); without it the model "
+            "is unreleased, compared with what is known today.",
+        ),
+    ] = None,
     json_output: JsonOpt = False,
 ) -> None:
     from flopcast.cli.common import progress
 
     with progress("Building the report", enabled=not json_output) as step:
         _report(names, output, no_plots, law, moe, name, active, total, tokens, gpus, gpu,
-                json_output, step)  # fmt: skip
+                released, json_output, step)  # fmt: skip
 
 
 def _report(
     names: list[str] | None, output: Path | None, no_plots: bool, law: str | None,
     moe: str | None, name: str, active: str | None, total: str | None, tokens: str | None,
-    gpus: str | None, gpu: str | None, json_output: bool, step: Callable[[str], None],
+    gpus: str | None, gpu: str | None, released: str | None, json_output: bool,
+    step: Callable[[str], None],
 ) -> None:  # fmt: skip
     from flopcast.errors import FlopcastError
-    from flopcast.reporting.build import build, custom_model
+    from flopcast.reporting.cache import cached
     from flopcast.store import check_target, exists
 
     as_json = json_output or (output is not None and output.suffix.lower() == ".json")
@@ -82,10 +93,36 @@ def _report(
             raise FlopcastError("a model given by numbers needs --active and --tokens")
         if names:
             raise FlopcastError("give model names or numbers (--active, --tokens), not both")
-        m = custom_model(name=name, active=active, tokens=tokens, total=total, gpus=gpus, gpu=gpu)
-        report = build(models=[m], title=f"Compute accounting: {name}", law=law, moe=moe)
+        from flopcast.reporting.given import custom_model
+
+        m = custom_model(
+            name=name,
+            active=active,
+            tokens=tokens,
+            total=total,
+            gpus=gpus,
+            gpu=gpu,
+            released=None if released is None else _date(released),
+        )
+        given = {"name": name, "active": active, "total": total, "tokens": tokens,
+                 "gpus": gpus, "gpu": gpu, "date": m.released.isoformat()}  # fmt: skip
+        args: dict[str, Any] = {"given": given, "law": law, "moe": moe}
+
+        def build_report() -> Report:
+            from flopcast.reporting.build import build
+
+            return build(models=[m], title=f"Compute accounting: {name}", law=law, moe=moe)
     else:
-        report = build(list(names or []), law=law, moe=moe)
+        if released is not None:
+            raise FlopcastError("--date is for a model given by numbers (--active, --tokens)")
+        args = {"names": list(names or []), "law": law, "moe": moe}
+
+        def build_report() -> Report:
+            from flopcast.reporting.build import build
+
+            return build(list(names or []), law=law, moe=moe)
+
+    report = cached("report", args, build_report)
     if as_json:
         from flopcast.cli.common import json_text, print_json
 
@@ -102,7 +139,7 @@ def _report(
         return
     else:
         step(f"Writing {output}" + ("" if no_plots else " with its plots"))
-        write_report(report, output, plots=not no_plots)
+        write_report(report, output, plots=not no_plots, key=args)
     print(f"wrote {output}" + (" (replacing the previous file)" if replaced else ""))
 
 
@@ -110,9 +147,12 @@ def _report(
 REPORT_SUFFIXES = (".md", ".html", ".htm")
 
 
-def write_report(report: Report, output: Path, *, plots: bool) -> None:
-    """Write Markdown (plots as PNG files beside it) or self-contained HTML, each file
-    atomically (a failed write leaves the previous report as it was)."""
+def write_report(
+    report: Report, output: Path, *, plots: bool, key: dict[str, Any] | None = None
+) -> None:
+    """Write Markdown (plots as SVG files beside it) or self-contained HTML, each file
+    atomically (a failed write leaves the previous report as it was); with ``key`` (the
+    arguments the report was built from) the figures are kept on disk for the next run."""
     from flopcast.errors import FlopcastError
     from flopcast.store import atomic_write, check_target
 
@@ -120,9 +160,16 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
     suffix = output.suffix.lower()
     if suffix not in REPORT_SUFFIXES:
         raise FlopcastError(f"-o {str(output)[:200]}: write .md, .html or .json (with --json)")
-    from flopcast.reporting.figures import report_plots
+    from flopcast.reporting.cache import cached
 
-    figures = report_plots(report) if plots else {}
+    def draw() -> dict[str, tuple[str, str]]:
+        from flopcast.reporting.figures import report_figures
+
+        return report_figures(report)
+
+    figures = {}
+    if plots:
+        figures = draw() if key is None else cached("report-figures", key, draw)
     if suffix == ".md":
         from flopcast.reporting.markdown import render as render_md
 
@@ -135,12 +182,18 @@ def write_report(report: Report, output: Path, *, plots: bool) -> None:
                 raise FlopcastError(
                     f"cannot create the plots' folder {str(folder)[:200]!r}: {exc.strerror or exc}"
                 ) from None
-            for i, (caption, (png, _alt)) in enumerate(figures.items(), 1):
-                path = folder / f"plot{i}.png"
-                atomic_write(path, png, what="plot")
+            for i, (caption, (svg, _alt)) in enumerate(figures.items(), 1):
+                path = folder / f"plot{i}.svg"
+                atomic_write(path, svg, what="plot")
                 images[caption] = f"{folder.name}/{path.name}"
         atomic_write(output, render_md(report, images), what="report")
     else:
         from flopcast.reporting.html import render as render_html
 
         atomic_write(output, render_html(report, figures), what="report")
+
+
+def _date(text: str) -> date:
+    from flopcast.dates import parse_date
+
+    return parse_date(text, "--date")

@@ -11,22 +11,20 @@ section in :mod:`flopcast.reporting.sections` (compute, context, optimality, clu
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
-from flopcast.accounting import headline, model_compute
-from flopcast.catalog import family_members, model
-from flopcast.errors import FlopcastError, FlopcastTypeError, opt
-from flopcast.figures import Figure, Model
-from flopcast.quantity import Kind, QuantityLike, fmt, parse
+from flopcast.accounting import ModelCompute, headline, model_compute
+from flopcast.errors import FlopcastError
+from flopcast.figures import Model
+from flopcast.quantity import Quantity
 from flopcast.reporting.document import ModelReport, Report, Section, Sources
+from flopcast.reporting.given import is_given, is_unreleased
 from flopcast.reporting.prose import REPORT_LOOP_SAMPLING, _join, flop, settings
 from flopcast.reporting.sections.cluster import cluster_section
 from flopcast.reporting.sections.compute import compute_section
 from flopcast.reporting.sections.context import context_section
 from flopcast.reporting.sections.local import local_section
 from flopcast.reporting.sections.optimality import optimality_section
-from flopcast.training import check_accelerators
 from flopcast.uncertainty import Sampling
 
 if TYPE_CHECKING:
@@ -38,9 +36,9 @@ def build_model_report(
 ) -> ModelReport:
     from flopcast.model_optimality import optimality
 
-    if headline(m).compute is None:
+    if not is_given(m) and headline(m).compute is None:
         return _undisclosed_report(m, sources)
-    mc = model_compute(m, sampling=sampling)
+    mc = _compute(m, sampling)
     try:
         o: Optimality | None = optimality(m, law=law, moe=moe, sampling=REPORT_LOOP_SAMPLING)
     except FlopcastError:
@@ -54,7 +52,25 @@ def build_model_report(
     local = local_section(m, sources)
     if local is not None:
         sections.append(local)
-    return ModelReport(m.id, m.name, m.released.isoformat(), tuple(sections))
+    return ModelReport(m.id, m.name, m.released.isoformat(), tuple(sections), is_unreleased(m))
+
+
+def _compute(m: Model, sampling: Sampling | None) -> ModelCompute:
+    """The model's compute; for a model given by numbers, from the figures as given."""
+    if not is_given(m):
+        return model_compute(m, sampling=sampling)
+
+    def given(key: str) -> Quantity | None:
+        f = m.figure(key)
+        return None if f is None else f.quantity
+
+    return model_compute(
+        m,
+        active_params=given("active_params"),
+        tokens=given("training_tokens"),
+        accelerators=given("accelerator_count"),
+        sampling=sampling,
+    )
 
 
 def _undisclosed_report(m: Model, sources: Sources) -> ModelReport:
@@ -76,21 +92,18 @@ def _undisclosed_report(m: Model, sources: Sources) -> ModelReport:
 
 
 def resolve(names: list[str]) -> tuple[str, list[Model]]:
-    """Names → (title, models): a family name (``llama-4``) or model names; none → default."""
+    """Names → (title, models): model names, or a family name that names no model
+    (``llama-4``); none → the default family."""
     if not names:
         names = [str(settings()["default_family"])]
+    from flopcast.reporting.plots.highlight import resolve_name
+
     out: list[Model] = []
     titles = []
     for name in names:
-        members = family_members(name)
-        if members:
-            out += [x for x in members if x not in out]
-            titles.append(f"the {_family_title(members)} family")
-        else:
-            mm = model(name)
-            if mm not in out:
-                out.append(mm)
-            titles.append(mm.name)
+        members, family = resolve_name(name)
+        out += [x for x in members if x not in out]
+        titles.append(f"the {_family_title(members)} family" if family else members[0].name)
     return _join(titles), out
 
 
@@ -103,59 +116,6 @@ def _family_title(members: list[Model]) -> str:
             break
         common.append(group[0])
     return " ".join(common) or members[0].family
-
-
-def custom_model(
-    *,
-    name: str,
-    active: QuantityLike,
-    tokens: QuantityLike,
-    total: QuantityLike | None = None,
-    gpus: QuantityLike | None = None,
-    gpu: str | None = None,
-    released: date | None = None,
-) -> Model:
-    """A model that is not in the catalog, from numbers typed by the user."""
-
-    def fig(key: str, arg: str, value: QuantityLike, kind: Kind, unit: str) -> Figure:
-        # errors name the argument as typed: --gpus on the command line, gpus in Python
-        q = parse(value, kind, what=opt(arg), unit=unit)
-        return Figure(key, str(value), "", "you", "given", q, kind)
-
-    if not isinstance(name, str):
-        raise FlopcastTypeError(f"name must be a string, not {type(name).__name__}")
-    figures = {
-        "active_params": fig("active_params", "active", active, Kind.COUNT, "params"),
-        "training_tokens": fig("training_tokens", "tokens", tokens, Kind.COUNT, "tokens"),
-    }
-    if total is not None:
-        figures["total_params"] = fig("total_params", "total", total, Kind.COUNT, "params")
-    if gpus is not None:
-        figures["accelerator_count"] = fig(
-            "accelerator_count", "gpus", gpus, Kind.COUNT, "accelerators"
-        )
-        check_accelerators(figures["accelerator_count"].quantity, opt("gpus"))
-    if gpu is not None:
-        figures["training_hardware"] = Figure("training_hardware", gpu, "", "you", "given")
-    n_active = figures["active_params"].quantity
-    n_total = figures["total_params"].quantity if "total_params" in figures else None
-    if n_total is not None and n_active is not None and n_total.value < n_active.value / 1.0001:
-        raise FlopcastError(
-            f"{opt('total')} {fmt(n_total, Kind.COUNT)} is below {opt('active')} "
-            f"{fmt(n_active, Kind.COUNT)}: the total counts every parameter (swapped?)"
-        )
-    moe = n_total is not None and n_active is not None and n_total.value > n_active.value
-    return Model(
-        id="custom",
-        name=name,
-        aliases=(),
-        developer="(given)",
-        family="custom",
-        released=released or date.today(),
-        open_weights=False,
-        architecture="moe" if moe else "dense",
-        figures=figures,
-    )
 
 
 def build(
@@ -192,6 +152,7 @@ def build(
         models=parts,
         sources=tuple(sources.to_list()),
         highlight=tuple(m.id for m in models),
+        given=tuple(m for m in models if is_given(m)),
         settings={
             "law": law,
             "moe": moe,

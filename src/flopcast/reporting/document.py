@@ -11,18 +11,23 @@ from flopcast import __version__
 
 @dataclass
 class Sources:
-    """Numbered sources: ``cite(text, url)`` returns the footnote number (deduplicated)."""
+    """Numbered sources, one per address: ``cite(text, url)`` returns the footnote number of
+    ``url``; a second text for the same address joins the first, so each address is listed
+    (and printed) once."""
 
-    items: list[tuple[str, str]] = field(default_factory=list)
+    items: list[tuple[list[str], str]] = field(default_factory=list)
 
     def cite(self, text: str, url: str) -> int:
-        key = (text, url)
-        if key not in self.items:
-            self.items.append(key)
-        return self.items.index(key) + 1
+        for i, (texts, known) in enumerate(self.items, 1):
+            if known == url:
+                if text not in texts:
+                    texts.append(text)
+                return i
+        self.items.append(([text], url))
+        return len(self.items)
 
     def to_list(self) -> list[dict[str, Any]]:
-        return [{"n": i, "text": t, "url": u} for i, (t, u) in enumerate(self.items, 1)]
+        return [{"n": i, "text": "; ".join(t), "url": u} for i, (t, u) in enumerate(self.items, 1)]
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,9 @@ class Section:
 class ModelReport:
     model: str
     name: str
-    released: str
+    released: str  # ISO date: the release, or for an unreleased model the date compared at
     sections: tuple[Section, ...]
+    unreleased: bool = False
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -71,7 +77,8 @@ class ModelReport:
         return {
             "model": self.model,
             "name": self.name,
-            "released": self.released,
+            "released": None if self.unreleased else self.released,
+            "compared_as_of": self.released,
             "sections": [s.to_dict() for s in self.sections],
         }
 
@@ -87,6 +94,7 @@ class Report:
     highlight: tuple[str, ...]
     settings: dict[str, Any]
     generated_with: str = f"flopcast {__version__}"
+    given: tuple[Any, ...] = ()  # the models given by numbers (flopcast.figures.Model), to plot
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,3 +105,10 @@ class Report:
             "settings": self.settings,
             "generated_with": self.generated_with,
         }
+
+
+def released_words(part: ModelReport) -> str:
+    """``Released 2025-04-05.``, or for a model not yet released the date it is compared at."""
+    if part.unreleased:
+        return f"Not released; compared with what was known on {part.released}."
+    return f"Released {part.released}."

@@ -454,9 +454,9 @@ def _report_html(model_id: str) -> str:
     """``flopcast report MODEL -o report.html``: the report's own HTML, plots embedded."""
     found = _HTML.get(model_id)
     if found is None:
-        from flopcast.reporting.figures import report_plots
+        from flopcast.reporting.figures import report_figures
         from flopcast.reporting.html import render as render_html
 
         report = _report(model_id)
-        found = _remember(_HTML, model_id, render_html(report, report_plots(report)))
+        found = _remember(_HTML, model_id, render_html(report, report_figures(report)))
     return found

@@ -19,7 +19,7 @@ Where things live (every public name is re-exported here):
 * :mod:`~flopcast.reporting.plots.highlight`: ``highlighted_models`` (family names expand).
 * :mod:`~flopcast.reporting.plots.plot_timeline`: ``timeline``.
 * :mod:`~flopcast.reporting.plots.plot_tokens_per_param`: ``tokens_per_param``.
-* :mod:`~flopcast.reporting.plots.plot_memory`: ``memory`` (``DEFAULT_MACHINES``, ``LINEAR_SPAN``).
+* :mod:`~flopcast.reporting.plots.plot_memory`: ``memory`` (``DEFAULT_MACHINES``).
 * :mod:`~flopcast.reporting.plots.plot_trend`: ``trend`` (a fitted trend, its band and forecast).
 """
 
@@ -45,7 +45,7 @@ from flopcast.reporting.plots.figure import (
     to_svg_text,
 )
 from flopcast.reporting.plots.highlight import highlighted_models
-from flopcast.reporting.plots.plot_memory import DEFAULT_MACHINES, LINEAR_SPAN, memory
+from flopcast.reporting.plots.plot_memory import DEFAULT_MACHINES, memory
 from flopcast.reporting.plots.plot_timeline import timeline
 from flopcast.reporting.plots.plot_tokens_per_param import tokens_per_param
 from flopcast.reporting.plots.plot_trend import trend
@@ -57,7 +57,6 @@ __all__ = [
     "FIGSIZE",
     "GREY",
     "HIGHLIGHT",
-    "LINEAR_SPAN",
     "OKABE_ITO",
     "SUFFIXES",
     "alt_text",

@@ -159,7 +159,6 @@ def _caption(fig: Figure, ax: Axes, lines: Sequence[str]) -> None:
         linespacing=1.35,
     )
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    fig.canvas.draw()
     top = text.get_window_extent(renderer).y1
     xaxis_bottom = ax.xaxis.get_tightbbox(renderer)
     if xaxis_bottom is None:
@@ -170,3 +169,68 @@ def _caption(fig: Figure, ax: Axes, lines: Sequence[str]) -> None:
         box = ax.get_position()
         dy = shift / fig.bbox.height
         ax.set_position((box.x0, box.y0 + dy, box.width, box.height - dy))
+
+
+def _legend_above(
+    ax: Axes,
+    handles: Sequence[Any],
+    labels: Sequence[str],
+    ncols: int,
+    handler_map: dict[Any, Any] | None = None,
+) -> Any:
+    """The legend in rows just above the axes, outside them: it never covers data."""
+    legend = ax.legend(
+        handles,
+        labels,
+        handler_map=handler_map,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.01),
+        ncols=ncols,
+        borderaxespad=0.0,
+        handletextpad=0.4,
+        handlelength=1.8,
+        columnspacing=1.4,
+        frameon=False,
+    )
+    legend.set_zorder(7)
+    return legend
+
+
+def _swatches(colors: Sequence[str], **style: Any) -> tuple[Any, Any]:
+    """A legend entry showing one small patch per colour (``style``: alpha, ...), and its
+    handler: for bands drawn in several colours."""
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.patches import Patch
+
+    return tuple(Patch(facecolor=c, lw=0, **style) for c in colors), HandlerTuple(ndivide=None)
+
+
+def _strokes(colors: Sequence[str], **style: Any) -> tuple[Any, Any]:
+    """A legend entry showing one short line per colour, and its handler."""
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.lines import Line2D
+
+    return tuple(Line2D([], [], color=c, **style) for c in colors), HandlerTuple(ndivide=None)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def pow10(exponent: int) -> str:
+    """``10²⁵``: a power of ten in plain text (Unicode superscripts; no mathtext to parse)."""
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def _log_axis(axis: Any) -> None:
+    """A log axis labelled at the powers of ten as ``10²⁵`` (plain text, drawn like any label;
+    matplotlib's default would parse TeX for each one)."""
+    import math
+
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    def label(value: float, _pos: int | None) -> str:
+        e = math.log10(value) if value > 0 else math.nan
+        return pow10(round(e)) if math.isfinite(e) and abs(e - round(e)) < 1e-9 else ""
+
+    axis.set_major_formatter(FuncFormatter(label))
+    axis.set_minor_formatter(NullFormatter())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,6 @@ from flopcast.reporting.plots.figure import OKABE_ITO, _caption, _new_figure, _s
 from flopcast.reporting.plots.labels import _end_labels
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -26,9 +24,6 @@ DEFAULT_MACHINES = (
     "8x-h100",
 )
 
-#: The memory plot turns to a log scale when its values span more than this factor.
-LINEAR_SPAN = 20.0
-
 _SHORTEN = (" desktop", " workstation", "GeForce ", " node")
 
 
@@ -36,21 +31,6 @@ def _machine_label(name: str) -> str:
     for word in _SHORTEN:
         name = name.replace(word, "")
     return name
-
-
-def _plain_log_ticks(ax: Axes, lo: float, hi: float) -> None:
-    """Major ticks at 1, 2, 5 x 10^k written as plain numbers (20, 50, 100, 1000...)."""
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
-
-    ticks = [
-        m * 10.0**e
-        for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
-        for m in (1, 2, 5)
-        if lo <= m * 10.0**e <= hi
-    ]
-    ax.yaxis.set_major_locator(FixedLocator(ticks))
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
 
 
 def _format_label(fid: str, name: str, bits: float, native: bool) -> str:
@@ -112,11 +92,9 @@ def memory(
         key=lambda g: g.memory_gb,
     )
     caps = [g.memory_gb for g in shown]
-    # a log scale when the values span more than LINEAR_SPAN (small segments stay visible)
-    log = max([*totals, *caps]) / min(w) > LINEAR_SPAN
-    y_lo = min([*w, *caps]) / 1.6 if log else 0.0
-    y_hi = max([*totals, *caps]) * (1.35 if log else 1.1)
-    scale = "log scale" if log else "linear scale"
+    # one linear scale for every model: bar heights and segments in proportion to the bytes
+    y_hi = max([*totals, *caps]) * 1.1
+    scale = "linear scale"
 
     kv_known = rows[0].kv.known
     title = f"Memory to run {spec.name}, by weight format"
@@ -151,10 +129,7 @@ def memory(
     with _style():
         fig = _new_figure(title, description)
         ax = fig.add_axes((0.085, 0.2, 0.675, 0.58))
-        if log:
-            ax.set_yscale("log")
-            _plain_log_ticks(ax, y_lo, y_hi)
-        ax.set_ylim(y_lo, y_hi)
+        ax.set_ylim(0.0, y_hi)
         n = len(rows)
         ax.set_xlim(-0.6, n - 0.4)
         fig.text(0.085, 0.965, title, fontsize=10.5, fontweight="bold", va="top", ha="left")
@@ -256,5 +231,4 @@ def memory(
             "is raised. Weight bytes by flopcast.inference (llama.cpp recipes, data/formats.toml)."
         ]
         _caption(fig, ax, caption)
-        fig.canvas.draw()
-    return fig
+        return fig

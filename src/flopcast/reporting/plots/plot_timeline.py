@@ -8,13 +8,17 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastError, FlopcastTypeError, opt
+from flopcast.reporting.given import given_label, is_given
 from flopcast.reporting.plots.figure import (
     GREY,
     HIGHLIGHT,
     OKABE_ITO,
     _caption,
+    _legend_above,
+    _log_axis,
     _new_figure,
     _style,
+    pow10,
 )
 from flopcast.reporting.plots.highlight import _explicit, highlighted_models
 from flopcast.reporting.plots.labels import _Label, _place_labels, _point_boxes
@@ -23,15 +27,13 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-
-def _pow10(exponent: int) -> str:
-    return f"$10^{{{exponent}}}$"
+    from flopcast.figures import Model
 
 
 def _flop_label(flop: float) -> str:
     e = math.log10(flop)
     if abs(e - round(e)) < 1e-9:
-        return f"{_pow10(round(e))} FLOP"
+        return f"{pow10(round(e))} FLOP"
     return f"{flop:.2g} FLOP"
 
 
@@ -64,14 +66,16 @@ def _as_date(value: date | str | None, what: str) -> date | None:
 
 
 def timeline(
-    highlight: Sequence[str] = (),
+    highlight: Sequence[str | Model] = (),
     *,
     start: date | str | None = None,
     end: date | str | None = None,
 ) -> Figure:
     """Training compute over time (log scale): the curated catalog, Epoch AI's language models
     (lighter), the highlighted models (emphasized and labelled), the regulatory thresholds, and
-    90% intervals as whiskers. Highlights may be model or family names."""
+    90% intervals as whiskers. Highlights may be model or family names, or models given by
+    numbers (:func:`flopcast.reporting.given.custom_model`)."""
+    from flopcast.accounting import headline
     from flopcast.epoch import credit
     from flopcast.frontiers import Entry, candidates
     from flopcast.regulation import thresholds
@@ -84,6 +88,10 @@ def timeline(
     for m in chosen:
         if m.id in by_id:
             hl_entries.append(by_id[m.id])
+        elif is_given(m):  # a model given by numbers: its compute from them
+            c = headline(m).compute
+            if c is not None:
+                hl_entries.append(Entry(m, c, "given", "given"))
         elif m.id in explicit:
             raise FlopcastError(
                 f"{m.name}: no training compute is known, so it cannot be placed on the timeline"
@@ -117,7 +125,7 @@ def timeline(
 
     n_hl = len(hls)
     title = "Training compute of AI language models over time"
-    names = ", ".join(e.model.name for e in hls)
+    names = ", ".join(given_label(e.model) for e in hls)
     description = (
         f"Log-scale training compute in FLOP against release date, {lo.year}–{hi.year}: "
         f"{len(curated) + n_hl} curated catalog models and {len(epoch)} Epoch AI estimates"
@@ -126,11 +134,12 @@ def timeline(
     )
     with _style():
         fig = _new_figure(title, description, credit())
-        ax = fig.add_axes((0.085, 0.2, 0.895, 0.715))
+        ax = fig.add_axes((0.085, 0.2, 0.895, 0.665))
+        fig.text(0.085, 0.965, title, fontsize=10.5, fontweight="bold", va="top", ha="left")
         ax.set_yscale("log")
+        _log_axis(ax.yaxis)
         ax.set_xlim(_day(x_lo), _day(x_hi))
         ax.set_ylim(y_lo, y_hi)
-        ax.set_title(title, loc="left")
         ax.set_xlabel("Release date")
         ax.set_ylabel("Training compute (FLOP, log scale)")
         _date_axis(ax, x_lo, x_hi)
@@ -201,8 +210,7 @@ def timeline(
                 label="highlighted",
             )
         ax.plot([], [], color=GREY, lw=0.8, label="90% interval")
-        legend = ax.legend(loc="upper left", ncols=1, borderaxespad=0.4, handletextpad=0.4)
-        legend.set_zorder(7)
+        _legend_above(ax, *ax.get_legend_handles_labels(), ncols=5)
 
         _caption(
             fig,
@@ -214,10 +222,8 @@ def timeline(
                 f"Data: {credit()}.",
             ],
         )
-        fig.canvas.draw()
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        obstacles = [legend.get_window_extent(renderer).padded(2)]
-        obstacles += [t.get_window_extent(renderer).padded(1) for t in threshold_boxes]
+        obstacles = [t.get_window_extent(renderer).padded(1) for t in threshold_boxes]
         pts = [*curated, *hls]
         obstacles += _point_boxes(
             ax, [_day(e.model.released) for e in pts], [e.compute.value for e in pts], 3.0
@@ -226,7 +232,7 @@ def timeline(
             _Label(
                 _day(e.model.released),
                 e.compute.value,
-                e.model.name,
+                given_label(e.model),
                 must=True,
                 color=HIGHLIGHT,
                 weight="bold",
@@ -239,8 +245,7 @@ def timeline(
             for e, text in _grouped(sorted(curated, key=lambda e: -e.compute.value))
         ]
         _place_labels(ax, labels, obstacles)
-        fig.canvas.draw()
-    return fig
+        return fig
 
 
 def _grouped(entries: Sequence[Any]) -> list[tuple[Any, str]]:

@@ -9,7 +9,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flopcast.errors import FlopcastError
-from flopcast.reporting.plots.figure import HIGHLIGHT, OKABE_ITO, _caption, _new_figure, _style
+from flopcast.reporting.given import given_label, is_given
+from flopcast.reporting.plots.figure import (
+    HIGHLIGHT,
+    OKABE_ITO,
+    _caption,
+    _legend_above,
+    _log_axis,
+    _new_figure,
+    _strokes,
+    _style,
+    _swatches,
+)
 from flopcast.reporting.plots.highlight import _explicit, highlighted_models
 from flopcast.reporting.plots.labels import _end_labels, _Label, _place_labels, _point_boxes
 
@@ -33,35 +44,38 @@ class _TppPoint:
     epoch_inputs: bool
 
 
-def _tpp_points() -> list[_TppPoint]:
-    """Catalog models with active parameters (or a dense total) and training tokens."""
+def _tpp_point(m: Model) -> _TppPoint | None:
+    """A model with active parameters (or a dense total) and training tokens, as a point."""
     from flopcast.accounting import headline
-    from flopcast.catalog import catalog
     from flopcast.uncertainty import Sampling, propagate
 
-    out = []
-    for m in catalog():
-        n_fig = m.figure("active_params") or (
-            m.figure("total_params") if m.architecture == "dense" else None
-        )
-        d_fig = m.figure("training_tokens")
-        if n_fig is None or d_fig is None or n_fig.quantity is None or d_fig.quantity is None:
-            continue
-        h = headline(m)  # the same compute every other view shows
-        if h.compute is None:
-            continue
-        res = propagate(
-            lambda n, d: {"tpp": d / n},
-            {"n": n_fig.quantity, "d": d_fig.quantity},
-            sampling=Sampling(samples=4_000),
-        )
-        total = m.value("total_params")
-        n = n_fig.quantity.value
-        s = total.value / n if total is not None and total.value > n * 1.0001 else 1.0
-        tpp, c = res["tpp"], h.compute
-        by_epoch = any("epoch" in f.by.lower() for f in (n_fig, d_fig))
-        out.append(_TppPoint(m, c.value, c.low, c.high, tpp.value, tpp.low, tpp.high, s, by_epoch))
-    return out
+    n_fig = m.figure("active_params") or (
+        m.figure("total_params") if m.architecture == "dense" else None
+    )
+    d_fig = m.figure("training_tokens")
+    if n_fig is None or d_fig is None or n_fig.quantity is None or d_fig.quantity is None:
+        return None
+    h = headline(m)  # the same compute every other view shows
+    if h.compute is None:
+        return None
+    res = propagate(
+        lambda n, d: {"tpp": d / n},
+        {"n": n_fig.quantity, "d": d_fig.quantity},
+        sampling=Sampling(samples=4_000),
+    )
+    total = m.value("total_params")
+    n = n_fig.quantity.value
+    s = total.value / n if total is not None and total.value > n * 1.0001 else 1.0
+    tpp, c = res["tpp"], h.compute
+    by_epoch = any("epoch" in f.by.lower() for f in (n_fig, d_fig))
+    return _TppPoint(m, c.value, c.low, c.high, tpp.value, tpp.low, tpp.high, s, by_epoch)
+
+
+def _tpp_points() -> list[_TppPoint]:
+    """Catalog models with active parameters (or a dense total) and training tokens."""
+    from flopcast.catalog import catalog
+
+    return [p for p in map(_tpp_point, catalog()) if p is not None]
 
 
 def _moe_title(moe: MoeSpec) -> str:
@@ -97,6 +111,9 @@ def _band(alpha: float, beta: float, extra: float) -> tuple[float, float]:
     return solve(1e-3, 1.0), solve(1.0, 1e3)
 
 
+#: How many of the largest models may be labelled further out, with a leader line.
+LEADERS = 16
+
 _SPARSITY_COLORS = (
     OKABE_ITO["blue"],
     OKABE_ITO["bluish_green"],
@@ -108,7 +125,7 @@ _SPARSITY_MARKERS = ("o", "^", "s", "v", "P")
 
 
 def tokens_per_param(
-    highlight: Sequence[str] = (),
+    highlight: Sequence[str | Model] = (),
     *,
     law: str = "fixed:40",
     sparsities: Sequence[float] = (1, 8, 32),
@@ -137,6 +154,7 @@ def tokens_per_param(
     moe_text = _moe_title(moe)
     points = _tpp_points()
     chosen = highlighted_models(highlight)
+    points += [p for p in map(_tpp_point, filter(is_given, chosen)) if p is not None]
     by_id = {p.model.id: p for p in points}
     explicit = _explicit(highlight)
     for m in chosen:
@@ -170,7 +188,7 @@ def tokens_per_param(
 
     title = "Tokens per active parameter against training compute"
     subtitle = f"Compute-optimal under the law {lw.name}: {lw.title}\nSparse models: {moe_text}"
-    hl_names = ", ".join(by_id[i].model.name for i in by_id if i in hl_ids)
+    hl_names = ", ".join(given_label(by_id[i].model) for i in by_id if i in hl_ids)
     description = (
         f"Log-log plot of training tokens per active parameter against training compute for "
         f"{len(points)} catalog models, with the compute-optimal ratio under {lw.name} for "
@@ -180,9 +198,11 @@ def tokens_per_param(
     )
     with _style():
         fig = _new_figure(title, description)
-        ax = fig.add_axes((0.085, 0.185, 0.785, 0.655))
+        ax = fig.add_axes((0.085, 0.185, 0.785, 0.575))
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _log_axis(ax.xaxis)
+        _log_axis(ax.yaxis)
         ax.set_xlim(x_lo, x_hi)
         ax.set_ylim(y_lo, y_hi)
         fig.text(0.085, 0.965, title, fontsize=10.5, fontweight="bold", va="top", ha="left")
@@ -263,17 +283,15 @@ def tokens_per_param(
                 lw=2.0,
                 label="highlighted",
             )
-        ax.plot([], [], color="#444444", lw=1.6, label=f"compute-optimal ({lw.name})")
-        ax.fill_between(
-            [],
-            [],
-            [],
-            color="#444444",
-            alpha=0.15,
-            label=f"≤{band:.0%} extra compute for the same loss",
+        handles, names = ax.get_legend_handles_labels()
+        colors = _SPARSITY_COLORS[: len(sps)]
+        lines, line_handler = _strokes(colors, lw=1.6)
+        bands, band_handler = _swatches(colors, alpha=0.25)
+        handles += [lines, bands]
+        names += [f"compute-optimal ({lw.name})", f"≤{band:.0%} extra compute for the same loss"]
+        _legend_above(
+            ax, handles, names, ncols=3, handler_map={lines: line_handler, bands: band_handler}
         )
-        legend = ax.legend(loc="best", borderaxespad=0.4, handletextpad=0.5)
-        legend.set_zorder(7)
 
         caption = [
             "Points: catalog models with active parameters and training tokens; S = total /"
@@ -285,26 +303,32 @@ def tokens_per_param(
         if any(p.epoch_inputs for p in points):
             caption.append(f"Data: {credit()}.")
         _caption(fig, ax, caption)
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        obstacles = [legend.get_window_extent(renderer).padded(2)]
-        obstacles += _point_boxes(ax, [p.compute for p in points], [p.tpp for p in points], 4)
+        obstacles = _point_boxes(ax, [p.compute for p in points], [p.tpp for p in points], 4)
         hl_points = sorted((p for p in points if p.model.id in hl_ids), key=lambda p: -p.tpp)
-        rest = sorted((p for p in points if p.model.id not in hl_ids), key=lambda p: -p.compute)
+        # the largest models first (the ones a reader looks for), then by compute
+        rest = sorted(
+            (p for p in points if p.model.id not in hl_ids),
+            key=lambda p: (-_size(p), -p.compute),
+        )
         labels = [
             _Label(
-                p.compute, p.tpp, p.model.name, must=True, color=HIGHLIGHT, weight="bold", size=8
+                p.compute,
+                p.tpp,
+                given_label(p.model),
+                must=True,
+                color=HIGHLIGHT,
+                weight="bold",
+                size=8,
             )
             for p in hl_points
         ]
-        labels += [
-            _Label(p.compute, p.tpp, text, color="#333333", leader=True)
-            for p, text in _grouped_tpp(rest)
+        labels += [  # leader lines for the largest models only: the rest label nearby or not
+            _Label(p.compute, p.tpp, text, color="#333333", leader=i < LEADERS, size=6.8)
+            for i, (p, text) in enumerate(_grouped_tpp(rest))
         ]
         _place_labels(ax, labels, obstacles)
 
-        fig.canvas.draw()
-    return fig
+        return fig
 
 
 def _grouped_tpp(points: Sequence[_TppPoint]) -> list[tuple[_TppPoint, str]]:
@@ -313,3 +337,9 @@ def _grouped_tpp(points: Sequence[_TppPoint]) -> list[tuple[_TppPoint, str]]:
         key = (round(math.log10(p.compute), 3), round(math.log10(p.tpp), 3))
         seen.setdefault(key, []).append(p)
     return [(g[0], " / ".join(p.model.name for p in g)) for g in seen.values()]
+
+
+def _size(p: _TppPoint) -> float:
+    """A model's total parameters (its active ones if the total is unknown)."""
+    total = p.model.value("total_params") or p.model.value("active_params")
+    return 0.0 if total is None else total.value

@@ -13,6 +13,7 @@ from flopcast.errors import FlopcastError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from flopcast.figures import Model
     from flopcast.trends import Trend
 
 #: gid of the artists a test or a reader may look up in the figure.
@@ -26,18 +27,23 @@ FIT_GID, FORECAST_GID, BAND_GID, CONE_GID = (
 STEPS = 200
 
 
-def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = None) -> Figure:
+def trend(
+    fit: Trend, highlight: Sequence[str | Model] = (), *, until: float | None = None
+) -> Figure:
     """Draw ``fit`` (a :class:`~flopcast.trends.Trend`) with its forecast to ``until``
     (a decimal year; default three years past the data) and the ``highlight`` models."""
     import numpy as np
 
     from flopcast.accounting import headline
     from flopcast.regulation import thresholds
+    from flopcast.reporting.given import given_label
     from flopcast.reporting.plots.figure import (
         GREY,
         HIGHLIGHT,
         OKABE_ITO,
         _caption,
+        _legend_above,
+        _log_axis,
         _new_figure,
         _style,
     )
@@ -58,9 +64,8 @@ def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = No
         c = headline(m).compute
         if c is None:
             raise FlopcastError(f"{m.name}: no training compute is known, so it cannot be placed")
-        hl.append(
-            (m.name, decimal_year(m.released), c.value, place(m.name, m.released, c.value, fit))
-        )
+        name = given_label(m)
+        hl.append((name, decimal_year(m.released), c.value, place(name, m.released, c.value, fit)))
 
     fit_t = np.linspace(first, last, STEPS)
     cast_t = np.linspace(last, end, STEPS // 2)
@@ -76,9 +81,10 @@ def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = No
     )
     with _style():
         fig = _new_figure(title, description, fit.credit)
-        ax = fig.add_axes((0.085, 0.2, 0.895, 0.715))
+        ax = fig.add_axes((0.085, 0.2, 0.895, 0.665))
+        fig.text(0.085, 0.965, title, fontsize=10.5, fontweight="bold", va="top", ha="left")
         ax.set_yscale("log")
-        ax.set_title(title, loc="left")
+        _log_axis(ax.yaxis)
         ax.set_xlabel("Publication date (year)")
         ax.set_ylabel("Training compute (FLOP, log scale)")
         ax.set_xlim(first - 0.3, end + 0.2)
@@ -121,7 +127,7 @@ def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = No
             ax.scatter([when], [flop], s=60, marker="D", color=HIGHLIGHT, edgecolor="black", lw=0.8,
                        zorder=4)  # fmt: skip
         ax.set_ylim(y_lo, y_hi)
-        legend = ax.legend(loc="lower right", borderaxespad=0.4, handletextpad=0.4)
+        _legend_above(ax, *ax.get_legend_handles_labels(), ncols=5)
         lo, hi = fit.slope_interval()
         _caption(
             fig,
@@ -134,11 +140,10 @@ def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = No
                 f"Data: {fit.credit}.",
             ],
         )
-        fig.canvas.draw()
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        obstacles = [legend.get_window_extent(renderer).padded(2)]
-        obstacles += [t.get_window_extent(renderer).padded(1) for t in notes]
+        obstacles = [t.get_window_extent(renderer).padded(1) for t in notes]
         obstacles += _point_boxes(ax, [h[1] for h in hl], [h[2] for h in hl], 4.0)
+        obstacles += _point_boxes(ax, [p.t for p in fit.points], [p.flop for p in fit.points], 2.0)
         labels = [
             _Label(
                 when,
@@ -152,8 +157,7 @@ def trend(fit: Trend, highlight: Sequence[str] = (), *, until: float | None = No
             for name, when, flop, p in sorted(hl, key=lambda h: -h[2])
         ]
         _place_labels(ax, labels, obstacles)
-        fig.canvas.draw()
-    return fig
+        return fig
 
 
 def _band(line: object, t: float) -> tuple[float, float]:

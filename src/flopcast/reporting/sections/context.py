@@ -13,6 +13,7 @@ from flopcast.frontiers import candidates
 from flopcast.quantity import fmt_sci
 from flopcast.regulation import threshold_verdicts
 from flopcast.reporting.document import Section, Sources, Table
+from flopcast.reporting.given import is_unreleased
 from flopcast.reporting.prose import REPORT_LOOP_SAMPLING, _join, cite, flop, settings
 from flopcast.reporting.sections.trend import trend_context
 
@@ -88,7 +89,8 @@ def context_section(m: Model, mc: ModelCompute, sources: Sources) -> Section:
             f"{ratio_words(c / e.compute.value)})"
             for e in front
         ]
-        s.append(f"The largest known training runs before its release were {_join(bits)}.")
+        when = "so far" if is_unreleased(m) else "before its release"
+        s.append(f"The largest known training runs {when} were {_join(bits)}.")
         for e in front:
             rows.append((e.model.name, f"frontier, {e.model.released.isoformat()}",
                          flop(e.compute.value), f"{c / e.compute.value:.3g}x",
@@ -99,7 +101,9 @@ def context_section(m: Model, mc: ModelCompute, sources: Sources) -> Section:
          "basis": e.basis}
         for e in front
     ]  # fmt: skip
-    sentence, data["frontier_trend"], row = trend_context(m.name, m.released, c, sources.cite)
+    sentence, data["frontier_trend"], row = trend_context(
+        m.name, m.released, c, sources.cite, unreleased=is_unreleased(m)
+    )
     s.append(sentence)
     rows.append(row)
     verdicts = threshold_verdicts(mc.headline)

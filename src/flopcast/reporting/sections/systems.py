@@ -11,6 +11,7 @@ from flopcast.figures import Model
 from flopcast.power import fmt_mwh, fmt_watts
 from flopcast.prices import fmt_usd
 from flopcast.reporting.document import Sources
+from flopcast.reporting.given import is_unreleased
 from flopcast.reporting.prose import PROSE_SIG
 from flopcast.uncertainty import Sampling
 
@@ -90,11 +91,12 @@ def systems_sentences(
             f"{_usd(amortized.value)} amortized over its run ({fc.dollars_year} dollars) "
             f"[{sources.cite(*_PILZ)}, {sources.cite(*_COTTIER)}]."
         )
+    at = f"on {m.released.isoformat()}" if is_unreleased(m) else "at release"
     if f.systems:
         named = [f"{s.name} ({s.owner.replace(',', ', ') or 'owner unknown'})" for s in f.systems]
-        out.append(f"Systems of that size existing at release: {'; '.join(named)} [{clusters()}].")
+        out.append(f"Systems of that size existing {at}: {'; '.join(named)} [{clusters()}].")
     else:
-        out.append(f"No system of that size existed at release [{clusters()}].")
+        out.append(f"No system of that size existed {at} [{clusters()}].")
     data["frontier_cluster"] = f.to_dict()
     return out, data
 

@@ -11,7 +11,12 @@ from flopcast.quantity import fmt_sci
 
 
 def trend_context(
-    name: str, released: date, flop: float, cite: Callable[[str, str], int]
+    name: str,
+    released: date,
+    flop: float,
+    cite: Callable[[str, str], int],
+    *,
+    unreleased: bool = False,
 ) -> tuple[str, dict[str, Any], tuple[str, ...]]:
     """``Against the trend of frontier models ..., it sits 0.18 OOM below ...``, its data, and
     a row for the "Compared with" table; ``cite(text, url)`` numbers a source (the report's
@@ -32,10 +37,11 @@ def trend_context(
     where = p.distance()
     ratio = f"{p.ratio:.2g}x the trend" if p.ratio >= 1 else f"{1 / p.ratio:.2g}x less"
     extrapolated = ", extrapolated" if p.trend.extrapolated else ""
+    when = f"on {released.isoformat()}" if unreleased else "at its release"
     sentence = (
         f"Against the trend of frontier models since {start.year} ({10**trend.oom_per_year:.3g}x "
-        f"per year, {trend.n} models [{n}]), which stood at {fmt_sci(p.trend.flop)} FLOP at its "
-        f"release{extrapolated}, it sits {where} ({ratio})."
+        f"per year, {trend.n} models [{n}]), which stood at {fmt_sci(p.trend.flop)} FLOP {when}"
+        f"{extrapolated}, it sits {where} ({ratio})."
     )
     data = {
         **p.to_dict(),
