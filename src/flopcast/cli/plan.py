@@ -248,8 +248,8 @@ def _render_plan(p: Plan, sig: int) -> None:
     sections = [
         _layout_section(p, notes),
         _memory_section(p, notes, sig),
-        _layer_section(p, sig),
         _time_section(p, notes, sig),
+        _layer_section(p, sig),
         _defaults_section(p, notes),
     ]
     warnings = list(p.warnings) + list(p.notes)
@@ -381,50 +381,76 @@ def _layer_section(p: Plan, sig: int) -> Section:
     return sec
 
 
+def _central(q: Any, kind: Any, sig: int) -> str:
+    """A quantity's central value alone (its interval goes in the note)."""
+    from flopcast.quantity import Quantity, fmt
+
+    return fmt(Quantity(q.value, unit=q.unit), kind, sig)
+
+
+def _interval(q: Any, kind: Any, sig: int, unit: str = "") -> str:
+    from flopcast.quantity import fmt_value
+
+    if q.low is None or q.high is None:
+        return ""
+    tail = f" {unit}" if unit else ""
+    return f"90%: {fmt_value(q.low, kind, sig)}–{fmt_value(q.high, kind, sig)}{tail}"
+
+
 def _time_section(p: Plan, notes: Footnotes, sig: int) -> Section:
     from flopcast.cli.common import Section
     from flopcast.quantity import Kind, fmt, fmt_fraction, fmt_plain, fmt_sci
 
     t = p.time
     u = t.utilization
-    sub = f"at {fmt(u.quantity, Kind.FRACTION, sig)} utilization ({u.origin})"
+    what = "of the step" if t.utilization_of == "step" else "while computing"
+    sub = f"at {_central(u.quantity, Kind.FRACTION, sig)} utilization {what} ({u.origin})"
     sec = Section("Time", subtitle=sub)
-    per = t.sequences_per_step // (p.layout.dp * p.activation.micro_batch)
+    seq = p.activation.seq
     sec.add(
         "tokens per step",
         f"{t.tokens_per_step:,}",
-        f"{t.sequences_per_step:,} sequences; {per} micro-batches per replica",
+        f"{t.sequences_per_step:,} × {seq:,}; {t.micro_batches} micro-batches per replica",
     )
     sec.add("FLOP per token", fmt_sci(t.flop_per_token, sig), t.flop_basis)
+    peak = f"{fmt_plain(t.peak / 1e12, sig)} TFLOP/s"
     if t.utilization_of == "compute":
         if t.recompute_overhead:
-            sec.add(
-                "recomputation",
-                f"+{fmt_fraction(t.recompute_overhead, sig)}",
-                "a second forward pass" if p.recompute == "full" else "the attention core again",
-            )
+            again = "a second forward" if p.recompute == "full" else "the attention core again"
+            sec.add("recomputation", f"+{fmt_fraction(t.recompute_overhead, sig)}", again)
         sec.add(
             "compute",
-            fmt(t.compute_seconds, Kind.NUMBER, sig),
-            f"÷ ({t.gpus:,} GPUs × {fmt_plain(t.peak / 1e12, sig)} TFLOP/s × utilization)",
+            _central(t.compute_seconds, Kind.NUMBER, sig),
+            f"÷ ({t.gpus:,} GPUs × {peak} × utilization)",
         )
-        sec.add(
-            "pipeline bubble",
-            f"+{fmt_fraction(t.bubble, sig)}",
-            f"(p − 1)/m = {p.layout.pp - 1}/{t.micro_batches} (1F1B)",
-        )
-    else:
-        sec.add("pipeline bubble", fmt_fraction(t.bubble, sig), "inside the given utilization")
-    sec.add("step time", fmt(t.step_seconds, Kind.NUMBER, sig), "")
-    sec.add("MFU of the step", fmt(t.mfu, Kind.FRACTION, sig), "model FLOPs ÷ peak over a step")
+        if p.layout.pp > 1:
+            sec.add(
+                "pipeline bubble",
+                f"+{fmt_fraction(t.bubble, sig)}",
+                f"(p − 1)/m = {p.layout.pp - 1}/{t.micro_batches} (1F1B)",
+            )
+    elif p.layout.pp > 1:
+        sec.add("pipeline bubble", fmt_fraction(t.bubble, sig), "inside the utilization")
+    sec.add(
+        "step time",
+        _central(t.step_seconds, Kind.NUMBER, sig),
+        _interval(t.step_seconds, Kind.NUMBER, sig, "s"),
+    )
+    sec.add("MFU of the step", _central(t.mfu, Kind.FRACTION, sig), "model FLOPs ÷ peak")
     if t.run_tokens is not None and t.run_seconds is not None and t.gpu_hours is not None:
         run = t.run_tokens
         sec.add(
             "run",
-            fmt(t.run_seconds, Kind.DURATION, sig),
+            _central(t.run_seconds, Kind.DURATION, sig),
             notes.mark(f"{fmt(run.quantity, Kind.COUNT, sig)}, {run.origin}", run.source),
         )
-        sec.add("GPU-hours", fmt(t.gpu_hours, Kind.COUNT, sig), "")
+        sec.add(
+            "GPU-hours",
+            fmt_sci(t.gpu_hours.value, sig)
+            if t.gpu_hours.value >= 1e15
+            else _central(t.gpu_hours, Kind.COUNT, sig),
+            _interval(t.gpu_hours, Kind.COUNT, sig),
+        )
     return sec
 
 

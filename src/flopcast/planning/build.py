@@ -261,7 +261,8 @@ def stage_memory(
         MemoryPart(
             "activations",
             held * kept,
-            f"{len(layers)} layers × {held} micro-batches in flight, {what} kept",
+            f"{len(layers)} layers × {held} micro-batch{'es' if held > 1 else ''} in flight, "
+            f"{what} kept",
         ),
     ]
     rebuilt = working_set(layers, act)
