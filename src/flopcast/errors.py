@@ -43,7 +43,6 @@ OPTIONS: dict[str, str] = {
     "precision": "--precision",
     "peak": "--peak",
     "utilization": "--mfu",
-    "utilization_of": "--mfu-of",
     "achieved": "--achieved",
     "duration": "--days",
     "accelerator_hours": "--gpu-hours",

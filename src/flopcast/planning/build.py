@@ -412,7 +412,9 @@ def plan_shape(
         raise FlopcastError(f"{opt('convention')} {convention!r}: use zero or deepspeed")
     conv: Convention = "deepspeed" if convention == "deepspeed" else "zero"
     if utilization_of not in ("compute", "step"):
-        raise FlopcastError(f"{opt('utilization_of')} {utilization_of!r}: use compute or step")
+        raise FlopcastError(
+            f"{opt('utilization_of', '--mfu-of')} {utilization_of!r}: use compute or step"
+        )
     acc = _accelerator(accelerator_name, d, settings)
     if acc.memory_gb is None:
         raise FlopcastError(f"{acc.name} has no memory figure in flopcast's table")
