@@ -168,3 +168,33 @@ def test_more_sharding_and_recomputation_never_cost_memory(
         L8, tp=tp, pp=pp, dp=dp * 2, seq=seq, zero=zero, global_batch=f"{64 * dp} seqs"
     ).busiest.total
     assert bigger <= mem(zero=zero) * (1 + 1e-12)
+
+
+def test_expert_parallel_search_and_moe_memory() -> None:
+    mixtral = model_shape("mixtral-8x7b")
+    found = plan_search(mixtral, ep=8, zero=1, recompute="full")
+    assert found.candidates and all(c.layout.dp % 8 == 0 for c in found.candidates)
+    # experts are split over EP: on 8 GPUs each holds 1/8 of the routed experts' weights
+    p1 = plan_shape(mixtral, accelerators=8, zero=0)
+    p8 = plan_shape(mixtral, accelerators=8, ep=8, zero=0)
+    experts = sum(la.expert_params for la in mixtral.layers)
+    saved = 2 * experts * (1 - 1 / 8)  # 16-bit weights of the experts a GPU no longer holds
+    assert p1.busiest.part("parameters") - p8.busiest.part("parameters") == pytest.approx(saved)
+    with pytest.raises(FlopcastError, match="ep 3 does not divide the 8 experts"):
+        plan_search(mixtral, ep=3)
+
+
+def test_a_model_from_counts_is_named_by_them() -> None:
+    p = flopcast.plan(
+        total_params="47B",
+        active_params="13B",
+        layers=32,
+        hidden=4096,
+        heads=32,
+        kv_heads=8,
+        experts=8,
+        top_k=2,
+        vocab=32000,
+    )
+    assert p.model == "A 47B model (13B active)"
+    assert p.shape.is_moe and p.shape.layers[0].top_k == 2

@@ -542,9 +542,23 @@ def _accelerator(
     if isinstance(name, Accelerator):
         acc, origin = name, "given"
     else:
-        acc, origin = accelerator(name or str(d["accelerator"])), "given" if name else "default"
+        acc, origin = _chip(name or str(d["accelerator"])), "given" if name else "default"
     settings.append(inp.Setting("accelerator", acc.name, origin, "", acc.source))
     return acc
+
+
+def _chip(name: str) -> Accelerator:
+    """An accelerator by name; unknown, a one-line error pointing to the list (a plan takes
+    its peak and memory from the table, so there is no --peak to offer)."""
+    from flopcast.errors import listing
+    from flopcast.hardware import _index
+
+    try:
+        return accelerator(name)
+    except FlopcastError:
+        if not isinstance(name, str):
+            raise
+        raise _index().unknown(name, hint=listing("accelerators")) from None
 
 
 def _warnings(layout: Layout, time: StepTime, zero: int, tp: int, node: int) -> list[str]:

@@ -65,7 +65,10 @@ def _optimizers() -> NameIndex[Optimizer]:
         "data/defaults.toml [plan.optimizers]",
         "optimizer",
         entries,
-        hint=lambda: f"or give {opt('optimizer_bytes')} K (bytes of state per parameter)",
+        hint=lambda: (
+            f"flopcast knows {', '.join(rows)}; or give {opt('optimizer_bytes')} K "
+            "(bytes of state per parameter)"
+        ),
     )
 
 

@@ -31,7 +31,7 @@ from flopcast.planning.activations import (
 )
 from flopcast.planning.build import Plan, plan_shape, recompute_overhead
 from flopcast.planning.inputs import plan_defaults
-from flopcast.planning.layout import Layout, split_layers
+from flopcast.planning.layout import Layout, make_layout, split_layers
 from flopcast.planning.shape import ModelShape
 from flopcast.planning.states import StageParams, stage_params, state_bytes
 from flopcast.planning.timing import bubble_fraction
@@ -211,15 +211,10 @@ def plan_search(
         )
     if options.get("fsdp"):
         zero, options["fsdp"] = 3, False
+    if ep:  # checked on its own: the data-parallel size it must divide is still unknown
+        make_layout(shape, gpus=None, tp=1, pp=1, cp=1, dp=ep, ep=ep, seq=ep)
     base = plan_shape(
-        shape,
-        tp=tp or 1,
-        pp=pp or 1,
-        cp=cp or 1,
-        ep=ep or 1,
-        zero=zero,
-        recompute=recompute,
-        **options,
+        shape, tp=tp or 1, pp=pp or 1, cp=cp or 1, zero=zero, recompute=recompute, **options
     )
     ev = _Evaluator(shape, base)
     zeros = [zero] if zero is not None else [0, 1, 2, 3]
@@ -265,7 +260,7 @@ def plan_search(
         )
         mode, considered = "cluster", len(layouts)
     else:
-        found, considered = _smallest(shape, base, ev, zeros, modes, sequences, d)
+        found, considered = _smallest(shape, base, ev, zeros, modes, sequences, ep or 1)
         found.sort(key=lambda c: (c.layout.gpus, _close(c.seconds_per_token), c.zero))
         found = _distinct(found)
         mode = "smallest"
@@ -341,13 +336,13 @@ def _smallest(
     zeros: list[int],
     modes: list[Recompute],
     sequences: int,
-    d: dict[str, Any],
+    ep: int,
 ) -> tuple[list[Candidate], int]:
     """The smallest data-parallel size that fits, for each ZeRO stage and recomputation mode,
     with the other degrees held; memory falls as the data-parallel size grows, so bisect."""
     lay = base.layout
     mb, seq = base.activation.micro_batch, base.activation.seq
-    step = lay.ep // math.gcd(lay.ep, lay.cp)  # d x c must be a multiple of e
+    step = ep // math.gcd(ep, lay.cp)  # d x c must be a multiple of e
     top = sequences // mb // step * step  # each replica needs a micro-batch
     found: list[Candidate] = []
     considered = 0
@@ -355,7 +350,7 @@ def _smallest(
         for z in zeros:
 
             def fits(dp: int, mode: Recompute = mode, z: int = z) -> Candidate | None:
-                layout = Layout(lay.tp, lay.pp, lay.cp, dp, lay.ep, lay.stage_layers)
+                layout = Layout(lay.tp, lay.pp, lay.cp, dp, ep, lay.stage_layers)
                 m, seqs = _micro_batches(sequences, dp, mb)
                 params = [stage_params(shape, layout, i) for i in range(layout.pp)]
                 mem = ev.memory(layout, params, z, mode, m)

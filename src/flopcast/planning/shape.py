@@ -368,8 +368,13 @@ def shape_from_counts(
     notes = ["approximate: parameters split by a typical layer (GQA attention, gated MLP)"]
     if not vocab:
         notes.append(f"no {opt('vocab')}: embeddings counted inside the layers")
+    from flopcast.quantity import fmt_si
+
+    name = f"A {fmt_si(total_params)} model"
+    if active_params < total_params:
+        name += f" ({fmt_si(active_params)} active)"
     return ModelShape(
-        name="the model",
+        name=name,
         origin="given counts and shape",
         exact=False,
         layers=(layer,) * layers,
