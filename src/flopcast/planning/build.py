@@ -418,6 +418,8 @@ def plan_shape(
     acc = _accelerator(accelerator_name, d, settings)
     if acc.memory_gb is None:
         raise FlopcastError(f"{acc.name} has no memory figure in flopcast's table")
+    if precision is not None and not isinstance(precision, str):
+        raise FlopcastError(f"{opt('precision')} is text (bf16, fp8), not {precision!r}")
     prec = normalize_precision(precision or str(d["precision"]))
     settings.append(
         inp.Setting(

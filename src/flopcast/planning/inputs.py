@@ -18,6 +18,8 @@ from flopcast.errors import FlopcastError, opt
 from flopcast.quantity import Kind, QuantityLike, parse, parse_context
 
 RECOMPUTE_NAMES = ("none", "selective", "full")
+#: Sequences per step above this are refused (a billion: far beyond any published batch).
+MAX_SEQUENCES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,10 @@ def positive_int(value: Any, name: str, *, maximum: int = 1 << 40) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, int) or not 1 <= value <= maximum:
+        big = isinstance(value, int | float) and abs(value) > maximum
+        shown = "a larger number" if big else repr(value)[:40]
         raise FlopcastError(
-            f"{opt(name)} must be a whole number from 1 to {maximum:,}, got {value!r}"
+            f"{opt(name)} must be a whole number from 1 to {maximum:,}, got {shown}"
         )
     return value
 
@@ -143,6 +147,11 @@ def global_batch_sequences(
     if unit is None:
         unit = "tok" if n >= seq else "seq"
     sequences = math.ceil(n / seq) if unit == "tok" else math.ceil(n)
+    if sequences > MAX_SEQUENCES:
+        raise FlopcastError(
+            f"{opt('global_batch')} {text.strip()!r} is {sequences:.3g} sequences per step; "
+            f"flopcast takes at most {MAX_SEQUENCES:,}"
+        )
     step = replicas * micro_batch
     rounded = -(-sequences // step) * step
     if rounded != sequences and origin == "given":
@@ -158,7 +167,7 @@ def recompute_mode(value: str | None) -> tuple[str, Setting]:
     if value is None:
         mode = str(plan_defaults()["recompute"])
         return mode, Setting("recomputation", mode, "default")
-    mode = value.strip().lower()
+    mode = value.strip().lower() if isinstance(value, str) else ""
     if mode not in RECOMPUTE_NAMES:
         raise FlopcastError(
             f"{opt('recompute')} {value!r}: use one of {', '.join(RECOMPUTE_NAMES)}"
@@ -167,6 +176,8 @@ def recompute_mode(value: str | None) -> tuple[str, Setting]:
 
 
 def zero_stage(zero: int | None, fsdp: bool) -> tuple[int, Setting]:
+    if not isinstance(fsdp, bool):
+        raise FlopcastError(f"{opt('fsdp')} is True or False, not {fsdp!r}")
     if fsdp:
         if zero is not None and zero != 3:
             raise FlopcastError(
@@ -185,7 +196,9 @@ def flag(value: bool | None, key: str, label: str) -> tuple[bool, Setting]:
     if value is None:
         v = bool(plan_defaults()[key])
         return v, Setting(label, "yes" if v else "no", "default")
-    return bool(value), Setting(label, "yes" if value else "no", "given")
+    if not isinstance(value, bool):
+        raise FlopcastError(f"{opt(key)} is True or False, not {value!r}")
+    return value, Setting(label, "yes" if value else "no", "given")
 
 
 def optimizer_state(name: str | None, bytes_per_param: float | None) -> tuple[float, Setting]:

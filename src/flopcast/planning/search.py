@@ -14,8 +14,9 @@ is bounded by ``search_max_layouts`` in ``data/defaults.toml``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flopcast.errors import FlopcastError, opt
@@ -29,12 +30,13 @@ from flopcast.planning.activations import (
     output_activations,
     working_set,
 )
-from flopcast.planning.build import Plan, plan_shape, recompute_overhead
-from flopcast.planning.inputs import plan_defaults
+from flopcast.planning.build import Plan, model_shape, plan_shape, recompute_overhead, run_tokens
+from flopcast.planning.inputs import plan_defaults, positive_int
 from flopcast.planning.layout import Layout, make_layout, split_layers
 from flopcast.planning.shape import ModelShape
 from flopcast.planning.states import StageParams, stage_params, state_bytes
 from flopcast.planning.timing import bubble_fraction
+from flopcast.quantity import QuantityLike
 
 
 @dataclass(frozen=True)
@@ -183,9 +185,9 @@ def _micro_batches(sequences: int, dp: int, mb: int) -> tuple[int, int]:
 
 
 def plan_search(
-    shape: ModelShape,
+    model: ModelShape | str | Path | Mapping[str, Any],
     *,
-    accelerators: int | None = None,
+    accelerators: int | str | None = None,
     tp: int | None = None,
     pp: int | None = None,
     cp: int | None = None,
@@ -193,21 +195,45 @@ def plan_search(
     zero: int | None = None,
     recompute: str | None = None,
     top: int | None = None,
+    tokens: QuantityLike | None = None,
+    hub: bool = True,
     **options: Any,
 ) -> PlanSearch:
-    """Layouts that fit ``accelerators`` GPUs, or the smallest cluster for a layout rule.
+    """Layouts that fit ``accelerators`` GPUs, or the smallest cluster for a layout rule
+    (``flopcast plan --search``).
 
-    ``options`` are :func:`flopcast.planning.plan_shape`'s (accelerator, sequence, batch,
-    precision, optimizer, utilization, ...); the search varies what is not given.
+    ``model`` is what :func:`flopcast.plan` takes (or a :class:`ModelShape` from
+    :func:`flopcast.planning.model_shape`); ``options`` are :func:`flopcast.plan`'s
+    (accelerator, sequence, batch, precision, optimizer, utilization, ...). The search varies
+    the degrees, the ZeRO stage and the recomputation mode that are not given.
+
+    >>> found = plan_search("llama-3.1-8b", accelerators=8, seq="4k")
+    >>> found.candidates[0].layout.gpus, found.fitting > 3
+    (8, True)
     """
     d = plan_defaults()
+    if isinstance(model, ModelShape):
+        shape = model
+    else:
+        shape = model_shape(model, hub=hub)
+        options.setdefault("run_tokens", run_tokens(model, tokens))
+    if top is not None:
+        top = positive_int(top, "top", maximum=1000)
     top = top or int(d["search_top"])
+    gpus = None if accelerators is None else positive_int(accelerators, "accelerators")
+    tp, pp, cp, ep = (
+        None if v is None else positive_int(v, name)
+        for v, name in ((tp, "tp"), (pp, "pp"), (cp, "cp"), (ep, "ep"))
+    )
     if options.get("convention", "zero") != "zero":
-        raise FlopcastError(f"--search uses the ZeRO paper's accounting, not {opt('convention')}")
+        raise FlopcastError(
+            f"a layout search uses the ZeRO paper's accounting, not {opt('convention')} "
+            f"{options['convention']!r}"
+        )
     if options.get("utilization_of", "compute") != "compute":
         raise FlopcastError(
-            "--search ranks layouts by their bubble and recomputation: give the utilization "
-            "while computing, not of the whole step"
+            "a layout search ranks layouts by their bubble and recomputation: give the "
+            "utilization while computing, not of the whole step"
         )
     if options.get("fsdp"):
         zero, options["fsdp"] = 3, False
@@ -246,8 +272,8 @@ def plan_search(
                     )
         return None
 
-    if accelerators is not None:
-        layouts = list(_cluster_layouts(shape, accelerators, tp, pp, cp, ep, seq, d))
+    if gpus is not None:
+        layouts = list(_cluster_layouts(shape, gpus, tp, pp, cp, ep, seq, d))
         found = [c for c in map(best_for, layouts) if c is not None]
         found.sort(
             key=lambda c: (
@@ -278,7 +304,7 @@ def plan_search(
             recompute=c.recompute,
             **options,
         )
-    return PlanSearch(mode, accelerators, tuple(found[:top]), considered, len(found), best)
+    return PlanSearch(mode, gpus, tuple(found[:top]), considered, len(found), best)
 
 
 def _cluster_layouts(

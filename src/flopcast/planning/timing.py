@@ -11,6 +11,7 @@ the whole step's model-FLOP utilization (what papers report), bubble and recompu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -113,6 +114,12 @@ def step_time(
         step = _scale(u, flop * (1 + recompute_overhead) * (1 + bubble) / rate, "s")
     mfu = _scale(step, flop / rate)  # model FLOPs over what the GPUs could do in the step
     run_seconds = gpu_hours = None
+    if run_tokens is not None and not math.isfinite(
+        run_tokens.quantity.value / tokens_per_step * step.value * gpus
+    ):
+        from flopcast.errors import FlopcastError, opt
+
+        raise FlopcastError(f"{opt('tokens')} is too large: the run's time overflows")
     if run_tokens is not None:
         steps = run_tokens.quantity.value / tokens_per_step
         run_seconds = Quantity(
