@@ -48,7 +48,7 @@ def plan_command(
             "Optional with --total and --active.",
         ),
     ] = None,
-    gpus: Annotated[str | None, _int("--gpus", "Number of GPUs: 8, 16384, 16K.")] = None,
+    gpus: Annotated[str | None, _int("--gpus", "Number of GPUs: 8, 512, 16384.")] = None,
     gpu: Annotated[
         str | None, typer.Option("--gpu", metavar="NAME", help="Accelerator (default h100).")
     ] = None,
@@ -58,7 +58,8 @@ def plan_command(
     cp: Annotated[int | None, _int("--cp", "Context-parallel degree.")] = None,
     ep: Annotated[int | None, _int("--ep", "Expert-parallel degree (MoE).")] = None,
     zero: Annotated[
-        int | None, typer.Option("--zero", min=0, max=3, help="ZeRO stage 0-3 (default 1).")
+        int | None,
+        typer.Option("--zero", min=0, max=3, metavar="N", help="ZeRO stage 0-3 (default 1)."),
     ] = None,
     fsdp: Annotated[bool, typer.Option("--fsdp", help="Full sharding: ZeRO-3.")] = False,
     seq: Annotated[
@@ -120,10 +121,16 @@ def plan_command(
     ] = None,
     convention: Annotated[
         str,
-        typer.Option("--convention", help="zero (the ZeRO paper's) or deepspeed (its estimator)."),
+        typer.Option(
+            "--convention",
+            metavar="NAME",
+            help="zero (the ZeRO paper's) or deepspeed (its estimator).",
+        ),
     ] = "zero",
     search: Annotated[bool, typer.Option("--search", help="Search layouts (see above).")] = False,
-    top: Annotated[int | None, typer.Option("--top", min=1, max=50, help="Layouts shown.")] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", min=1, max=50, metavar="N", help="Layouts shown.")
+    ] = None,
     total: Annotated[
         str | None, typer.Option("--total", metavar="PARAMS", help="Total parameters: 7B.")
     ] = None,
