@@ -22,7 +22,7 @@ COMMANDS = {
     "models": "models", "show": "model", "arch": "architecture", "memory": "memory",
     "local": "local", "machines": "machines", "optimal": "optimal", "overtrain": "overtrain",
     "fit": "fit", "laws": "laws", "report": "report", "plot": "plot", "hardware": "accelerators",
-    "systems": "largest_systems", "trend": "fit_trend", "serve": "serve",
+    "systems": "largest_systems", "trend": "fit_trend", "serve": "serve", "plan": "plan",
 }  # fmt: skip
 
 
@@ -79,6 +79,7 @@ DOCTESTED = [
     "flopcast", "flopcast.accounting", "flopcast.comparison", "flopcast.regulation",
     "flopcast.listing", "flopcast.configs", "flopcast.inference.estimate",
     "flopcast.inference.placement", "flopcast.scaling.laws", "flopcast.reporting.build",
+    "flopcast.planning.build",
 ]  # fmt: skip
 
 

@@ -114,6 +114,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Trend": ("flopcast.trends", "Trend"),
     "count_above": ("flopcast.trends.count", "count_above"),
     "serve": ("flopcast.web", "serve"),
+    "plan": ("flopcast.planning", "plan"),
+    "plan_search": ("flopcast.planning", "plan_search"),
+    "Plan": ("flopcast.planning", "Plan"),
+    "PlanSearch": ("flopcast.planning", "PlanSearch"),
 }
 
 __all__ = [
@@ -140,6 +144,8 @@ __all__ = [
     "Optimality",
     "OvertrainReport",
     "Placement",
+    "Plan",
+    "PlanSearch",
     "Price",
     "Quantity",
     "Report",
@@ -195,6 +201,8 @@ __all__ = [
     "parse_context",
     "parse_price",
     "place",
+    "plan",
+    "plan_search",
     "plot",
     "ratio_words",
     "report",
@@ -236,6 +244,7 @@ if TYPE_CHECKING:
     )
     from flopcast.listing import models, to_dataframe
     from flopcast.model_optimality import Optimality, optimality
+    from flopcast.planning import Plan, PlanSearch, plan, plan_search
     from flopcast.power import ClusterPower, accelerators_for_power, cluster_power
     from flopcast.prices import (
         Price,

@@ -2,7 +2,8 @@
 
 One place for every default the library and the CLI share (the utilization of a run, the
 precision of a peak, the "typical cluster", what a report
-shows, and the context length, runtime overhead and OS reserve of local inference). Each is
+shows, the context length, runtime overhead and OS reserve of local inference, and what a
+training plan assumes). Each is
 printed as an assumption wherever it is used, with its source.
 """
 
@@ -68,6 +69,37 @@ def _schema() -> Any:
         offload_format_note: str
         os_reserve: dict[Literal["macos", "desktop", "server"], OsReserve]
 
+    class Optimizer(Strict):
+        aliases: list[str] = Field(default_factory=list)
+        bytes_per_param: float = Field(gt=0, le=64)
+        source: HttpUrl
+        note: str
+
+    class Plan(Strict):
+        accelerator: str
+        zero: int = Field(ge=0, le=3)
+        recompute: Literal["none", "selective", "full"]
+        flash_attention: bool
+        sequence_parallel: bool
+        micro_batch: int = Field(gt=0)
+        precision: str
+        optimizer: str
+        sequence_length: int = Field(gt=0)
+        sequence_source: HttpUrl
+        sequence_note: str
+        global_batch_tokens: str
+        global_batch_source: HttpUrl
+        global_batch_note: str
+        overhead_gb: float = Field(ge=0)
+        overhead_source: HttpUrl
+        overhead_note: str
+        node_gpus: int = Field(gt=0)
+        node_source: HttpUrl
+        search_context_parallel: list[int]
+        search_top: int = Field(gt=0)
+        search_max_layouts: int = Field(gt=0)
+        optimizers: dict[str, Optimizer]
+
     class Defaults(Strict):
         utilization: Utilization
         precision: Precision
@@ -75,6 +107,7 @@ def _schema() -> Any:
         report: Report
         report_local: ReportLocal
         local: Local
+        plan: Plan
 
     return Defaults
 

@@ -27,9 +27,18 @@ FIGURE_KINDS: dict[str, Kind] = {
     "training_compute": Kind.FLOP,
     "context_length": Kind.COUNT,
     "vocab_size": Kind.COUNT,
+    # the training setup, where the developer gave it (``flopcast plan`` and the report use it)
+    "tensor_parallel": Kind.NUMBER,
+    "pipeline_parallel": Kind.NUMBER,
+    "context_parallel": Kind.NUMBER,
+    "data_parallel": Kind.NUMBER,
+    "zero_stage": Kind.NUMBER,  # the ZeRO stage the sharding amounts to during a step
+    "training_sequence_length": Kind.COUNT,
+    "training_batch_tokens": Kind.COUNT,
+    "training_mfu": Kind.FRACTION,  # model FLOP utilization over whole steps, as reported
 }
 #: Figures whose value is a name, not a number.
-TEXT_FIGURES = ("training_hardware", "training_precision")
+TEXT_FIGURES = ("training_hardware", "training_precision", "activation_recomputation")
 
 UNITS = {
     "total_params": "params",
@@ -40,6 +49,8 @@ UNITS = {
     "training_compute": "FLOP",
     "context_length": "tokens",
     "achieved_flops": "FLOP/s",
+    "training_sequence_length": "tokens",
+    "training_batch_tokens": "tokens",
 }
 
 

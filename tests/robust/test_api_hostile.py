@@ -107,6 +107,24 @@ CALLS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     ),
     "compare_all": (compare_all, {"subjects": ["5e25", "maverick"], "top": 2}),
     "read_epoch_csv": (read_epoch_csv, {"path": SHIPPED_EPOCH}),
+    "plan": (
+        flopcast.plan,
+        {
+            "model": TINY_CONFIG,
+            "accelerators": 8,
+            "tp": 2,
+            "seq": 1024,
+            "global_batch": 64,
+            "zero": 1,
+            "recompute": "full",
+            "utilization": "40%",
+            "tokens": "1T",
+        },
+    ),
+    "plan_search": (
+        flopcast.plan_search,
+        {"model": TINY_CONFIG, "accelerators": 8, "tp": 2, "seq": 1024, "top": 3},
+    ),
 }
 
 

@@ -30,6 +30,7 @@ Examples:
   flopcast compare maverick deepseek-v3 --frontier
   flopcast overtrain maverick --law fixed:40
   flopcast cluster --gpus 100K --gpu h100 --days 90 --mfu 0.4
+  flopcast plan llama-3.1-405b --gpus 16384 --tp 8 --pp 16 --recompute full
   flopcast arch meta-llama/Llama-4-Maverick-17B-128E
 """
 
@@ -45,6 +46,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cluster": (
         "flopcast.cli.cluster",
         "What N accelerators (or a site's power) produce, and cost.",
+    ),
+    "plan": (
+        "flopcast.cli.plan",
+        "Plan a training run: memory per GPU, the step time, layouts that fit.",
     ),
     "systems": ("flopcast.cli.systems", "The real AI supercomputers at a date (Epoch AI)."),
     "trend": ("flopcast.cli.trend", "Growth of training compute, forecasts, model counts."),

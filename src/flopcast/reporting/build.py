@@ -25,6 +25,7 @@ from flopcast.reporting.sections.compute import compute_section
 from flopcast.reporting.sections.context import context_section
 from flopcast.reporting.sections.local import local_section
 from flopcast.reporting.sections.optimality import optimality_section
+from flopcast.reporting.sections.plan import plan_section
 from flopcast.uncertainty import Sampling
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def build_model_report(
         optimality_section(o, m, sources),
         cluster_section(m, mc, o, law, moe, sources),
     ]
+    sections += [x for x in (plan_section(m, sources),) if x is not None]
     local = local_section(m, sources)
     if local is not None:
         sections.append(local)
