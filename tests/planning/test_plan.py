@@ -198,3 +198,33 @@ def test_a_model_from_counts_is_named_by_them() -> None:
     )
     assert p.model == "A 47B model (13B active)"
     assert p.shape.is_moe and p.shape.layers[0].top_k == 2
+
+
+def test_a_catalog_model_trains_at_its_published_batch_and_sequence_unless_given() -> None:
+    # Llama 3 paper, Table 4: 16M tokens per step of 8,192-token sequences; at TP 8 × PP 16
+    # on 16,384 GPUs, DP = 128, so 16,777,216 / 8,192 = 2,048 sequences = 16 micro-batches of
+    # one per replica, and the 1F1B bubble is (p − 1)/m = 15/16
+    kw = dict(accelerators=16384, accelerator_name="h100", tp=8, pp=16, zero=1)
+    p = flopcast.plan("llama-3.1-405b", **kw)  # type: ignore[arg-type]
+    assert p.time.tokens_per_step == 16_777_216
+    assert p.time.micro_batches == 16
+    assert p.time.bubble == pytest.approx(15 / 16)
+    batch, seq = p.setting("global batch"), p.setting("sequence length")
+    assert batch is not None and batch.origin == "catalog: Meta"
+    assert seq is not None and seq.origin == "catalog: Meta" and seq.value == "8192"
+    assert "global batch" not in [s.name for s in p.defaults_used]
+    # given figures win: 4M tokens of 4,096 is 976.6 → 977 sequences, rounded up to whole
+    # micro-batches on 128 replicas: 1,024 sequences = 4,194,304 tokens, 8 per replica
+    given = flopcast.plan(
+        "llama-3.1-405b",
+        global_batch="4M tokens",
+        seq=4096,
+        **kw,  # type: ignore[arg-type]
+    )
+    assert given.time.tokens_per_step == 4_194_304
+    assert given.time.micro_batches == 8
+    assert given.setting("global batch").origin == "given"  # type: ignore[union-attr]
+    # a model without a published setup takes flopcast's default (4,194,304 tokens)
+    small = flopcast.plan("llama-3.1-8b", accelerators=8, accelerator_name="h100")
+    assert small.time.tokens_per_step == 4_194_304
+    assert "global batch" in [s.name for s in small.defaults_used]

@@ -150,7 +150,7 @@ def plan_command(
     from flopcast.cli.common import print_json
     from flopcast.errors import FlopcastError
     from flopcast.planning import model_shape, plan_search, plan_shape
-    from flopcast.planning.build import run_tokens
+    from flopcast.planning.build import published_setup, run_tokens
 
     if mfu_of not in ("compute", "step"):
         raise FlopcastError(f"--mfu-of {mfu_of!r}: use compute or step")
@@ -181,6 +181,7 @@ def plan_command(
         overhead_gb=overhead,
         convention=convention,
         fsdp=fsdp,
+        published=published_setup(model),
     )
     if search:
         if dp is not None:
@@ -414,11 +415,17 @@ def _time_section(p: Plan, notes: Footnotes, sig: int) -> Section:
     sub = f"at {_central(u.quantity, Kind.FRACTION, sig)} utilization {what} ({u.origin})"
     sec = Section("Time", subtitle=sub)
     seq = p.activation.seq
-    sec.add(
-        "tokens per step",
-        f"{t.tokens_per_step:,}",
-        f"{t.sequences_per_step:,} × {seq:,}; {t.micro_batches} micro-batches per replica",
-    )
+    per_step = f"{t.sequences_per_step:,} × {seq:,}"
+    published = [
+        s
+        for s in (p.setting("global batch"), p.setting("sequence length"))
+        if s is not None and s.origin.startswith("catalog")  # the model's own, published
+    ]
+    if published:
+        by = published[0].origin.removeprefix("catalog:").strip()
+        per_step += ", " + notes.mark(f"as {by} trained it", published[0].source)
+    per_step += f"; {t.micro_batches} micro-batches per replica"
+    sec.add("tokens per step", f"{t.tokens_per_step:,}", per_step)
     sec.add("FLOP per token", fmt_sci(t.flop_per_token, sig), t.flop_basis)
     peak = f"{fmt_plain(t.peak / 1e12, sig)} TFLOP/s"
     if t.utilization_of == "compute":

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastError, opt
 from flopcast.hardware import Accelerator, accelerator, normalize_precision
@@ -40,6 +40,9 @@ from flopcast.planning.states import (
 from flopcast.planning.timing import StepTime, UtilizationOf, step_time
 from flopcast.quantity import Kind, QuantityLike, parse
 from flopcast.training import Input
+
+if TYPE_CHECKING:
+    from flopcast.figures import Figure
 
 
 @dataclass(frozen=True)
@@ -193,21 +196,41 @@ def _display_name(model: Any, repo: str | None) -> str:
     return repo or (Path(model).name if isinstance(model, str | Path) else "the model")
 
 
+def _catalog_figure(model: Any, name: str) -> Figure | None:
+    """A figure of a catalog model (``model`` a catalog name), or None."""
+    if isinstance(model, str) and "/" not in model and not model.endswith(".json"):
+        from flopcast.catalog import model as catalog_model
+
+        try:
+            fig = catalog_model(model).figure(name)
+        except FlopcastError:
+            return None
+        if fig is not None and fig.quantity is not None:
+            return fig
+    return None
+
+
 def run_tokens(model: Any, tokens: QuantityLike | None) -> Input | None:
     """The run's tokens: given, or the catalog's figure for a catalog model."""
     if tokens is not None:
         q = parse(tokens, Kind.COUNT, what=opt("tokens"), unit="tokens")
         return Input("tokens", q, Kind.COUNT, "given")
-    if isinstance(model, str) and "/" not in model and not model.endswith(".json"):
-        from flopcast.catalog import model as catalog_model
-
-        try:
-            fig = catalog_model(model).figure("training_tokens")
-        except FlopcastError:
-            return None
-        if fig is not None and fig.quantity is not None:
-            return Input("tokens", fig.quantity, Kind.COUNT, f"catalog: {fig.by}", fig.source)
+    fig = _catalog_figure(model, "training_tokens")
+    if fig is not None and fig.quantity is not None:
+        return Input("tokens", fig.quantity, Kind.COUNT, f"catalog: {fig.by}", fig.source)
     return None
+
+
+def published_setup(model: Any) -> dict[str, inp.Published]:
+    """The sequence length (``seq``) and tokens per step (``global_batch``) the developer
+    published for a catalog model's training run, where its catalog entry gives them."""
+    out = {}
+    names = (("seq", "training_sequence_length"), ("global_batch", "training_batch_tokens"))
+    for key, name in names:
+        fig = _catalog_figure(model, name)
+        if fig is not None and fig.quantity is not None:
+            out[key] = inp.Published(round(fig.quantity.value), f"catalog: {fig.by}", fig.source)
+    return out
 
 
 def _flop_per_token(shape: ModelShape, seq: int) -> tuple[float, float, str]:
@@ -366,6 +389,7 @@ def plan(
         run_tokens=run_tokens(model, tokens),
         overhead_gb=overhead_gb,
         convention=convention,
+        published=published_setup(model),
     )
 
 
@@ -395,8 +419,11 @@ def plan_shape(
     run_tokens: Input | None = None,
     overhead_gb: float | None = None,
     convention: str = "zero",
+    published: Mapping[str, inp.Published] | None = None,
 ) -> Plan:
-    """:func:`plan` for a model already resolved into a :class:`ModelShape`."""
+    """:func:`plan` for a model already resolved into a :class:`ModelShape`; ``published``:
+    the model's own sequence length and batch (:func:`published_setup`), used where not given."""
+    pub = published or {}
     d = inp.plan_defaults()
     settings: list[inp.Setting] = []
 
@@ -428,7 +455,7 @@ def plan_shape(
     )
     peak = acc.peak_flops(prec)
     gpus = None if accelerators is None else inp.positive_int(accelerators, "accelerators")
-    seq_setting = inp.sequence_length(seq)
+    seq_setting = inp.sequence_length(seq, pub.get("seq"))
     s = int(seq_setting.value)
     settings.append(seq_setting)
     t = given_or_default(tp, "tp", "tensor parallel")
@@ -465,7 +492,9 @@ def plan_shape(
     settings.append(ks)
     overhead, ovs = inp.overhead_bytes(overhead_gb)
     settings.append(ovs)
-    sequences, gbs = inp.global_batch_sequences(global_batch, s, layout.dp, mb)
+    sequences, gbs = inp.global_batch_sequences(
+        global_batch, s, layout.dp, mb, pub.get("global_batch")
+    )
     settings.append(gbs)
     micro_batches = sequences // (layout.dp * mb)
     u = inp.utilization_input(utilization)

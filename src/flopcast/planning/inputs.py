@@ -42,6 +42,15 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Published:
+    """A figure of the model's own training run (its catalog entry), used where not given."""
+
+    value: int
+    origin: str  # "catalog: Meta"
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Optimizer:
     """An optimizer's state in bytes per parameter (ZeRO's K), with its source."""
 
@@ -96,8 +105,13 @@ def positive_int(value: Any, name: str, *, maximum: int = 1 << 40) -> int:
     return value
 
 
-def sequence_length(value: int | str | None) -> Setting:
-    """The training sequence length (``8192``, ``8k``, ``128k``; k = 1,024 as contexts go)."""
+def sequence_length(value: int | str | None, published: Published | None = None) -> Setting:
+    """The training sequence length (``8192``, ``8k``, ``128k``; k = 1,024 as contexts go);
+    without a value, the model's published one where known, else flopcast's default."""
+    if value is None and published is not None:
+        return Setting(
+            "sequence length", str(published.value), published.origin, "", published.source
+        )
     if value is None:
         d = plan_defaults()
         return Setting(
@@ -115,15 +129,22 @@ def sequence_length(value: int | str | None) -> Setting:
 
 
 def global_batch_sequences(
-    value: int | str | None, seq: int, replicas: int, micro_batch: int
+    value: int | str | None,
+    seq: int,
+    replicas: int,
+    micro_batch: int,
+    published: Published | None = None,
 ) -> tuple[int, Setting]:
     """Sequences per step, rounded up to whole micro-batches on every data-parallel replica.
 
     A number below the sequence length counts sequences, one at or above it counts tokens
-    (``4M``, ``16M tokens``, ``1024 sequences``, ``2048 seqs`` say so explicitly).
+    (``4M``, ``16M tokens``, ``1024 sequences``, ``2048 seqs`` say so explicitly). Without a
+    value, the model's published batch (tokens) where known, else flopcast's default.
     """
     d = plan_defaults()
     origin, note, source = "given", "", ""
+    if value is None and published is not None:
+        value, origin, source = f"{published.value} tokens", published.origin, published.source
     if value is None:
         text = str(d["global_batch_tokens"])
         origin, note, source = "default", d["global_batch_note"], d["global_batch_source"]
@@ -154,7 +175,7 @@ def global_batch_sequences(
         )
     step = replicas * micro_batch
     rounded = -(-sequences // step) * step
-    if rounded != sequences and origin == "given":
+    if rounded != sequences and origin != "default":
         note = (
             f"{sequences:,} sequences rounded up to {rounded:,}, a whole number of "
             f"micro-batches on each of {replicas:,} data-parallel replicas"

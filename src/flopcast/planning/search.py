@@ -30,7 +30,14 @@ from flopcast.planning.activations import (
     output_activations,
     working_set,
 )
-from flopcast.planning.build import Plan, model_shape, plan_shape, recompute_overhead, run_tokens
+from flopcast.planning.build import (
+    Plan,
+    model_shape,
+    plan_shape,
+    published_setup,
+    recompute_overhead,
+    run_tokens,
+)
 from flopcast.planning.inputs import plan_defaults, positive_int
 from flopcast.planning.layout import Layout, make_layout, split_layers
 from flopcast.planning.shape import ModelShape
@@ -217,6 +224,7 @@ def plan_search(
     else:
         shape = model_shape(model, hub=hub)
         options.setdefault("run_tokens", run_tokens(model, tokens))
+        options.setdefault("published", published_setup(model))
     if top is not None:
         top = positive_int(top, "top", maximum=1000)
     top = top or int(d["search_top"])
