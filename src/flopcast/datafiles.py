@@ -232,3 +232,30 @@ def load_validated(name: str, schema: Callable[[], Any], code: Path) -> dict[str
         return dumped
 
     return validated(name.replace("/", "_"), (data_path(name), code), build)
+
+
+# --------------------------------------------------------------------------------------
+# Epoch AI's datasets (CC BY 4.0): how they are described and credited wherever shown
+
+
+def shipped_dataset(section: Mapping[str, Any]) -> dict[str, Any]:
+    """The record of an Epoch AI snapshot flopcast ships, from its data file's section
+    (``dataset``, ``date``, ``url``, ``license``, ``file``)."""
+    return {
+        "dataset": section["dataset"],
+        "snapshot": section["date"],
+        "url": section["url"],
+        "license": section["license"],
+        "file": section["file"],
+        "origin": "shipped with flopcast",
+    }
+
+
+def epoch_credit(meta: Mapping[str, Any]) -> str:
+    """The attribution line shown wherever an Epoch AI dataset is used (CC BY 4.0 asks for
+    the creator, the work and the licence): ``Epoch AI, 'GPU Clusters' dataset (snapshot
+    2026-04), https://epoch.ai/data/gpu-clusters, CC BY 4.0``."""
+    return (
+        f"Epoch AI, '{meta.get('dataset', '?')}' dataset (snapshot "
+        f"{meta.get('snapshot', '?')}), {meta.get('url', 'https://epoch.ai/data')}, CC BY 4.0"
+    )

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.datafiles import data_path, lenient_key, load_toml
+from flopcast.datafiles import data_path, epoch_credit, lenient_key, load_toml, shipped_dataset
 from flopcast.errors import FlopcastError
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, Quantity
@@ -550,13 +550,14 @@ def settings() -> dict[str, Any]:
 
 
 def credit(meta: Mapping[str, Any] | None = None) -> str:
-    """The attribution line to show wherever Epoch AI's data is used."""
-    meta = meta or active_meta()
-    return (
-        f"Epoch AI, '{meta.get('dataset', 'Notable AI Models')}' dataset "
-        f"(snapshot {meta.get('snapshot', '?')}), {meta.get('url', 'https://epoch.ai/data')}, "
-        "CC BY 4.0"
-    )
+    """The attribution line to show wherever Epoch AI's data is used (by default, of the
+    dataset in use: the user's import, else the shipped snapshot)."""
+    return epoch_credit(meta or active_meta())
+
+
+def shipped_credit() -> str:
+    """The attribution line of the snapshot flopcast ships (the catalog's Epoch AI figures)."""
+    return epoch_credit(shipped_dataset(settings()["snapshot"]))
 
 
 def active_meta() -> dict[str, Any]:
@@ -577,14 +578,7 @@ def _format() -> Any:
 
     def shipped() -> tuple[dict[str, Any], tuple[EpochRow, ...]]:
         s = settings()["snapshot"]
-        meta = {
-            "dataset": s["dataset"],
-            "snapshot": s["date"],
-            "url": s["url"],
-            "license": s["license"],
-            "file": s["file"],
-            "origin": "shipped with flopcast",
-        }
+        meta = shipped_dataset(s)
         return meta, read_epoch_csv(data_path(s["file"]), language_only=True).rows
 
     return Format(

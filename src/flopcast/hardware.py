@@ -151,11 +151,27 @@ def _schema() -> type[BaseModel]:
                 raise ValueError(f"unknown epoch_notes keys {sorted(unknown)}")
             return v
 
+    class Dataset(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        dataset: str
+        date: str = Field(pattern=r"^\d{4}-\d{2}$")
+        url: HttpUrl
+        license: str
+        file: str
+
     class Table(BaseModel):
         model_config = ConfigDict(extra="forbid")
+        epoch_hardware: Dataset
         accelerator: list[Row]
 
     return Table
+
+
+def epoch_hardware_credit() -> str:
+    """The credit line of the Epoch AI dataset the table's ``epoch_name`` rows refer to."""
+    from flopcast.datafiles import epoch_credit, shipped_dataset
+
+    return epoch_credit(shipped_dataset(load_toml("accelerators.toml")["epoch_hardware"]))
 
 
 @cache

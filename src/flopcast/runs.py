@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from flopcast.datafiles import data_path, lenient_key, load_toml
+from flopcast.datafiles import data_path, epoch_credit, lenient_key, load_toml, shipped_dataset
 from flopcast.errors import FlopcastError
 from flopcast.hardware import Accelerator, accelerator
 from flopcast.quantity import SECONDS_PER_HOUR, Quantity
@@ -79,10 +79,7 @@ def _epoch_costs() -> dict[str, EpochRunFigures]:
 
     meta = load_toml("systems.toml")["model_costs"]
     text = read_text(data_path(meta["file"]), "Epoch AI model costs")
-    credit = (
-        f"Epoch AI, '{meta['dataset']}' dataset (snapshot {meta['date']}), {meta['url']}, "
-        f"{meta['license']}"
-    )
+    credit = epoch_credit(shipped_dataset(meta))
     out: dict[str, EpochRunFigures] = {}
     for row in csv.DictReader(io.StringIO(text, newline="")):
         figures = {k: float(row[k]) for k in EPOCH_COLUMNS if row.get(k)}

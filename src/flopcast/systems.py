@@ -23,7 +23,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flopcast.datafiles import data_path, lenient_key, load_toml, validated
+from flopcast.datafiles import (
+    data_path,
+    epoch_credit,
+    lenient_key,
+    load_toml,
+    shipped_dataset,
+    validated,
+)
 from flopcast.dates import parse_date
 from flopcast.errors import FlopcastError
 from flopcast.quantity import SECONDS_PER_DAY
@@ -383,24 +390,11 @@ def user_copy() -> Path:
 
 def credit(meta: Mapping[str, Any] | None = None) -> str:
     """The attribution line to show wherever this data is used."""
-    m = meta or active_meta()
-    return (
-        f"Epoch AI, '{m.get('dataset', 'GPU Clusters')}' dataset (snapshot "
-        f"{m.get('snapshot', '?')}), {m.get('url', 'https://epoch.ai/data/gpu-clusters')}, "
-        "CC BY 4.0"
-    )
+    return epoch_credit(meta or active_meta())
 
 
 def _shipped_meta() -> dict[str, Any]:
-    s = settings()["clusters"]
-    return {
-        "dataset": s["dataset"],
-        "snapshot": s["date"],
-        "url": s["url"],
-        "license": s["license"],
-        "file": s["file"],
-        "origin": "shipped with flopcast",
-    }
+    return shipped_dataset(settings()["clusters"])
 
 
 @cache

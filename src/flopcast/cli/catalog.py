@@ -202,7 +202,9 @@ def show_command(
     if m.notes:
         footer.append(f"notes: {m.notes}")
     if any(f.by == "Epoch AI" for f in m.figures.values()):
-        footer.append("Epoch AI, Notable AI Models (snapshot 2026-04), CC BY 4.0.")
+        from flopcast.epoch import shipped_credit
+
+        footer.append(shipped_credit())
     if m.aliases:
         footer.append(f"aliases: {', '.join(m.aliases)}")
     render(f"{m.name} ({m.id})", sections, footer=footer)

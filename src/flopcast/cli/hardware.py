@@ -55,10 +55,9 @@ def hardware_command(
         footer = [f"source: {acc.source}"]
         footer += [f"also: {other}" for other in acc.other_sources]
         if acc.epoch_name:
-            footer.append(
-                f"Epoch AI, Machine Learning Hardware dataset (2025-12 snapshot, CC BY 4.0): "
-                f"'{acc.epoch_name}'"
-            )
+            from flopcast.hardware import epoch_hardware_credit
+
+            footer.append(f"compared with {epoch_hardware_credit()}: '{acc.epoch_name}'")
         footer += [
             f"differs from Epoch AI ({key}): {note}" for key, note in acc.epoch_notes.items()
         ]

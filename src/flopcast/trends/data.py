@@ -135,13 +135,11 @@ def points(data: str | None = None, top: int | None = None) -> tuple[Point, ...]
 
 
 def data_credit(data: str | None = None) -> str:
-    from flopcast.epoch import credit
-    from flopcast.epoch import settings as epoch_settings
+    from flopcast.epoch import shipped_credit
 
     if data:
         return f"Epoch AI's AI Models data, read from {Path(data).name}, CC BY 4.0"
-    s = epoch_settings()["snapshot"]
-    return credit({"dataset": s["dataset"], "snapshot": s["date"], "url": s["url"]})
+    return shipped_credit()
 
 
 # -- selections --------------------------------------------------------------------------
