@@ -466,15 +466,19 @@ def systems_sections(res: SystemsTrends, sig: int = 3) -> tuple[list[Section], l
     first = res.trends[0]
     footer = notes.lines()
     footer.append(
-        f"OLS of log10(metric) on the first-operational date; 90%: {first.resamples:,} "
-        f"bootstraps over systems (seed {first.seed}). Systems: {first.pool}"
-        + (
-            f"; leading: in the top {res.selection.n_top} by 16-bit FLOP/s among those first "
-            "operational by its date."
-            if res.selection.select == "leading"
-            else "."
-        )
+        f"OLS of log10(metric) on the date first operational; 90%: {first.resamples:,} "
+        f"bootstraps over systems (seed {first.seed})."
     )
-    footer.append(f"{res.paper}: {res.paper_selection}, {res.paper_source}.")
+    top = f"top {res.selection.n_top} by 16-bit FLOP/s"
+    if res.selection.select == "leading":
+        footer.append(
+            f"Leading: in the {top} among the systems of {first.pool} first operational by its "
+            f"date, as {res.paper} select ({res.paper_count} in their data), {res.paper_source}."
+        )
+    else:
+        footer.append(
+            f"Systems: every one of {first.pool}; {res.paper}'s figures are for the leading "
+            f"ones (top {res.paper_top} when first operational), {res.paper_source}."
+        )
     footer.append(f"Data: {res.credit}.")
     return sections, footer

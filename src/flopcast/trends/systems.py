@@ -309,6 +309,8 @@ class SystemsTrends:
     paper: str
     paper_source: str
     paper_selection: str
+    paper_top: int
+    paper_count: int
     credit: str
 
     def __iter__(self) -> Iterator[SystemsTrend]:
@@ -328,6 +330,7 @@ class SystemsTrends:
                 "paper": self.paper,
                 "source": self.paper_source,
                 "selection": self.paper_selection,
+                "leading_systems": self.paper_count,
             },
             "credit": self.credit,
         }
@@ -477,5 +480,6 @@ def systems_trends(
         f"first operational, from {s['from_']} ({s['leading_systems']} systems in their data)"
     )
     return SystemsTrends(
-        sel, fits, str(s["paper"]), str(s["source"]), paper_selection, fits[0].credit
-    )
+        sel, fits, str(s["paper"]), str(s["source"]), paper_selection, int(s["top"]),
+        int(s["leading_systems"]), fits[0].credit,
+    )  # fmt: skip
