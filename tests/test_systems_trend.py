@@ -266,3 +266,45 @@ def test_bad_input_is_one_line_and_exit_2(cli: CLI, args: tuple[str, ...], messa
 def test_metric_without_systems_is_refused(cli: CLI) -> None:
     r = cli("trend", "--metric", "power")
     assert r.code == 2 and "--metric is for --systems" in r.err
+
+
+# -- the plot --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow  # draws a figure
+def test_the_plotted_lines_are_the_fitted_and_the_published_ones() -> None:
+    import numpy as np
+    import numpy.typing as npt
+    from matplotlib.artist import Artist
+    from matplotlib.lines import Line2D
+
+    from flopcast.reporting.plots import systems_trend
+    from flopcast.reporting.plots.plot_systems_trend import PUBLISHED_GID, SYSTEMS_FIT_GID
+
+    tr = fit_systems_trend("power")
+    fig = systems_trend(tr)
+
+    def xy(gid: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        (line,) = [a for a in fig.findobj(Artist) if a.get_gid() == gid]
+        assert isinstance(line, Line2D)
+        return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+
+    x, y = xy(SYSTEMS_FIT_GID)
+    # log10 P = a + b·(t − t0) with the fit's own coefficients, over the systems' dates
+    assert np.allclose(np.log10(y), tr.line.a + tr.line.b * (x - tr.line.t0), atol=1e-9)
+    assert x[0] == pytest.approx(tr.points[0].t) and x[-1] == pytest.approx(tr.points[-1].t)
+    x, y = xy(PUBLISHED_GID)
+    # the published 2.0x/yr through the same centre: slope log10(2.0) = 0.30103 OOM/yr
+    assert np.allclose(np.diff(np.log10(y)) / np.diff(x), math.log10(2.0), atol=1e-9)
+
+
+@pytest.mark.slow  # draws a figure
+def test_plot_trend_systems_writes_a_file(cli: CLI, tmp_path: Path) -> None:
+    out = tmp_path / "systems.svg"
+    r = cli("plot", "trend", "--systems", "--metric", "cost", "-o", str(out))
+    assert r.code == 0, r.err
+    assert out.read_text(encoding="utf-8").startswith("<?xml")
+    bad = cli("plot", "trend", "--systems", "--metric", "speed", "-o", str(tmp_path / "x.png"))
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "unknown --metric 'speed'" in bad.err
+    bad = cli("plot", "trend", "--systems", "--until", "2030")
+    assert bad.code == 2 and "--until is for trends of training compute" in bad.err
