@@ -1,6 +1,7 @@
 """How fast a trend is fitted: least squares plus 1,000 bootstrap refits on the whole shipped
 snapshot (every notable model with a date and a compute figure), with and without a change of
-slope, and what a report or ``compute MODEL`` pays once the placement fit is cached.
+slope, and what a report or ``compute MODEL`` pays once the placement fit is cached; and the
+systems trends (every metric of the leading AI supercomputers, ``flopcast trend --systems``).
 
 Run: python benchmarks/trend_speed.py [--runs 7] [--resamples 1000]
 
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     from flopcast.trends.count import count_above
     from flopcast.trends.data import _rows, snapshot_path
     from flopcast.trends.forecast import placement_trend
+    from flopcast.trends.systems import SystemsSelection, fit_systems_trend, systems_trends
 
     start = time.perf_counter()
     _rows(str(snapshot_path()))
@@ -55,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     count_s = median_seconds(lambda: count_above(1e25, 2028), args.runs)
     placement_trend()  # builds and caches the placement fit
     cached_s = median_seconds(placement_trend, args.runs)
+    perf_s = median_seconds(lambda: fit_systems_trend("performance", resamples=b), args.runs)
+    every_s = median_seconds(lambda: systems_trends(resamples=b), args.runs)
+    all_sel = SystemsSelection("all")
+    all_s = median_seconds(lambda: systems_trends(selection=all_sel, resamples=b), args.runs)
+    n_lead = fit_systems_trend("performance").n
+    n_all = fit_systems_trend("performance", all_sel).n
 
     print(f"whole snapshot: {n} models with a date and a compute figure")
     print(f"parse the shipped CSV once (then cached on disk):  {parse_s * 1000:7.1f} ms")
@@ -63,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fit + {b:,} bootstraps, notable 2010 to May 2024:  {window_s * 1000:7.1f} ms")
     print(f"model counts above 1e25 to 2028 (4,000 futures): {count_s * 1000:7.1f} ms")
     print(f"placement fit loaded from the cache (a report):  {cached_s * 1000:7.1f} ms")
+    for label, secs in (
+        (f"systems: {n_lead} leading, performance + {b:,} bootstraps:", perf_s),
+        (f"systems: {n_lead} leading, 5 metrics, each + {b:,}:", every_s),
+        (f"systems: all {n_all}, 5 metrics, each + {b:,}:", all_s),
+    ):
+        print(f"{label:<50}{secs * 1000:7.1f} ms")
     verdict = "met" if fit_s < GOAL_S else "MISSED"
     print(f"goal: fit + 1,000 bootstraps under {GOAL_S:g} s: {verdict}")
     return 0

@@ -113,6 +113,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "fit_trend": ("flopcast.trends", "fit_trend"),
     "Trend": ("flopcast.trends", "Trend"),
     "count_above": ("flopcast.trends.count", "count_above"),
+    "fit_systems_trend": ("flopcast.trends.systems", "fit_systems_trend"),
+    "systems_trends": ("flopcast.trends.systems", "systems_trends"),
+    "SystemsSelection": ("flopcast.trends.systems", "SystemsSelection"),
+    "SystemsTrend": ("flopcast.trends.systems", "SystemsTrend"),
+    "SystemsTrends": ("flopcast.trends.systems", "SystemsTrends"),
     "serve": ("flopcast.web", "serve"),
     "plan": ("flopcast.planning", "plan"),
     "plan_search": ("flopcast.planning", "plan_search"),
@@ -155,6 +160,9 @@ __all__ = [
     "Sampling",
     "System",
     "SystemsAt",
+    "SystemsSelection",
+    "SystemsTrend",
+    "SystemsTrends",
     "Threshold",
     "ThresholdVerdict",
     "TrainingRun",
@@ -178,6 +186,7 @@ __all__ = [
     "electricity_price",
     "estimate",
     "fit",
+    "fit_systems_trend",
     "fit_trend",
     "fmt",
     "frontier",
@@ -210,6 +219,7 @@ __all__ = [
     "run_cost",
     "serve",
     "system",
+    "systems_trends",
     "threshold_verdicts",
     "thresholds",
     "to_dataframe",
@@ -268,6 +278,13 @@ if TYPE_CHECKING:
     from flopcast.training import ComputeEstimate, estimate, operation_count
     from flopcast.trends import Trend, fit_trend
     from flopcast.trends.count import count_above
+    from flopcast.trends.systems import (
+        SystemsSelection,
+        SystemsTrend,
+        SystemsTrends,
+        fit_systems_trend,
+        systems_trends,
+    )
     from flopcast.uncertainty import Sampling
     from flopcast.web import serve
 

@@ -204,17 +204,26 @@ def memory_command(
     help=(
         "The trend of training compute: Epoch AI's notable models, the fitted line and its 90% "
         "band, the forecast cone, regulatory thresholds, and highlighted models with their "
-        "distance from the trend (options as for flopcast trend).\n\n"
+        "distance from the trend (options as for flopcast trend). --systems: a metric of the "
+        "largest AI supercomputers, its trend and Pilz et al. 2025's growth.\n\n"
         "Example: flopcast plot trend --select frontier --from 2018 --highlight behemoth -o t.png"
     ),
 )
 def trend_command(
-    select: str = typer.Option("notable", "--select", metavar="WHICH", help="As flopcast trend."),
+    select: str | None = typer.Option(None, "--select", metavar="WHICH", help="As flopcast trend."),
     start: str | None = typer.Option(None, "--from", metavar="DATE", help="First date: 2018."),
     end: str | None = typer.Option(None, "--to", metavar="DATE", help="Last date: 2024-05."),
     speculative: str = typer.Option("include", "--speculative", metavar="HOW"),
     until: str | None = typer.Option(None, "--until", metavar="YEAR", help="Forecast to: 2028."),
     highlight: HighlightOpt = None,
+    systems: bool = typer.Option(False, "--systems", help="The largest AI supercomputers."),
+    metric: str = typer.Option(
+        "performance",
+        "--metric",
+        metavar="METRIC",
+        help="With --systems: performance, h100e, chips, power or cost.",
+    ),
+    top: int | None = typer.Option(None, "--top", metavar="N", help="With --systems: top N."),
     output: OutputOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
@@ -222,9 +231,38 @@ def trend_command(
     from flopcast.reporting import plots
     from flopcast.trends import decimal_year, fit_trend, parse_period
 
+    if systems:
+        if until or highlight:
+            from flopcast.errors import FlopcastError
+
+            raise FlopcastError(
+                f"{'--until' if until else '--highlight'} is for trends of training compute, "
+                "not with --systems: use --select, --from, --to, --top, --metric"
+            )
+        _write(lambda: _systems_figure(select, start, end, top, metric), output,
+               "systems-trend.png", json_output)  # fmt: skip
+        return
+    select = select or "notable"
+
     def draw() -> Figure:
         fit = fit_trend(selection(select, start, end, speculative))
         last = decimal_year(parse_period(until, "--until")[1]) if until else None
         return plots.trend(fit, highlight or (), until=last)
 
     _write(draw, output, "trend.png", json_output)
+
+
+def _systems_figure(
+    select: str | None, start: str | None, end: str | None, top: int | None, metric: str
+) -> Figure:
+    from flopcast.reporting import plots
+    from flopcast.trends import parse_period
+    from flopcast.trends.systems import SystemsSelection, fit_systems_trend
+
+    sel = SystemsSelection(
+        (select or "leading").strip().lower(),
+        parse_period(start, "--from")[0] if start else None,
+        parse_period(end, "--to")[1] if end else None,
+        top,
+    )
+    return plots.systems_trend(fit_systems_trend(metric.strip().lower(), sel))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flopcast.cli.common import JsonOpt, Section, SigOpt
+from flopcast.errors import FlopcastError
 
 if TYPE_CHECKING:
     from datetime import date
@@ -17,14 +18,16 @@ if TYPE_CHECKING:
     from flopcast.trends import Selection, Trend
     from flopcast.trends.count import CountForecast
     from flopcast.trends.forecast import AtDate, Crossing
+    from flopcast.trends.systems import SystemsSelection, SystemsTrends
 
 SelectOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--select",
         metavar="WHICH",
         help="notable (every domain), language, frontier (running top 10 by compute), open, "
-        "or a developer: OpenAI, 'Google DeepMind', 'Meta AI'.",
+        "or a developer: OpenAI, 'Google DeepMind', 'Meta AI'. With --systems: leading "
+        "(top 10 when first operational, Pilz et al.) or all.",
     ),
 ]
 FromOpt = Annotated[
@@ -35,7 +38,7 @@ ToOpt = Annotated[
     str | None, typer.Option("--to", metavar="DATE", help="Last date (inclusive): 2024-05.")
 ]
 SpeculativeOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--speculative",
         metavar="HOW",
@@ -61,18 +64,21 @@ def register(app: typer.Typer) -> None:
             "date over Epoch AI's Notable AI Models (shipped snapshot, every domain), growth per "
             "year and doubling time with bootstrap intervals, an optional change of slope with "
             "its test; the trend at a date (--at), the date it reaches a level (--when), and "
-            "the number of models above a threshold by year (--count-above).\n\n"
+            "the number of models above a threshold by year (--count-above). --systems: the "
+            "growth of the largest AI supercomputers (Epoch AI's GPU Clusters data) beside Pilz "
+            "et al. 2025's figures.\n\n"
             "Examples: flopcast trend --from 2010 --to 2024-05;  "
-            "flopcast trend --select frontier --from 2018 --at 2027-06 --when 1e27"
+            "flopcast trend --select frontier --from 2018 --at 2027-06 --when 1e27;  "
+            "flopcast trend --systems"
         ),
     )(trend_command)
 
 
 def trend_command(
-    select: SelectOpt = "notable",
+    select: SelectOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
-    speculative: SpeculativeOpt = "include",
+    speculative: SpeculativeOpt = None,
     top: TopOpt = None,
     breakpoint: Annotated[
         bool, typer.Option("--breakpoint", help="Fit one change of slope and test it.")
@@ -109,6 +115,23 @@ def trend_command(
     ] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the bootstrap.")] = 20250405,
     data: DataOpt = None,
+    systems: Annotated[
+        bool,
+        typer.Option(
+            "--systems",
+            help="The growth of the largest AI supercomputers' performance, chips, power and "
+            "cost (--data: a GPU Clusters CSV).",
+        ),
+    ] = False,
+    metrics: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metric",
+            metavar="METRIC",
+            help="With --systems: performance, h100e, chips, power or cost (repeatable; "
+            "default all).",
+        ),
+    ] = None,
     json_output: JsonOpt = False,
     sig: SigOpt = 3,
 ) -> None:
@@ -117,7 +140,27 @@ def trend_command(
     from flopcast.trends.count import count_above
     from flopcast.trends.forecast import at, when
 
-    sel = selection(select, start, end, speculative, top, data)
+    if systems:
+        others = {
+            "--speculative": speculative is not None,
+            "--breakpoint": breakpoint,
+            "--break-at": break_at is not None,
+            "--at": bool(at_dates),
+            "--when": bool(levels),
+            "--count-above": bool(count_levels),
+            "--simulations": simulations is not None,
+        }
+        given = [k for k, v in others.items() if v]
+        if given:
+            raise FlopcastError(
+                f"{given[0]} is for trends of training compute, not with --systems: "
+                "use --select, --from, --to, --top, --metric, --data"
+            )
+        _systems(select, start, end, top, data, metrics, resamples, seed, json_output, sig)
+        return
+    if metrics:
+        raise FlopcastError("--metric is for --systems: add --systems, or leave --metric out")
+    sel = selection(select or "notable", start, end, speculative or "include", top, data)
     fixed = parse_period(break_at, "--break-at")[0] if break_at else None
     ats = [midpoint(d, "--at") for d in at_dates or ()]
     whens = [_flop(v, "--when") for v in levels or ()]
@@ -332,7 +375,6 @@ def count_section(c: CountForecast) -> Section:
 def placement_rows(m: Model, compute: Quantity, sig: int = 3) -> tuple[Section | None, Any]:
     """The model against the frontier trend at its release: a section and its JSON (None when
     the model has no release date the trend covers)."""
-    from flopcast.errors import FlopcastError
     from flopcast.quantity import fmt_sci
     from flopcast.trends import settings as trend_settings
     from flopcast.trends.forecast import place
@@ -353,3 +395,90 @@ def placement_rows(m: Model, compute: Quantity, sig: int = 3) -> tuple[Section |
     )
     sec.add("this model", p.distance(), p.ratio_words())
     return sec, p.to_dict()
+
+
+# -- flopcast trend --systems ----------------------------------------------------------------
+
+
+def _systems(
+    select: str | None, start: str | None, end: str | None, top: int | None, data: str | None,
+    metrics: list[str] | None, resamples: int, seed: int, json_output: bool, sig: int,
+) -> None:  # fmt: skip
+    from flopcast.cli.common import print_json, render
+    from flopcast.trends import parse_period
+    from flopcast.trends.systems import SystemsSelection, systems_trends
+
+    sel = SystemsSelection(
+        (select or "leading").strip().lower(),
+        parse_period(start, "--from")[0] if start else None,
+        parse_period(end, "--to")[1] if end else None,
+        top,
+        data,
+    )
+    keys = [m.strip().lower() for m in metrics] if metrics else None
+    res = systems_trends(keys, sel, resamples=resamples, seed=seed)
+    if json_output:
+        print_json(res)
+        return
+    sections, footer = systems_sections(res, sig)
+    render(systems_headline(res.selection), sections, footer=footer)
+
+
+def systems_headline(sel: SystemsSelection) -> str:
+    which = "leading AI supercomputers" if sel.select == "leading" else "AI supercomputers"
+    return f"Growth of {which}, first operational {sel.window()}"
+
+
+def systems_sections(res: SystemsTrends, sig: int = 3) -> tuple[list[Section], list[str]]:
+    """A section per metric (growth, doubling time, the published figure and the ratio) and
+    the footer: the sources, the selections compared, the data's credit."""
+    from flopcast.cli.common import Footnotes
+    from flopcast.quantity import fmt_plain
+    from flopcast.trends.systems import METRICS
+
+    notes = Footnotes()
+    sections = []
+    for tr in res:
+        lo, hi = tr.slope_interval()
+        sec = Section(
+            METRICS[tr.metric].label,
+            subtitle=f"{tr.n} systems, {tr.first.isoformat()} to {tr.last.isoformat()}",
+        )
+        sec.add(
+            "growth",
+            growth_text(tr.oom_per_year, sig),
+            _range(10**lo, 10**hi, lambda x: fmt_plain(x, sig), "x/yr"),
+        )
+        if lo > 0:
+            doubling = _range(12 * LOG2 / hi, 12 * LOG2 / lo, lambda x: fmt_plain(x, 2), " months")
+        else:
+            doubling = "the interval includes no growth"
+        sec.add("doubling time", f"{fmt_plain(tr.doubling_months, 2)} months", doubling)
+        pub = tr.published
+        if pub is not None and tr.ratio is not None:
+            if tr.selection.select == "leading":
+                where = "inside" if tr.published_inside else "outside"
+                note = f"ratio {tr.ratio:.2f} ({where} the 90%)"
+            else:
+                note = f"of leading systems; ratio {tr.ratio:.2f}"
+            sec.add(notes.mark(pub.paper, pub.source), f"{pub.growth:.1f}x/yr", note)
+        sections.append(sec)
+    first = res.trends[0]
+    footer = notes.lines()
+    footer.append(
+        f"OLS of log10(metric) on the date first operational; 90%: {first.resamples:,} "
+        f"bootstraps over systems (seed {first.seed})."
+    )
+    top = f"top {res.selection.n_top} by 16-bit FLOP/s"
+    if res.selection.select == "leading":
+        footer.append(
+            f"Leading: in the {top} among the systems of {first.pool} first operational by its "
+            f"date, as {res.paper} select ({res.paper_count} in their data), {res.paper_source}."
+        )
+    else:
+        footer.append(
+            f"Systems: every one of {first.pool}; {res.paper}'s figures are for the leading "
+            f"ones (top {res.paper_top} when first operational), {res.paper_source}."
+        )
+    footer.append(f"Data: {res.credit}.")
+    return sections, footer

@@ -35,6 +35,7 @@ ARGS = {
     "threshold": "--count-above",
     "until": "--until",
     "simulations": "--simulations",
+    "metric": "--metric",
 }
 
 

@@ -209,7 +209,6 @@ class Trend:
         return self.selection.describe(self.n, self.points)
 
     def to_dict(self) -> dict[str, Any]:
-        lo, hi = self.slope_interval()
         return {
             "selection": {**self.selection.to_dict(), "description": self.describe()},
             "models": self.n,
@@ -221,12 +220,7 @@ class Trend:
                 if self.selection.speculative == "weight"
                 else ""
             ),
-            "growth_per_year": self.growth,
-            "growth_per_year_90": [10**lo, 10**hi],
-            "oom_per_year": self.oom_per_year,
-            "oom_per_year_90": [lo, hi],
-            "doubling_months": finite(self.doubling_months),
-            "doubling_months_90": [finite(_doubling(hi)), finite(_doubling(lo))],
+            **growth_summary(self.line),
             "t0": self.line.t0,
             "intercept_log10_flop": self.line.a,
             "r2": finite(self.r2),
@@ -335,6 +329,47 @@ def _hinge_search(t: FloatArray, y: FloatArray, w: FloatArray, t0: float) -> flo
     return float(grid[int(np.nanargmin(sse))])
 
 
+def check_bootstrap(resamples: int, seed: int) -> None:
+    """A one-line error unless ``resamples`` and ``seed`` are ones a bootstrap can use."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**128:
+        raise FlopcastError(f"{arg('seed')} must be a whole number from 0, got {seed!r}")
+    if isinstance(resamples, bool) or not isinstance(resamples, int):
+        raise FlopcastError(f"{arg('resamples')} must be a whole number, got {resamples!r}")
+    if not 100 <= resamples <= MAX_RESAMPLES:
+        raise FlopcastError(f"{arg('resamples')} {resamples}: use 100 to {MAX_RESAMPLES:,}")
+
+
+def fit_line(
+    t: FloatArray, y: FloatArray, *, resamples: int = RESAMPLES, seed: int = SEED
+) -> tuple[Line, float, float]:
+    """Ordinary least squares of ``y`` on ``t`` (decimal years) with a seeded bootstrap over
+    the points: (the line about t0 = the mean date to 0.1 year, R², residual sd). Any series
+    with a log-linear trend, not only training compute."""
+    import numpy as np
+
+    check_bootstrap(resamples, seed)
+    w = np.ones_like(t)
+    t0 = round(float(t.mean()), 1)
+    line, sse = _line(t, y, w, t0, None, resamples, seed)
+    sst = float(np.sum((y - y.mean()) ** 2))
+    resid_sd = math.sqrt(sse / (len(t) - 2)) if len(t) > 2 else math.nan
+    return line, 1 - sse / sst if sst > 0 else math.nan, resid_sd
+
+
+def growth_summary(line: Line) -> dict[str, Any]:
+    """A line's growth per year, OOM per year and doubling time, each with its bootstrap 90%
+    interval, as JSON fields."""
+    lo, hi = interval(line.boot_b)
+    return {
+        "growth_per_year": float(10**line.b),
+        "growth_per_year_90": [10**lo, 10**hi],
+        "oom_per_year": line.b,
+        "oom_per_year_90": [lo, hi],
+        "doubling_months": finite(_doubling(line.b)),
+        "doubling_months_90": [finite(_doubling(hi)), finite(_doubling(lo))],
+    }
+
+
 def fit_trend(
     selection: Selection | None = None,
     *,
@@ -347,12 +382,8 @@ def fit_trend(
     ``breakpoint`` also fits one change of slope (``break_at`` fixes its date) and tests it."""
     import numpy as np
 
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**128:
-        raise FlopcastError(f"{arg('seed')} must be a whole number from 0, got {seed!r}")
-
+    check_bootstrap(resamples, seed)
     sel = selection or Selection()
-    if not 100 <= resamples <= MAX_RESAMPLES:
-        raise FlopcastError(f"{arg('resamples')} {resamples}: use 100 to {MAX_RESAMPLES:,}")
     pts = selected(sel)
     distinct = len({p.published for p in pts})
     if len(pts) < MIN_POINTS or distinct < 3:

@@ -21,6 +21,8 @@ Where things live (every public name is re-exported here):
 * :mod:`~flopcast.reporting.plots.plot_tokens_per_param`: ``tokens_per_param``.
 * :mod:`~flopcast.reporting.plots.plot_memory`: ``memory`` (``DEFAULT_MACHINES``).
 * :mod:`~flopcast.reporting.plots.plot_trend`: ``trend`` (a fitted trend, its band and forecast).
+* :mod:`~flopcast.reporting.plots.plot_systems_trend`: ``systems_trend`` (the growth of a metric
+  of the largest AI supercomputers beside the published growth).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from flopcast.reporting.plots.figure import (
 )
 from flopcast.reporting.plots.highlight import highlighted_models
 from flopcast.reporting.plots.plot_memory import DEFAULT_MACHINES, memory
+from flopcast.reporting.plots.plot_systems_trend import systems_trend
 from flopcast.reporting.plots.plot_timeline import timeline
 from flopcast.reporting.plots.plot_tokens_per_param import tokens_per_param
 from flopcast.reporting.plots.plot_trend import trend
@@ -65,6 +68,7 @@ __all__ = [
     "memory",
     "plot",
     "save",
+    "systems_trend",
     "timeline",
     "to_png_bytes",
     "to_svg_text",
@@ -75,7 +79,8 @@ __all__ = [
 
 def plot(kind: str, *args: Any, **kwargs: Any) -> Figure:
     """A plot by kind, as ``flopcast plot KIND`` draws it: ``timeline``, ``tokens-per-param``,
-    ``memory`` (a model name first) or ``trend`` (a fitted :class:`flopcast.Trend` first).
+    ``memory`` (a model name first), ``trend`` (a fitted :class:`flopcast.Trend` first) or
+    ``systems-trend`` (a fitted :class:`flopcast.SystemsTrend` first).
     Save it with :func:`save` (``.png`` or ``.svg``)."""
     from flopcast.datafiles import lenient_key
     from flopcast.errors import FlopcastError
@@ -85,11 +90,12 @@ def plot(kind: str, *args: Any, **kwargs: Any) -> Figure:
         "tokensperparam": tokens_per_param,
         "memory": memory,
         "trend": trend,
+        "systemstrend": systems_trend,
     }
     draw = kinds.get(lenient_key(kind))
     if draw is None:
         raise FlopcastError(
-            f"unknown plot {kind!r}: use timeline, tokens-per-param, memory or trend"
+            f"unknown plot {kind!r}: use timeline, tokens-per-param, memory, trend or systems-trend"
         )
     figure: Figure = draw(*args, **kwargs)
     return figure
