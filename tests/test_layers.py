@@ -1,4 +1,4 @@
-"""The layering (interfaces → report → core → plumbing) and the absence of import cycles are
+"""The layering (interfaces → answers → report → core → plumbing) and the absence of import cycles are
 declared as import-linter contracts in pyproject.toml; CI runs them (`lint-imports`)."""
 
 from __future__ import annotations

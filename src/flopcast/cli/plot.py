@@ -227,7 +227,7 @@ def trend_command(
     output: OutputOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.cli.trend import selection
+    from flopcast.answers.trend import selection
     from flopcast.reporting import plots
     from flopcast.trends import decimal_year, fit_trend, parse_period
 
