@@ -56,7 +56,7 @@ def answer_function(command: str) -> Any:
     """The function that answers ``command`` (``compute`` → :func:`compute_answer`)."""
     from flopcast.errors import FlopcastError
 
-    if command not in ANSWERS:
+    if not isinstance(command, str) or command not in ANSWERS:
         raise FlopcastError(f"no answer for {str(command)[:40]!r}: use one of {', '.join(ANSWERS)}")
     module, name = ANSWERS[command]
     return getattr(importlib.import_module(module), name)
@@ -65,7 +65,17 @@ def answer_function(command: str) -> Any:
 def answer(command: str, /, **options: Any) -> Answer:
     """A command line as a call: ``answer("compute", active="288B", tokens="30T").to_dict()``
     is what ``flopcast compute --active 288B --tokens 30T --json`` prints."""
-    result: Answer = answer_function(command)(**options)
+    import inspect
+
+    from flopcast.errors import FlopcastError
+
+    function = answer_function(command)
+    try:
+        inspect.signature(function).bind(**options)
+    except TypeError as exc:
+        keywords = ", ".join(inspect.signature(function).parameters)
+        raise FlopcastError(f"{command}: {exc}; its keywords: {keywords}") from None
+    result: Answer = function(**options)
     return result
 
 

@@ -73,13 +73,15 @@ def arch_answer(
     repo id, a config dict, the bytes of an uploaded config.json, or a resolved config."""
     from flopcast.arch import from_config, model_type_families
     from flopcast.configs import ResolvedConfig, resolve_config
-    from flopcast.errors import FlopcastError
+    from flopcast.errors import FlopcastError, opt
     from flopcast.quantity import parse_context
 
     if types:
         return ModelTypes(model_type_families())
     if config is None:
-        raise FlopcastError("give a CONFIG (config.json path, repo id or model name), or --types")
+        raise FlopcastError(
+            f"give a CONFIG (config.json path, repo id or model name), or {opt('types')}"
+        )
     tokens = parse_context(context)
     if isinstance(config, bytes):
         resolved = resolve_config(parse_uploaded_config(config))

@@ -67,17 +67,23 @@ def cluster_answer(
 
     from flopcast.answers._common import sampling
     from flopcast.clusters import cluster
-    from flopcast.errors import FlopcastError
+    from flopcast.errors import FlopcastError, opt
 
     s = sampling(samples, seed)
     site: ClusterPower | None = None
     if (gpus is None) == (power is None):
-        raise FlopcastError("give the cluster's size: --gpus 100K, or a site's power: --power 1GW")
+        raise FlopcastError(
+            f"give the cluster's size: {opt('gpus', '--gpus')} 100K, or a site's power: "
+            f"{opt('power')} 1GW"
+        )
     if power is not None:
         from flopcast.power import accelerators_for_power
 
         if gpu is None:
-            raise FlopcastError("--power needs the accelerator: add --gpu NAME (e.g. --gpu gb200)")
+            raise FlopcastError(
+                f"{opt('power')} needs the accelerator: add {opt('gpu')} NAME (e.g. "
+                f"{opt('gpu')} gb200)"
+            )
         site = accelerators_for_power(
             power, gpu, at=date, tdp=tdp, overhead=overhead, pue=pue, sampling=s
         )

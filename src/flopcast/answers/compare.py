@@ -21,9 +21,13 @@ def compare_answer(
     seed: int = DEFAULT_SEED,
 ) -> Comparisons:
     """``flopcast compare FIGURES ... [--frontier] [--date D] [--top N]``."""
-    from flopcast.answers._common import sampling
+    from flopcast.answers._common import sampling, several
     from flopcast.comparison import compare_all
 
     return compare_all(
-        list(figures), frontier=frontier, at=date, top=top, sampling=sampling(samples, seed)
+        several(figures, "figures"),
+        frontier=frontier,
+        at=date,
+        top=top,
+        sampling=sampling(samples, seed),
     )

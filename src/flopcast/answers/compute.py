@@ -76,7 +76,7 @@ def compute_answer(
     seed: int = DEFAULT_SEED,
 ) -> ComputeAnswer:
     """``flopcast compute [MODEL] ...``: by 6·N·D and by hardware, reconciled."""
-    from flopcast.answers._common import catalog_model, sampling
+    from flopcast.answers._common import catalog_model, sampling, several
     from flopcast.comparison import compare
     from flopcast.regulation import threshold_verdicts
 
@@ -93,7 +93,7 @@ def compute_answer(
         return ComputeAnswer(
             est,
             tuple(threshold_verdicts(est.best)),
-            tuple(compare(est.best, v, a_label="this run", sampling=s) for v in vs or ()),
+            tuple(compare(est.best, v, a_label="this run", sampling=s) for v in several(vs, "vs")),
         )
     from flopcast.accounting import model_compute
     from flopcast.runs import training_run
@@ -103,7 +103,7 @@ def compute_answer(
     return ComputeAnswer(
         res,
         tuple(threshold_verdicts(res.headline)),
-        tuple(compare(res.headline, v, a_label=m.name, sampling=s) for v in vs or ()),
+        tuple(compare(res.headline, v, a_label=m.name, sampling=s) for v in several(vs, "vs")),
         model=m,
         placement=placement(m, res.headline),
         run=training_run(m, res, sampling=s),  # power, energy, costs, its developer's systems

@@ -16,10 +16,17 @@ if TYPE_CHECKING:
 ModelLike: TypeAlias = "str | Path | Mapping[str, Any] | Model"
 
 
-def _context(text: str | int | None) -> int:
+def _context(value: str | int | None) -> int:
     from flopcast.inference import DEFAULT_CONTEXT, parse_context
 
-    return DEFAULT_CONTEXT if text is None else parse_context(text)
+    return DEFAULT_CONTEXT if value is None else parse_context(value)
+
+
+def _texts(**options: object) -> None:
+    from flopcast.answers._common import text
+
+    for name, value in options.items():
+        text(value, name)
 
 
 def _overhead(gb: float | None) -> float:
@@ -44,6 +51,7 @@ def memory_answer(
     """``flopcast memory [MODEL] ...``: weights, KV cache and overhead at a format and context."""
     from flopcast.inference import memory, model_spec
 
+    _texts(quant=quant, kv_dtype=kv_dtype)
     spec = model_spec(
         model, total=total, active=active, kv_bytes_per_token=kv_per_token, text_only=text_only
     )
@@ -107,9 +115,10 @@ def local_answer(
     text_only: bool = False,
 ) -> LocalAnswer:
     """``flopcast local [MODEL]... [--on MACHINE] ...``: can I run it?"""
-    from flopcast.errors import FlopcastError
+    from flopcast.errors import FlopcastError, opt
     from flopcast.inference import best_format, fit, fit_table, machine, memory, model_spec
 
+    _texts(quant=quant, kv_dtype=kv_dtype, on=on)
     ctx = _context(context)
     if (
         models is None
@@ -120,7 +129,10 @@ def local_answer(
     else:
         names = list(models) or [None]
     if len(names) > 1 and (total is not None or active is not None or kv_per_token is not None):
-        raise FlopcastError("--total, --active and --kv-per-token describe one model: give one")
+        raise FlopcastError(
+            f"{opt('total')}, {opt('active')} and {opt('kv_per_token', '--kv-per-token')} "
+            "describe one model: give one"
+        )
     mach = machine(on) if on is not None else None  # validate (or detect) before any work
     specs = [
         model_spec(n, total=total, active=active, kv_bytes_per_token=kv_per_token,

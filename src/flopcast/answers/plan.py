@@ -52,13 +52,13 @@ def plan_answer(
 ) -> Plan | PlanSearch:
     """``flopcast plan [MODEL] [--gpus N] [--tp N] ... [--search]``: one layout planned, or
     with ``search`` the layouts that fit ``gpus`` (or, without it, the smallest clusters)."""
-    from flopcast.errors import FlopcastError
+    from flopcast.errors import FlopcastError, opt
     from flopcast.planning import model_shape, plan_search, plan_shape
     from flopcast.planning.build import published_setup, run_tokens
     from flopcast.planning.inputs import positive_int
 
     if mfu_of not in ("compute", "step"):
-        raise FlopcastError(f"--mfu-of {mfu_of!r}: use compute or step")
+        raise FlopcastError(f"{opt('mfu_of')} {mfu_of!r}: use compute or step")
     shape = model_shape(
         model, total_params=total, active_params=active, layers=layers, hidden=hidden,
         heads=heads, kv_heads=kv_heads, vocab=vocab, experts=experts, top_k=top_k,
@@ -72,7 +72,9 @@ def plan_answer(
     )  # fmt: skip
     if search:
         if dp is not None:
-            raise FlopcastError("--search finds the data-parallel size: leave --dp out")
+            raise FlopcastError(
+                f"{opt('search')} finds the data-parallel size: leave {opt('dp')} out"
+            )
         n = None if gpus is None else positive_int(gpus, "accelerators")
         return plan_search(
             shape, accelerators=n, tp=tp, pp=pp, cp=cp, ep=ep, zero=zero, recompute=recompute,

@@ -32,19 +32,23 @@ def report_request(
     date: str | None = None,
 ) -> ReportRequest:
     """The report of :func:`report_answer`, checked but not yet built."""
-    from flopcast.errors import FlopcastError
+    from flopcast.errors import FlopcastError, opt
 
     if active is not None or tokens is not None:
         if active is None or tokens is None:
-            raise FlopcastError("a model given by numbers needs --active and --tokens")
+            raise FlopcastError(
+                f"a model given by numbers needs {opt('active')} and {opt('tokens')}"
+            )
         if names:
-            raise FlopcastError("give model names or numbers (--active, --tokens), not both")
+            raise FlopcastError(
+                f"give model names or numbers ({opt('active')}, {opt('tokens')}), not both"
+            )
         from flopcast.dates import parse_date
         from flopcast.reporting.given import custom_model
 
         m = custom_model(
             name=name, active=active, tokens=tokens, total=total, gpus=gpus, gpu=gpu,
-            released=None if date is None else parse_date(date, "--date"),
+            released=None if date is None else parse_date(date, opt("date")),
         )  # fmt: skip
         given = {"name": name, "active": active, "total": total, "tokens": tokens,
                  "gpus": gpus, "gpu": gpu, "date": m.released.isoformat()}  # fmt: skip
@@ -56,7 +60,9 @@ def report_request(
 
         return ReportRequest({"given": given, "law": law, "moe": moe}, given_report)
     if date is not None:
-        raise FlopcastError("--date is for a model given by numbers (--active, --tokens)")
+        raise FlopcastError(
+            f"{opt('date')} is for a model given by numbers ({opt('active')}, {opt('tokens')})"
+        )
     listed = list(names or [])
 
     def named_report() -> Report:

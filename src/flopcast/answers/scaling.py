@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flopcast.errors import FlopcastError, opt
 from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -36,10 +37,9 @@ def moe_multiplier(text: str | float) -> str | float:
 
 def sparsity_source(text: str) -> SparsityFrom:
     """``--sparsity-from``: params (total ÷ active) or experts (routed ÷ per token)."""
-    from flopcast.errors import FlopcastError
 
     if text not in ("params", "experts"):
-        raise FlopcastError(f"--sparsity-from {text!r}: use params or experts")
+        raise FlopcastError(f"{opt('sparsity_from')} {text!r}: use params or experts")
     return "params" if text == "params" else "experts"
 
 
@@ -54,7 +54,6 @@ def optimal_answer(
 ) -> OptimalPoint:
     """``flopcast optimal [MODEL] [--compute C] [--law L] ...``: the compute-optimal model for a
     budget (a catalog model's headline compute without ``compute``)."""
-    from flopcast.errors import FlopcastError
     from flopcast.quantity import Kind, parse
     from flopcast.scaling import optimal
 
@@ -69,10 +68,10 @@ def optimal_answer(
         if sparsity is None and m.is_moe:
             sp = optimality(m, sparsity_from=sparsity_source(sparsity_from)).report.sparsity
     elif compute is None:
-        raise FlopcastError("give a budget (--compute 5.2e25) or a model name")
+        raise FlopcastError(f"give a budget ({opt('compute')} 5.2e25) or a model name")
     else:
         c = compute
-    budget = parse(c, Kind.FLOP, what="--compute").value
+    budget = parse(c, Kind.FLOP, what=opt("compute")).value
     chosen = sparsity if sparsity is not None else sp
     used = law if law is not None else default_law()
     return optimal(used, budget, sparsity=chosen, moe=moe_multiplier(moe))
@@ -156,7 +155,6 @@ def fit_answer(
 ) -> FitAnswer:
     """``flopcast fit RUNS.csv ...``: ``runs`` is the CSV's path, its bytes (an upload, parsed
     in memory) or :class:`~flopcast.scaling.fit.Runs`; ``progress`` hears each stage."""
-    from flopcast.errors import FlopcastError
     from flopcast.quantity import Kind, parse
     from flopcast.scaling.fit import (
         Runs,
@@ -169,11 +167,11 @@ def fit_answer(
     from flopcast.store import check_target, decode_text, exists
 
     if approach not in (2, 3):
-        raise FlopcastError(f"--approach {approach}: use 3 (parametric) or 2 (isoFLOP)")
+        raise FlopcastError(f"{opt('approach')} {approach}: use 3 (parametric) or 2 (isoFLOP)")
     if save is not None:  # a path that cannot be written fails now, not after the fit
-        check_target(Path(save), "--save file")
+        check_target(Path(save), f"{opt('save')} file")
     replaced = save is not None and exists(Path(save))
-    budgets = [parse(b, Kind.FLOP, what="--budget").value for b in budget or []]
+    budgets = [parse(b, Kind.FLOP, what=opt("budget")).value for b in budget or []]
     if isinstance(runs, Runs):
         data = runs
     elif isinstance(runs, bytes):

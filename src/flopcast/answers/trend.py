@@ -52,8 +52,13 @@ def selection(
 ) -> Selection:
     """A :class:`~flopcast.trends.Selection` from the command line's words (``--select``,
     ``--from``, ``--to``, ``--speculative``, ``--top``, ``--data``)."""
+    from flopcast.answers._common import text
     from flopcast.trends import Selection, parse_period
 
+    for name, value in (("start", start), ("end", end), ("data", data)):
+        text(value, name)
+    for name, value in (("select", select), ("speculative", speculative)):
+        text(value, name, required=True)
     return Selection(
         select,
         parse_period(start, "--from")[0] if start else None,
@@ -94,20 +99,21 @@ def trend_answer(
     [--count-above FLOP]...`` (``start``/``end`` are ``--from``/``--to``); with ``systems``
     the growth of the largest AI supercomputers (``metric``: performance, h100e, chips, power,
     cost; default all)."""
+    from flopcast.answers._common import several, text
     from flopcast.trends import fit_trend, midpoint, parse_period
     from flopcast.trends.count import count_above as count
     from flopcast.trends.forecast import at as at_date
     from flopcast.trends.forecast import when as when_level
 
-    metrics = list(metric or ())
+    metrics = several(metric, "metric")
     if systems:
         others = {
             "speculative": speculative is not None,
             "breakpoint": breakpoint,
             "break_at": break_at is not None,
-            "at": bool(list(at or ())),
-            "when": bool(list(when or ())),
-            "count_above": bool(list(count_above or ())),
+            "at": bool(several(at, "at")),
+            "when": bool(several(when, "when")),
+            "count_above": bool(several(count_above, "count_above")),
             "simulations": simulations is not None,
         }
         given = [k for k, v in others.items() if v]
@@ -127,10 +133,11 @@ def trend_answer(
             f"{opt('metric')} out"
         )
     sel = selection(select or "notable", start, end, speculative or "include", top, data)
+    text(break_at, "break_at")
     fixed = parse_period(break_at, opt("break_at"))[0] if break_at else None
-    ats = [midpoint(d, opt("at", "--at")) for d in list(at or ())]
-    whens = [_flop(v, opt("when")) for v in list(when or ())]
-    counts = [_flop(v, opt("count_above")) for v in list(count_above or ())]
+    ats = [midpoint(d, opt("at", "--at")) for d in several(at, "at")]
+    whens = [_flop(v, opt("when")) for v in several(when, "when")]
+    counts = [_flop(v, opt("count_above")) for v in several(count_above, "count_above")]
     trend = fit_trend(sel, breakpoint=breakpoint, break_at=fixed, resamples=resamples, seed=seed)
     sims = {} if simulations is None else {"simulations": simulations}
     return TrendAnswer(
@@ -145,8 +152,12 @@ def _systems(
     select: str | None, start: str | None, end: str | None, top: int | None, data: str | None,
     metrics: list[str], resamples: int, seed: int,
 ) -> SystemsTrends:  # fmt: skip
+    from flopcast.answers._common import text
     from flopcast.trends import parse_period
     from flopcast.trends.systems import SystemsSelection, systems_trends
+
+    for name, value in (("select", select), ("start", start), ("end", end), ("data", data)):
+        text(value, name)
 
     sel = SystemsSelection(
         (select or "leading").strip().lower(),
@@ -155,5 +166,5 @@ def _systems(
         top,
         data,
     )
-    keys = [m.strip().lower() for m in metrics] or None
+    keys = [str(text(m, "metric", required=True)).strip().lower() for m in metrics] or None
     return systems_trends(keys, sel, resamples=resamples, seed=seed)

@@ -20,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from flopcast.errors import FlopcastError
-from flopcast.web import data
+from flopcast.web import inputs
 from flopcast.web.commands import COMMANDS, Command, Input, read_inputs
 from flopcast.web.runner import limiters_of
 
@@ -178,7 +178,7 @@ def _form_values(command: Command, raw: Mapping[str, Any]) -> dict[str, str]:
     for i in command.all_inputs():
         value = raw.get(i.name)
         if isinstance(value, str) and value.strip():
-            out[i.name] = value[: data.MAX_TEXT + 1]
+            out[i.name] = value[: inputs.MAX_TEXT + 1]
     return out
 
 
@@ -226,7 +226,7 @@ def add_pages(app: FastAPI) -> None:
         """A model by name: its page when the name is one, else the catalog searched."""
         from flopcast.web.runner import run_command
 
-        q = q.strip()[: data.MAX_TEXT]
+        q = q.strip()[: inputs.MAX_TEXT]
         if not q:
             return RedirectResponse("/catalog", 303)
         try:
@@ -325,15 +325,9 @@ def add_pages(app: FastAPI) -> None:
                   if k in ("context", "kv-dtype", "layers")}  # fmt: skip
         result, error, field = None, None, None
         try:
-            opts = read_inputs(command, values)
-            limiters = limiters_of(request)
-            result = await limiters.run(
-                lambda: data.arch_upload(
-                    upload, context=str(opts.get("context", "8192")),
-                    kv_dtype=str(opts.get("kv_dtype", "bf16")), layers=bool(opts.get("layers")),
-                ),
-                heavy=True,
-            )  # fmt: skip
+            from flopcast.web.runner import run_command
+
+            result = await run_command(request, command, read_inputs(command, values), upload)
         except FlopcastError as exc:
             error, field = str(exc), "upload"
         return render(
@@ -356,7 +350,8 @@ async def _every_law(request: Request, command: Command, raw: Mapping[str, Any])
 
     values = read_inputs(command, raw)
     rows = []
-    for law in data.laws()["laws"]:
+    laws = await run_command(request, COMMANDS["laws"], {})
+    for law in laws["laws"]:
         try:
             rows.append(await run_command(request, command, {**values, "law": law["name"]}))
         except FlopcastError as exc:
@@ -371,10 +366,11 @@ async def _choices(request: Request) -> dict[str, list[str]]:
     models = await run_command(request, COMMANDS["models"], {"sort": "name"})
     hardware = await run_command(request, COMMANDS["hardware"], {})
     laws = await run_command(request, COMMANDS["laws"], {})
+    machines = await run_command(request, COMMANDS["machines"], {})
     return {
         "model": [m["id"] for m in models["models"]],
         "gpu": [a["id"] for a in hardware["accelerators"]],
-        "on": [m["id"] for m in data.machines()],
+        "on": [m["id"] for m in machines["machines"]],
         "law": [law["name"] for law in laws["laws"]],
         "config": [m["id"] for m in models["models"] if m.get("hf_repo")],
     }
@@ -446,7 +442,9 @@ def _remember(store: dict[str, Any], key: str, value: Any) -> Any:
 def _report(model_id: str) -> Any:
     found = _REPORTS.get(model_id)
     if found is None:
-        found = _remember(_REPORTS, model_id, data.report_of([model_id]))
+        from flopcast.answers.report import report_answer
+
+        found = _remember(_REPORTS, model_id, report_answer([model_id]))
     return found
 
 
