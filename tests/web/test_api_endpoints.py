@@ -151,8 +151,7 @@ def test_every_command_line_command_is_answered_or_said_why_not() -> None:
     from flopcast.cli import COMMANDS as CLI_COMMANDS
     from flopcast.web.commands import COMMANDS
 
-    not_over_http = {"serve", "plot"}  # serve starts this; plot draws files (see its test)
-    assert set(CLI_COMMANDS) - not_over_http - set(COMMANDS) == set()
+    assert set(CLI_COMMANDS) - {"serve"} - set(COMMANDS) == set()  # serve starts this
 
 
 def test_every_input_is_a_keyword_of_the_answer_with_its_default() -> None:
@@ -235,6 +234,31 @@ def test_fit_refuses_a_bad_upload(client: Any, body: bytes, query: str, words: s
     assert words in r.json()["error"] and "\n" not in r.json()["error"]
 
 
+@pytest.mark.parametrize(
+    ("query", "argv"),
+    [
+        ("timeline?highlight=maverick&start=2022", ["timeline", "--highlight", "maverick",
+                                                    "--start", "2022"]),
+        ("tokens-per-param?law=llama3&sparsity=8&sparsity=32",
+         ["tokens-per-param", "--law", "llama3", "--sparsity", "8", "--sparsity", "32"]),
+        ("memory?model=llama-4-scout&context=32k&machine=rtx 4090",
+         ["memory", "llama-4-scout", "--context", "32k", "--machine", "rtx 4090"]),
+        ("trend?select=frontier&start=2018&highlight=behemoth",
+         ["trend", "--select", "frontier", "--from", "2018", "--highlight", "behemoth"]),
+    ],
+)  # fmt: skip
+def test_a_plot_is_the_command_line_s_svg(
+    client: Any, cli: CLI, tmp_path: Path, query: str, argv: list[str]
+) -> None:
+    r = client.get(f"/api/plot/{query}")
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["content-type"].startswith("image/svg+xml")
+    path = tmp_path / "plot.svg"
+    run = cli("plot", *argv, "-o", str(path))
+    assert run.code == 0, run.err
+    assert r.text == path.read_text()  # the same figure, byte for byte (a fixed hash salt)
+
+
 def test_behemoth_headline(client: Any) -> None:
     # 6 x 288e9 x 30e12 = 5.184e25 (the essay's Behemoth: 288B active x 30T tokens)
     data = client.get("/api/compute?active=288B&tokens=30T").json()
@@ -261,7 +285,7 @@ def test_openapi_describes_every_endpoint(client: Any) -> None:
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]
     for name, command in COMMANDS.items():
-        path = "/api/models/{name}" if name == "show" else f"/api/{name}"
+        path = command.address
         assert ("get" in paths[path]) == command.get, name
         assert ("post" in paths[path]) == (command.upload is not None), name
     assert "post" in paths["/api/arch"] and "post" in paths["/api/fit"]
@@ -324,6 +348,11 @@ BAD = [
     ("/api/trend?when=lots", "--when"),
     ("/api/trend?" + "&".join(["at=2027"] * 11), "at most 10"),
     ("/api/fit?bootstrap=10", "Method Not Allowed"),
+    ("/api/plot/pie", "unknown plot 'pie'"),
+    ("/api/plot/memory", "needs a model"),
+    ("/api/plot/tokens-per-param?sparsity=nan", "--sparsity"),
+    ("/api/plot/memory?model=llama-4-scout&machine=this", "the server"),
+    ("/api/plot/timeline?highlight=nonsense-model", "unknown model"),
 ]
 
 

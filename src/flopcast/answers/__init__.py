@@ -43,6 +43,7 @@ ANSWERS: dict[str, tuple[str, str]] = {
     "hardware": ("flopcast.answers.hardware", "hardware_answer"),
     "report": ("flopcast.answers.report", "report_answer"),
     "epoch": ("flopcast.answers.epoch", "epoch_answer"),
+    "plot": ("flopcast.answers.plot", "plot_answer"),
 }
 
 

@@ -150,6 +150,8 @@ def _api_endpoint(command: Command, post: bool = False) -> Callable[..., Awaitab
         values = {k: v for k, v in params.items() if v is not None}
         body = await request.body() if post else None
         result = await run_command(request, command, values, body)
+        if command.image:
+            return Response(result, 200, {"cache-control": "max-age=3600"}, "image/svg+xml")
         return Response(to_json(result), 200, None, "application/json")
 
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
@@ -210,11 +212,13 @@ def create_app(allowed_hosts: Sequence[str] | None = LOOPBACK_HOSTS) -> Any:
     app.state.limiters = None
 
     for command in COMMANDS.values():
-        path = "/api/models/{name}" if command.name == "show" else f"/api/{command.name}"
+        path = command.address
         if command.get:
+            media = "image/svg+xml" if command.image else "application/json"
             app.add_api_route(
                 path, _api_endpoint(command), methods=["GET"], summary=command.summary,
-                tags=["commands"], response_class=JSONResponse,
+                tags=["commands"], response_class=Response,
+                responses={200: {"content": {media: {}}}},
             )  # fmt: skip
         if command.upload is not None:
             summary = command.summary if not command.get else f"{command.name}: POST {UPLOADS}"

@@ -20,6 +20,9 @@ from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 from flopcast.web import inputs as checks
 from flopcast.web.inputs import MAX_SAMPLES, MAX_TEXT, MIN_SAMPLES, Guard
 
+#: What ``flopcast plot`` draws (flopcast.answers.plot.PLOT_KINDS, without importing it).
+PLOT_KINDS = ("timeline", "tokens-per-param", "memory", "trend")
+
 
 @dataclass(frozen=True)
 class Input:
@@ -55,6 +58,16 @@ class Command:
     upload: str | None = None  # the keyword a POSTed body goes to (a file, in memory)
     get: bool = True  # answered on GET (without an upload)
     answer: str = ""  # the answer's command, where it is not this command's name
+    image: bool = False  # answered with the answer's SVG, not its JSON
+    path: str = ""  # its address, where it is not /api/NAME
+
+    @property
+    def address(self) -> str:
+        """Where the JSON API answers it: ``/api/compute``, ``/api/models/{name}``."""
+        if self.path:
+            return self.path
+        tail = f"/{{{self.path_input}}}" if self.path_input else ""
+        return f"/api/{self.name}{tail}"
 
     def all_inputs(self) -> tuple[Input, ...]:
         if not self.sampled:
@@ -85,13 +98,14 @@ class Command:
             self.guard(kwargs)
         return kwargs
 
-    def call(self, values: Mapping[str, Any], body: bytes | None = None) -> dict[str, Any]:
-        """The command's ``--json`` for checked inputs: its answer's ``.to_dict()``."""
+    def call(self, values: Mapping[str, Any], body: bytes | None = None) -> Any:
+        """The command's ``--json`` for checked inputs: its answer's ``.to_dict()`` (for an
+        image, its SVG text)."""
         from flopcast.answers import answer_function
 
         kwargs = self.keywords(values, body)
-        result: dict[str, Any] = answer_function(self.answer or self.name)(**kwargs).to_dict()
-        return result
+        answer = answer_function(self.answer or self.name)(**kwargs)
+        return answer.svg() if self.image else answer.to_dict()
 
 
 SAMPLES = Input(
@@ -341,6 +355,7 @@ COMMANDS: dict[str, Command] = {
             "One model: every figure with its source and range (flopcast show).",
             (Input("name", help="A model: maverick, deepseek-v3."),),
             path_input="name",
+            path="/api/models/{name}",
             guard=checks.model_guard("name"),
         ),
         Command(
@@ -482,6 +497,61 @@ COMMANDS: dict[str, Command] = {
             guard=checks.report_guard,
         ),
         Command("epoch", "Which Epoch AI dataset flopcast is using (flopcast epoch status)."),
+        Command(
+            "plot",
+            "A figure as SVG (flopcast plot KIND): timeline (highlight, start, end), "
+            "tokens-per-param (highlight, law, sparsity, moe), memory (model, context, "
+            "kv-dtype, format, machine, overhead), trend (select, start, end, speculative, "
+            "until, highlight; or systems, metric, top).",
+            (
+                Input(
+                    "kind",
+                    str,
+                    None,
+                    "timeline, tokens-per-param, memory or trend.",
+                    choices=PLOT_KINDS,
+                ),
+                Input("model", help="memory: a catalog model."),
+                Input("highlight", list, None, "Models or families to mark, repeated."),
+                Input("start", help="timeline, trend: first date (2022, 2018-06)."),
+                Input("end", help="timeline, trend: last date (2025-12)."),
+                Input("law", str, "fixed:40", "tokens-per-param: the scaling law."),
+                Input("sparsity", list, None, "tokens-per-param: sparsities 1:S, repeated."),
+                Input("moe", str, "default", "tokens-per-param: MoE multiplier m(S)."),
+                Input("context", help="memory: context for the KV cache (8192, 32k)."),
+                Input("kv-dtype", help="memory: KV-cache dtype (default bf16)."),
+                Input("format", list, None, "memory: weight formats, repeated.", keyword="formats"),
+                Input(
+                    "machine",
+                    list,
+                    None,
+                    "memory: machines, repeated ('rtx 4090').",
+                    keyword="machines",
+                ),
+                Input("overhead", float, None, "memory: runtime overhead per device, GB.", 0, 1000),
+                Input("select", help="trend: which models or systems (as flopcast trend)."),
+                Input(
+                    "speculative",
+                    str,
+                    "include",
+                    "trend: include, exclude or weight.",
+                    choices=("include", "exclude", "weight"),
+                ),
+                Input("until", help="trend: forecast to this year (2028)."),
+                Input("systems", bool, False, "trend: the largest AI supercomputers instead."),
+                Input(
+                    "metric",
+                    str,
+                    "performance",
+                    "trend with systems: performance, h100e, chips, power or cost.",
+                ),
+                Input("top", int, None, "trend with systems: the top N (default 10).", 1, 100),
+            ),
+            heavy=True,
+            path_input="kind",
+            guard=checks.plot_guard,
+            image=True,
+        ),
     )
 }
 

@@ -226,6 +226,25 @@ def fit_guard(kw: MutableMapping[str, Any]) -> None:
     at_most(kw.get("budget"), MAX_FORECASTS, "--budget")
 
 
+def plot_guard(kw: MutableMapping[str, Any]) -> None:
+    if kw.get("model") is not None:
+        kw["model"] = catalog_model(kw["model"])
+    law_guard(kw)
+    kw["machines"] = [machine_name(m, "machine") for m in kw.get("machines") or ()]
+    for key in ("highlight", "formats", "machines", "sparsity"):
+        at_most(kw.get(key), MAX_FIGURES, key)
+    sparsities = []
+    for text_value in kw.get("sparsity") or ():
+        try:
+            value = float(text_value)
+        except ValueError:
+            raise FlopcastError(f"--sparsity {text_value!r}: write a number, 1 to 1000") from None
+        if not 1 <= value <= 1000:  # NaN included
+            raise FlopcastError(f"--sparsity {text_value!r}: write a number, 1 to 1000")
+        sparsities.append(value)
+    kw["sparsity"] = sparsities
+
+
 def guards(*checks: Guard) -> Guard:
     """Several checks, in order."""
 

@@ -213,9 +213,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "error.html", status, title="Error", status=status, message=message)
 
 
-def _field_of(
-    message: str, names: list[str], typed: Mapping[str, str] | None = None
-) -> str | None:
+def _field_of(message: str, names: list[str], typed: Mapping[str, str] | None = None) -> str | None:
     """The input an error is about: the one whose value it starts with (``GPT-4: flopcast
     ships no config.json``), else the one it names (``--gpu-hours`` before ``--gpu``)."""
     for name, value in sorted((typed or {}).items(), key=lambda kv: -len(kv[1])):

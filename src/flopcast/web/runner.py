@@ -35,7 +35,8 @@ async def run_command(
         return found
     heavy = command.heavy or body is not None
     result = await limiters_of(request).run(lambda: command.call(values, body), heavy=heavy)
-    cache.put(key, result)
+    if not command.image:  # a figure is hundreds of KB: drawn again rather than held
+        cache.put(key, result)
     return result
 
 
