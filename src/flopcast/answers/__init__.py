@@ -63,20 +63,21 @@ def answer_function(command: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-def answer(command: str, /, **options: Any) -> Answer:
-    """A command line as a call: ``answer("compute", active="288B", tokens="30T").to_dict()``
-    is what ``flopcast compute --active 288B --tokens 30T --json`` prints."""
+def answer(command: str, /, *arguments: Any, **options: Any) -> Answer:
+    """A command line as a call: its arguments (a model) first, then its options as keywords.
+    ``answer("compute", active="288B", tokens="30T").to_dict()`` is what ``flopcast compute
+    --active 288B --tokens 30T --json`` prints."""
     import inspect
 
     from flopcast.errors import FlopcastError
 
     function = answer_function(command)
     try:
-        inspect.signature(function).bind(**options)
+        inspect.signature(function).bind(*arguments, **options)
     except TypeError as exc:
         keywords = ", ".join(inspect.signature(function).parameters)
         raise FlopcastError(f"{command}: {exc}; its keywords: {keywords}") from None
-    result: Answer = function(**options)
+    result: Answer = function(*arguments, **options)
     return result
 
 
