@@ -121,6 +121,10 @@ SAME_AS_CLI = [
      ["trend", "--break-at", "2018", "--select", "language", "--seed", "3",
       "--resamples", "100"]),
     ("/api/epoch", ["epoch", "status"]),
+    ("/api/trend?systems=true&resamples=200", ["trend", "--systems", "--resamples", "200"]),
+    ("/api/trend?systems=true&select=all&metric=chips&metric=power&from=2020",
+     ["trend", "--systems", "--select", "all", "--metric", "chips", "--metric", "power",
+      "--from", "2020"]),
 ]  # fmt: skip
 
 
@@ -245,6 +249,7 @@ def test_fit_refuses_a_bad_upload(client: Any, body: bytes, query: str, words: s
          ["memory", "llama-4-scout", "--context", "32k", "--machine", "rtx 4090"]),
         ("trend?select=frontier&start=2018&highlight=behemoth",
          ["trend", "--select", "frontier", "--from", "2018", "--highlight", "behemoth"]),
+        ("trend?systems=true&metric=power", ["trend", "--systems", "--metric", "power"]),
     ],
 )  # fmt: skip
 def test_a_plot_is_the_command_line_s_svg(
@@ -353,6 +358,9 @@ BAD = [
     ("/api/plot/tokens-per-param?sparsity=nan", "--sparsity"),
     ("/api/plot/memory?model=llama-4-scout&machine=this", "the server"),
     ("/api/plot/timeline?highlight=nonsense-model", "unknown model"),
+    ("/api/plot/trend?systems=true&until=2030", "not with --systems"),
+    ("/api/trend?systems=true&at=2027", "not with --systems"),
+    ("/api/trend?metric=chips", "--metric is for --systems"),
 ]
 
 

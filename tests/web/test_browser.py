@@ -53,6 +53,7 @@ PAGES = [
     "/calc/trend",
     "/calc/trend?select=frontier&from=2018&at=2027-06&when=1e27&count-above=1e25&breakpoint=true",
     "/calc/trend?select=nonsense",
+    "/calc/trend?systems=true",
 ]
 
 #: Form controls without a label (a screen reader would announce nothing).

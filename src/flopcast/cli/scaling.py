@@ -239,7 +239,6 @@ def fit_command(
     from flopcast.answers.scaling import fit_answer
     from flopcast.cli.common import print_json, progress, render
     from flopcast.quantity import fmt_plain, fmt_sci, fmt_si
-
     from flopcast.scaling.fit import read_runs
 
     runs = read_runs(

@@ -106,8 +106,10 @@ CALCULATORS: dict[str, dict[str, Any]] = {
         "run_empty": True,  # the default trend is worth showing before any input
         "fields": [
             "select", "from", "to", "at", "when", "count-above", "until", "breakpoint",
-            "break-at", "speculative", "top", "resamples", "simulations", "seed",
+            "break-at", "speculative", "top", "resamples", "simulations", "seed", "systems",
+            "metric",
         ],
+        "advanced": ["systems", "metric"],
     },
     "arch": {
         "title": "Exact counts from a config.json",
@@ -147,7 +149,8 @@ LABELS = {
     "count-above": "Count models above (FLOP)", "until": "Count until year",
     "breakpoint": "Fit a change of slope", "break-at": "Change of slope at",
     "speculative": "Speculative estimates", "resamples": "Bootstrap resamples",
-    "simulations": "Simulated futures",
+    "simulations": "Simulated futures", "systems": "AI supercomputers instead (Pilz et al.)",
+    "metric": "Supercomputer metric",
 }  # fmt: skip
 PLACEHOLDERS = {
     "model": "llama-4-behemoth", "active": "288B", "tokens": "30T or 30T..40T", "gpus": "32K",
@@ -160,7 +163,7 @@ PLACEHOLDERS = {
     "config": "maverick or meta-llama/Llama-3.1-8B-Instruct", "kv-dtype": "bf16",
     "seq": "8k", "global-batch": "16M tokens", "select": "notable, frontier, OpenAI",
     "from": "2018", "to": "2024-05", "at": "2027-06", "when": "1e27", "count-above": "1e25",
-    "break-at": "2018",
+    "break-at": "2018", "metric": "performance, h100e, chips, power or cost",
 }  # fmt: skip
 #: Fields tucked under "More inputs" (still in the URL when set).
 ADVANCED = {

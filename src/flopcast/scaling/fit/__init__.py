@@ -23,7 +23,8 @@ group's optimum, and a power law N_opt = n_coef C^a through the vertices.
 This package imports numpy and scipy; only the commands that fit import it. Where things live
 (every public name is re-exported here):
 
-* :mod:`~flopcast.scaling.fit.runs`: ``Runs``, ``make_runs``, ``read_runs`` (a CSV file), ``parse_runs`` (its text).
+* :mod:`~flopcast.scaling.fit.runs`: ``Runs``, ``make_runs``, ``read_runs`` (a CSV file),
+  ``parse_runs`` (its text).
 * :mod:`~flopcast.scaling.fit.objective`: ``HuberLogSumExp``, ``hoffmann_grid``,
   ``minimize_grid`` (``GridFit``).
 * :mod:`~flopcast.scaling.fit.approach3`: ``fit_parametric``, ``bootstrap_refits``,
