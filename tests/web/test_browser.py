@@ -226,10 +226,25 @@ def test_the_catalog_filters_live(browser: Any, server: str) -> None:
 
 
 def _answer(browser: Any) -> str:
+    """The answer's text, or "" while htmx swaps the result in."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
-    found = browser.find_elements(By.ID, "answer")
-    return str(found[0].text) if found else ""
+    try:
+        found = browser.find_elements(By.ID, "answer")
+        return str(found[0].text) if found else ""
+    except StaleElementReferenceException:
+        return ""
+
+
+def _result_text(browser: Any) -> str:
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        return str(browser.find_element(By.ID, "result").text)
+    except StaleElementReferenceException:
+        return ""
 
 
 def _tab_to(browser: Any, element_id: str, limit: int = 80) -> None:
@@ -280,7 +295,7 @@ def test_the_trend_page_follows_its_inputs(browser: Any, server: str, cli: CLI) 
     _wait(lambda: _answer(browser) not in ("", growth))
     browser.find_element(By.ID, "f-when").send_keys("1e28")
     _wait(lambda: "when=1e28" in browser.current_url)
-    _wait(lambda: "1e28 FLOP" in browser.find_element(By.ID, "result").text)
+    _wait(lambda: "1e28 FLOP" in _result_text(browser))
     assert _console_errors(browser) == []
 
 
@@ -295,5 +310,5 @@ def test_the_cluster_calculator_shows_power_and_cost(browser: Any, server: str) 
     browser.find_element(By.ID, "f-gpus").clear()
     power.send_keys("1GW")
     _wait(lambda: "power=1GW" in browser.current_url)
-    _wait(lambda: "accelerators the site holds" in browser.find_element(By.ID, "result").text)
+    _wait(lambda: "accelerators the site holds" in _result_text(browser))
     assert _console_errors(browser) == []

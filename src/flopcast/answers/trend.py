@@ -61,8 +61,8 @@ def selection(
         text(value, name, required=True)
     return Selection(
         select,
-        parse_period(start, "--from")[0] if start else None,
-        parse_period(end, "--to")[1] if end else None,
+        parse_period(start, opt("start", "--from"))[0] if start else None,
+        parse_period(end, opt("end", "--to"))[1] if end else None,
         speculative.strip().lower(),
         top,
         data,

@@ -143,7 +143,8 @@ def trend_command(
         print_json(answer)
         return
     if not isinstance(answer, TrendAnswer):
-        render(systems_headline(answer.selection), *_systems_sections(answer, sig))
+        sections, footer = systems_sections(answer, sig)
+        render(systems_headline(answer.selection), sections, footer=footer)
         return
     trend, sel = answer.trend, answer.selection
     at_rows, when_rows, count_rows = list(answer.at), list(answer.when), list(answer.count_above)
@@ -315,11 +316,6 @@ def count_section(c: CountForecast) -> Section:
 def systems_headline(sel: SystemsSelection) -> str:
     which = "leading AI supercomputers" if sel.select == "leading" else "AI supercomputers"
     return f"Growth of {which}, first operational {sel.window()}"
-
-
-def _systems_sections(res: SystemsTrends, sig: int) -> tuple[list[Section], list[str]]:
-    sections, footer = systems_sections(res, sig)
-    return sections, footer
 
 
 def systems_sections(res: SystemsTrends, sig: int = 3) -> tuple[list[Section], list[str]]:
