@@ -45,6 +45,13 @@ MIX: list[tuple[str, int]] = [
     ("/api/frontier?top=5", 200),
     ("/api/compute?active=17X&tokens=22T", 422),
     ("/api/compute?active=288B&tokens=30T&samples=999999999", 422),
+    ("/api/plan?model=llama-3.1-8b&gpus=8&search=true", 200),
+    ("/calc/plan?model=llama-3.1-405b&gpus=16384&tp=8&pp=16", 200),
+    ("/api/trend?select=frontier&from=2018&at=2027-06&when=1e27", 200),
+    ("/calc/trend", 200),
+    ("/api/systems?at=2025-04-05", 200),
+    ("/api/machines", 200),
+    ("/api/machines?name=this", 422),
     ("/static/htmx.min.js", 200),
     ("/openapi.json", 200),
 ]

@@ -79,7 +79,7 @@ DOCTESTED = [
     "flopcast", "flopcast.accounting", "flopcast.comparison", "flopcast.regulation",
     "flopcast.listing", "flopcast.configs", "flopcast.inference.estimate",
     "flopcast.inference.placement", "flopcast.scaling.laws", "flopcast.reporting.build",
-    "flopcast.planning.build",
+    "flopcast.planning.build", "flopcast.answers",
 ]  # fmt: skip
 
 

@@ -1,5 +1,5 @@
-"""The layering (interfaces → report → core → plumbing) and the absence of import cycles are
-declared as import-linter contracts in pyproject.toml; CI runs them (`lint-imports`)."""
+"""The layering (interfaces → answers → report → core → plumbing) and the absence of import
+cycles are declared as import-linter contracts in pyproject.toml; CI runs them (`lint-imports`)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,9 @@ libraries load only when a function needs them)::
     ...                        utilization="40%").total.value / 1e26, 2)
     3.08
 
-Every result has ``.to_dict()`` (the command's ``--json``); ``dir(flopcast)`` lists the API.
+Every result has ``.to_dict()``; ``flopcast.answer("compute", active="288B", tokens="30T")``
+is a command's whole answer, whose ``.to_dict()`` is what ``flopcast compute ... --json``
+prints. ``dir(flopcast)`` lists the API.
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "SystemsTrend": ("flopcast.trends.systems", "SystemsTrend"),
     "SystemsTrends": ("flopcast.trends.systems", "SystemsTrends"),
     "serve": ("flopcast.web", "serve"),
+    "answer": ("flopcast.answers", "answer"),
     "plan": ("flopcast.planning", "plan"),
     "plan_search": ("flopcast.planning", "plan_search"),
     "Plan": ("flopcast.planning", "Plan"),
@@ -172,6 +175,7 @@ __all__ = [
     "accelerators",
     "accelerators_for_power",
     "all_systems",
+    "answer",
     "architecture",
     "cloud_price",
     "cluster",
@@ -229,6 +233,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from flopcast.accounting import Headline, ModelCompute, compute, headline, model_compute
+    from flopcast.answers import answer
     from flopcast.arch import ArchBreakdown
     from flopcast.catalog import model
     from flopcast.clusters import ClusterEstimate, cluster

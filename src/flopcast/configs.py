@@ -53,12 +53,20 @@ class ResolvedConfig:
             return f"config.json at {self.path}"
         return "a config given as a dict"
 
+    @property
+    def shown_path(self) -> str | None:
+        """The file read, as a person may be shown it: a shipped config named inside the
+        package (``data/configs/NAME.json``, the same on every machine), else its path."""
+        if self.path is not None and self.origin in ("shipped", "twin", "derived"):
+            return f"data/configs/{Path(self.path).name}"
+        return self.path
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "origin": self.origin,
             "repo": self.repo,
             "base": self.base,
-            "path": self.path,
+            "path": self.shown_path,
             "describe": self.describe,
             "why": self.why or None,
         }

@@ -10,6 +10,7 @@ empty or malformed strings, the wrong type). The call must either succeed or rai
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -125,7 +126,31 @@ CALLS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
         flopcast.plan_search,
         {"model": TINY_CONFIG, "accelerators": 8, "tp": 2, "seq": 1024, "top": 3},
     ),
-}
+    # a command's answer: its options as keywords
+    "answer(compute)": (
+        functools.partial(flopcast.answer, "compute"),
+        {"active": "288B", "tokens": "30T..40T", "gpus": "32K", "achieved": "390T",
+         "vs": ["3.8e25"], "samples": 1000},
+    ),
+    "answer(cluster)": (
+        functools.partial(flopcast.answer, "cluster"),
+        {"gpus": "1000", "gpu": "h100", "days": "30d", "mfu": "40%", "date": "2024-10",
+         "samples": 1000},
+    ),
+    "answer(plan)": (
+        functools.partial(flopcast.answer, "plan"),
+        {"model": TINY_CONFIG, "gpus": 8, "tp": 2, "seq": 1024, "search": True, "top": 3},
+    ),
+    "answer(trend)": (
+        functools.partial(flopcast.answer, "trend"),
+        {"select": "frontier", "start": "2018", "at": ["2027-06"], "when": ["1e27"],
+         "resamples": 100},
+    ),
+    "answer(local)": (
+        functools.partial(flopcast.answer, "local"),
+        {"models": "llama-3.1-8b", "quant": "q4_k_m", "context": "32k", "on": "rtx 4090"},
+    ),
+}  # fmt: skip
 
 
 def _cases() -> list[tuple[str, str, Any]]:

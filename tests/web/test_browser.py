@@ -44,7 +44,24 @@ PAGES = [
     "/calc/memory?model=llama-3.1-8b&on=2x rtx 3090",
     "/calc/arch?config=llama-4-maverick",
     "/calc/compute?active=17X&tokens=22T",
+    "/calc/cluster?power=1GW&gpu=gb200&days=120&mfu=40%25&date=2025-06",
+    "/calc/cluster?gpus=1000&gpu=tpu-v5p&days=30",
+    "/calc/plan",
+    "/calc/plan?model=llama-3.1-405b&gpus=16384&tp=8&pp=16&recompute=full&tokens=15.6T",
+    "/calc/plan?model=llama-3.1-8b&gpus=8&search=true",
+    "/calc/plan?model=deepseek-v3&search=true&tp=8&pp=8",
+    "/calc/trend",
+    "/calc/trend?select=frontier&from=2018&at=2027-06&when=1e27&count-above=1e25&breakpoint=true",
+    "/calc/trend?select=nonsense",
+    "/calc/trend?systems=true",
 ]
+
+#: Form controls without a label (a screen reader would announce nothing).
+UNLABELLED = """
+return [...document.querySelectorAll('input, select, textarea')]
+  .filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label'))
+  .map(e => e.name || e.id);
+"""
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +161,7 @@ def test_every_page_fits_the_screen_without_console_errors(
         assert browser.find_element("css selector", "h1").text
         wide = browser.execute_script(TOO_WIDE)
         assert wide == [], f"{path} at {width}px: {wide}"
+        assert browser.execute_script(UNLABELLED) == [], path
         errors = _console_errors(browser)
         assert errors == [], f"{path} at {width}px: {errors}"
         name = path.strip("/").split("?")[0].replace("/", "-") or "home"
@@ -204,4 +222,93 @@ def test_the_catalog_filters_live(browser: Any, server: str) -> None:
     Select(browser.find_element(By.ID, "f-arch")).select_by_value("moe")
     _wait(lambda: "arch=moe" in browser.current_url)
     _wait(lambda: 0 < len(browser.find_elements(By.CSS_SELECTOR, "table.catalog tbody tr")) < rows)
+    assert _console_errors(browser) == []
+
+
+def _answer(browser: Any) -> str:
+    """The answer's text, or "" while htmx swaps the result in."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        found = browser.find_elements(By.ID, "answer")
+        return str(found[0].text) if found else ""
+    except StaleElementReferenceException:
+        return ""
+
+
+def _result_text(browser: Any) -> str:
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        return str(browser.find_element(By.ID, "result").text)
+    except StaleElementReferenceException:
+        return ""
+
+
+def _tab_to(browser: Any, element_id: str, limit: int = 80) -> None:
+    """Move the focus with the Tab key alone until it reaches ``element_id``."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(limit):
+        if browser.execute_script("return document.activeElement.id") == element_id:
+            return
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def test_the_plan_calculator_by_keyboard(browser: Any, server: str, cli: CLI) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    _viewport(browser, 390)
+    browser.get(server + "/calc/plan?model=llama-3.1-8b&gpus=8")
+    first = _answer(browser)
+    printed = cli("plan", "llama-3.1-8b", "--gpus", "8").out.splitlines()[0]
+    assert first.startswith("does not fit") and printed.endswith(f": {first}")
+    _tab_to(browser, "f-tp")
+    ActionChains(browser).send_keys("2").perform()
+    _wait(lambda: "tp=2" in browser.current_url)
+    _wait(lambda: _answer(browser).startswith("fits,"))  # half the model per GPU: it fits
+    printed = cli("plan", "llama-3.1-8b", "--gpus", "8", "--tp", "2").out.splitlines()[0]
+    assert printed.endswith(f": {_answer(browser)}")
+    _tab_to(browser, "f-search")
+    ActionChains(browser).send_keys(Keys.SPACE).perform()  # a checkbox, ticked by keyboard
+    _wait(lambda: "layouts fit" in _answer(browser) or "smallest" in _answer(browser))
+    assert "search=true" in browser.current_url
+    assert _console_errors(browser) == []
+    _shot(browser, "plan-keyboard-390")
+
+
+def test_the_trend_page_follows_its_inputs(browser: Any, server: str, cli: CLI) -> None:
+    from selenium.webdriver.common.by import By
+
+    _viewport(browser, 1280)
+    browser.get(server + "/calc/trend")
+    growth = _answer(browser)
+    printed = cli("trend").out.splitlines()[0]  # Training compute of ...: 2.12x/yr (...)
+    assert growth.endswith("x per year") and growth.split("x")[0] in printed
+    browser.find_element(By.ID, "f-select").send_keys("frontier")
+    _wait(lambda: "select=frontier" in browser.current_url)
+    _wait(lambda: _answer(browser) not in ("", growth))
+    browser.find_element(By.ID, "f-when").send_keys("1e28")
+    _wait(lambda: "when=1e28" in browser.current_url)
+    _wait(lambda: "1e28 FLOP" in _result_text(browser))
+    assert _console_errors(browser) == []
+
+
+def test_the_cluster_calculator_shows_power_and_cost(browser: Any, server: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    _viewport(browser, 390)
+    browser.get(server + "/calc/cluster?gpus=100K&gpu=h100&days=90&date=2024-10")
+    text = browser.find_element(By.ID, "result").text
+    assert "facility power" in text and "cloud" in text and "acquisition" in text
+    power = browser.find_element(By.ID, "f-power")
+    browser.find_element(By.ID, "f-gpus").clear()
+    power.send_keys("1GW")
+    _wait(lambda: "power=1GW" in browser.current_url)
+    _wait(lambda: "accelerators the site holds" in _result_text(browser))
     assert _console_errors(browser) == []

@@ -37,6 +37,26 @@ def test_oversized_upload_is_refused(http: Any) -> None:
     _still_answers(http)
 
 
+def test_oversized_or_hostile_runs_csv_is_refused(http: Any) -> None:
+    big = b"N,D,loss\n" + b"1e8,1e9,3.1\n" * 40_000  # 480 KB
+    r = http.post("/api/fit", content=big)
+    assert r.status_code == 413 and "KB" in r.json()["error"]
+    for body in (
+        b"N,D,loss\n" + SCRIPT.encode() + b",1e9,3\n",
+        b'N,D,loss\n"unterminated,1e9,3\n',
+        b"N,D,loss\n1e8,1e9,3\n" * 3,  # the same run three times
+        b"N,D,loss\n1e400,1e9,3\n1e8,1e9,3\n",
+        b"\x00\x01\x02",
+    ):
+        r = http.post("/api/fit?bootstrap=10", content=body)
+        assert r.status_code == 422, (body[:40], r.text[:200])
+        assert "\n" not in r.json()["error"]  # JSON (nosniff), never a page: text stays text
+        assert r.headers["content-type"].startswith("application/json")
+    r = http.post("/api/fit?bootstrap=999999", content=b"N,D,loss\n")
+    assert r.status_code == 422 and "bootstrap" in r.json()["error"]
+    _still_answers(http)
+
+
 def test_oversized_chunked_body_is_cut_off(http: Any) -> None:
     def chunks() -> Any:
         for _ in range(64):
@@ -72,8 +92,10 @@ def test_malformed_config_is_refused(http: Any, body: bytes) -> None:
 
 
 def test_script_in_every_text_field_is_escaped(http: Any) -> None:
-    calculators = ["compute", "cluster", "optimal", "overtrain", "memory", "arch"]
     from flopcast.web.pages import CALCULATORS
+
+    calculators = list(CALCULATORS)
+    assert {"plan", "trend"} <= set(calculators)
 
     for calc in calculators:
         command = COMMANDS[CALCULATORS[calc]["command"]]
@@ -93,6 +115,12 @@ def test_script_in_every_text_field_is_escaped(http: Any) -> None:
         assert r.status_code == 200 and "<script>alert" not in r.text
     r = http.get("/models/" + SCRIPT)
     assert r.status_code in (404, 422) and "<script>alert" not in r.text
+    for name, command in COMMANDS.items():  # the endpoints without a page too
+        address = command.address.replace("{kind}", "memory").replace("{name}", "maverick")
+        for field in command.all_inputs():
+            if field.kind in (str, list) and command.get and field.name != command.path_input:
+                api = http.get(address, params={field.name: SCRIPT})
+                assert api.status_code in (200, 422), (name, field.name, api.text[:200])
     _still_answers(http)
 
 
@@ -119,6 +147,10 @@ def test_path_like_names_are_refused(http: Any, name: str) -> None:
         ("/api/overtrain", {"model": name}),
         ("/api/overtrain", {"active": "7B", "tokens": "2T", "law": name}),
         ("/api/report", {"names": name}),
+        ("/api/plan", {"model": name, "gpus": "8"}),
+        ("/api/local", {"model": name}),
+        ("/api/optimal", {"model": name}),
+        ("/api/cluster", {"gpus": "8", "gpu": "h100", "power": None, "law": name}),
     ):
         r = http.get(path, params=params)
         assert r.status_code in (414, 422), (path, name, r.status_code, r.text[:200])

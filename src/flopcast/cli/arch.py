@@ -68,29 +68,17 @@ def arch_command(
     ] = False,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.arch import from_config
+    from flopcast.answers.arch import ArchAnswer, arch_answer
     from flopcast.cli.common import print_json, render
-    from flopcast.configs import resolve_config
-    from flopcast.errors import FlopcastError
 
-    if types:
-        _print_types(json_output)
-        return
-    if config is None:
-        raise FlopcastError("give a CONFIG (config.json path, repo id or model name), or --types")
-    from flopcast.quantity import parse_context
-
-    tokens = parse_context(context)
-    resolved = resolve_config(config)
-    arch = from_config(resolved.config)
-    arch.kv_cache_bytes_per_token(kv_dtype)  # validates the dtype before printing anything
-    label = resolved.repo or resolved.path or config
+    answer = arch_answer(config, context=context, layers=layers, kv_dtype=kv_dtype, types=types)
     if json_output:
-        data = arch.to_dict(context=tokens, kv_dtype=kv_dtype, layers=layers)
-        data["config"] = label
-        data["config_origin"] = resolved.to_dict()
-        print_json(data)
+        print_json(answer)
         return
+    if not isinstance(answer, ArchAnswer):
+        _print_types(answer.families)
+        return
+    arch, resolved, label, tokens = answer.breakdown, answer.resolved, answer.label, answer.context
     headline = (
         f"{label}: {_n(arch.total_params)} parameters, {_n(arch.active_params)} active per "
         f"token ({arch.model_type})"
@@ -101,16 +89,10 @@ def arch_command(
     render(headline, sections, footer=[f"counted from the {resolved.describe}", *_footer(arch)])
 
 
-def _print_types(json_output: bool) -> None:
+def _print_types(families: dict[str, str]) -> None:
     """The supported model_types, one per line with the family module that counts them."""
-    from flopcast.arch import model_type_families
-    from flopcast.cli.common import Section, print_json, render
+    from flopcast.cli.common import Section, render
 
-    families = model_type_families()
-    if json_output:
-        rows = [{"model_type": t, "family": f} for t, f in families.items()]
-        print_json({"count": len(rows), "model_types": rows})
-        return
     section = Section("model_type", subtitle="family module")
     for model_type, family in families.items():
         section.add(model_type, family)

@@ -51,19 +51,14 @@ def models_command(
     sig: SigOpt = 3,
 ) -> None:
     from flopcast.accounting import headline
+    from flopcast.answers.catalog import models_answer
     from flopcast.cli.common import print_json
-    from flopcast.listing import models
     from flopcast.quantity import fmt_sci, fmt_si
 
-    rows = models(
-        developer=developer,
-        year=year,
-        architecture=architecture,
-        open_weights=open_weights,
-        search=search,
-        above=above,
-        sort=sort,
-    )
+    rows = models_answer(
+        developer=developer, year=year, arch=architecture, open_weights=open_weights,
+        search=search, above=above, sort=sort,
+    )  # fmt: skip
     if json_output:
         print_json(rows)
         return
@@ -148,16 +143,15 @@ def show_command(
     json_output: JsonOpt = False,
     sig: SigOpt = 3,
 ) -> None:
-    from flopcast.catalog import model
+    from flopcast.answers.catalog import show_answer
     from flopcast.cli.common import Footnotes, Section, print_json, render
     from flopcast.quantity import fmt
 
-    m = model(name)
+    answer = show_answer(name)
     if json_output:
-        from flopcast.accounting import headline
-
-        print_json({**m.to_dict(), "headline": headline(m).to_dict()})
+        print_json(answer)
         return
+    m = answer.model
     ident = Section("Model")
     ident.add("developer", m.developer)
     ident.add("released", m.released.isoformat())
@@ -176,10 +170,9 @@ def show_command(
             else fmt(fig.quantity, fig.kind, sig)
         )
         figs.add(fig.name.replace("_", " "), value, notes.mark(fig.provenance, fig.source))
-    from flopcast.accounting import headline
     from flopcast.quantity import Kind
 
-    h = headline(m)
+    h = answer.headline
     head = Section("Training compute", subtitle="the headline figure every command shows")
     if h.compute is None:
         head.add("headline", "not disclosed", "no reported, estimated or derivable figure")

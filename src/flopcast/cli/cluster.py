@@ -3,7 +3,7 @@ long a budget takes, and the cluster's power, energy and cost."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -96,59 +96,21 @@ def cluster_command(
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
 ) -> None:
-    import dataclasses
-
-    from flopcast.cli.common import Footnotes, print_json, render, sampling
-    from flopcast.clusters import cluster
-    from flopcast.errors import FlopcastError
+    from flopcast.answers.cluster import cluster_answer
+    from flopcast.cli.common import Footnotes, print_json, render
     from flopcast.quantity import Kind, fmt
 
-    s = sampling(samples, seed)
-    site: ClusterPower | None = None
-    if (gpus is None) == (power is None):
-        raise FlopcastError("give the cluster's size: --gpus 100K, or a site's power: --power 1GW")
-    if power is not None:
-        from flopcast.power import accelerators_for_power
-
-        if gpu is None:
-            raise FlopcastError("--power needs the accelerator: add --gpu NAME (e.g. --gpu gb200)")
-        site = accelerators_for_power(
-            power, gpu, at=date, tdp=tdp, overhead=overhead, pue=pue, sampling=s
-        )
-    untimed = days is None and compute is None and gpu is not None
-    res = cluster(
-        accelerators=site.accelerators if site is not None else gpus or "",
-        accelerator_name=gpu,
-        precision=precision,
-        peak=peak,
-        utilization=mfu,
-        achieved=achieved,
-        duration="1d" if untimed else days,
-        compute=compute,
-        sampling=s,
-    )
-    if untimed:  # no duration: its throughput, power and purchase price only
-        inputs = {k: v for k, v in res.inputs.items() if k != "duration"}
-        res = dataclasses.replace(res, total=None, inputs=inputs)
-    cost = _cost(res, gpu, date, dollars, tdp, overhead, pue, gpu_price, cloud_price,
-                 electricity_price, cloud_term, s, power=power)  # fmt: skip
-    why_no_power = cost if isinstance(cost, str) else None
-    cost = None if isinstance(cost, str) else cost
-    best = None
-    if site is not None and res.total is not None:
-        from flopcast.scaling import optimal
-
-        best = optimal(law, res.total.value)
+    answer = cluster_answer(
+        gpus=gpus, power=power, gpu=gpu, days=days, compute=compute, mfu=mfu,
+        achieved=achieved, peak=peak, precision=precision, date=date, dollars=dollars, tdp=tdp,
+        overhead=overhead, pue=pue, gpu_price=gpu_price, cloud_price=cloud_price,
+        electricity_price=electricity_price, cloud_term=cloud_term, law=law, samples=samples,
+        seed=seed,
+    )  # fmt: skip
     if json_output:
-        data: dict[str, Any] = res.to_dict()
-        if cost is not None:
-            data.update(cost.to_dict())
-        if site is not None:
-            data["site"] = site.to_dict()
-        if best is not None:
-            data["compute_optimal"] = best.to_dict()
-        print_json(data)
+        print_json(answer)
         return
+    res, site, cost, best = answer.cluster, answer.site, answer.cost, answer.compute_optimal
     notes = Footnotes()
     sections = _output_sections(res, site, notes, sig)
     if best is not None:
@@ -175,51 +137,9 @@ def cluster_command(
         if "duration" in res.inputs:
             headline += f" in {fmt(res.inputs['duration'].quantity, Kind.DURATION, sig)}"
     footer = notes.lines() + ([] if cost is None else list(cost.notes))
-    if why_no_power:
-        footer.append(f"No power or cost: {why_no_power}")
+    if answer.why_no_cost:
+        footer.append(f"No power or cost: {answer.why_no_cost}")
     render(headline, sections, footer=footer)
-
-
-def _cost(
-    res: ClusterEstimate, gpu: str | None, date: str | None, dollars: int | None,
-    tdp: str | None, overhead: str | None, pue: str | None, gpu_price: str | None,
-    cloud_price: str | None, electricity_price: str | None, cloud_term: str, s: Any,
-    *, power: str | None,
-) -> RunCost | str | None:  # fmt: skip
-    """The cluster's power, energy and cost where the accelerator is known (or why not)."""
-    from flopcast.cost import run_cost
-    from flopcast.errors import FlopcastError
-
-    if res.accelerator is None:
-        return None
-    duration = res.inputs["duration"].quantity if "duration" in res.inputs else None
-    if duration is None:
-        duration = res.duration_for_compute
-    try:
-        return run_cost(
-            res.accelerator,
-            accelerators=None if power is not None else res.inputs["accelerators"].quantity,
-            power=power,
-            duration=duration,
-            at=date,
-            dollars=dollars,
-            tdp=tdp,
-            overhead=overhead,
-            pue=pue,
-            gpu_price=gpu_price,
-            cloud_price=cloud_price,
-            electricity_price=electricity_price,
-            cloud_term=cloud_term,
-            sampling=s,
-        )
-    except FlopcastError as exc:
-        if power is not None or any(
-            x is not None for x in (date, tdp, overhead, pue, gpu_price, cloud_price)
-        ):
-            raise
-        if "TDP" in str(exc):  # e.g. a TPU: its output is still worth showing, and why no power
-            return str(exc)
-        raise
 
 
 def _output_sections(

@@ -44,12 +44,12 @@ def compare_command(
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
 ) -> None:
-    from flopcast.cli.common import print_json, sampling
+    from flopcast.answers.compare import compare_answer
+    from flopcast.cli.common import print_json
     from flopcast.cli.compute import fmt_ratio
-    from flopcast.comparison import compare_all
 
-    result = compare_all(
-        figures, frontier=at_frontier, at=at, top=top, sampling=sampling(samples, seed)
+    result = compare_answer(
+        figures, frontier=at_frontier, top=top, date=at, samples=samples, seed=seed
     )
     if json_output:
         print_json(result)

@@ -10,11 +10,15 @@ from flopcast.cli.common import JsonOpt, SamplesOpt, Section, SeedOpt, SigOpt
 from flopcast.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from flopcast.answers.compute import ComputeAnswer
     from flopcast.cli.common import Footnotes
     from flopcast.comparison import Comparison
     from flopcast.quantity import Quantity
+    from flopcast.regulation import ThresholdVerdict
     from flopcast.training import ComputeEstimate
-    from flopcast.uncertainty import Sampling
+    from flopcast.trends.forecast import Placement
 
 ActiveOpt = Annotated[
     str | None,
@@ -118,93 +122,43 @@ def compute_command(
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
 ) -> None:
-    from flopcast.cli.common import print_json, render, sampling
-    from flopcast.comparison import against_json, compare
-    from flopcast.training import estimate
+    from flopcast.answers.compute import compute_answer
+    from flopcast.cli.common import print_json
 
-    s = sampling(samples, seed)
-    if name is not None:
-        _model_compute(
-            name, active=active, tokens=tokens, gpus=gpus, gpu=gpu, precision=precision,
-            peak=peak, mfu=mfu, achieved=achieved, days=days, gpu_hours=gpu_hours, vs=vs,
-            recompute=recompute, json_output=json_output, sig=sig, s=s,
-        )  # fmt: skip
-        return
-    est = estimate(
-        active_params=active,
-        tokens=tokens,
-        accelerators=gpus,
-        accelerator_name=gpu,
-        precision=precision,
-        peak=peak,
-        utilization=mfu,
-        achieved=achieved,
-        duration=days,
-        accelerator_hours=gpu_hours,
-        recompute=recompute,
-        sampling=s,
-    )
-    comparisons = [compare(est.best, v, a_label="this run", sampling=s) for v in vs or ()]
-    thr_section, thr_data = threshold_rows(est.best)
+    answer = compute_answer(
+        name, active=active, tokens=tokens, gpus=gpus, gpu=gpu, precision=precision,
+        peak=peak, mfu=mfu, achieved=achieved, days=days, gpu_hours=gpu_hours,
+        recompute=recompute, vs=vs, samples=samples, seed=seed,
+    )  # fmt: skip
     if json_output:
-        data = est.to_dict()
-        data["thresholds"] = thr_data
-        data.update(against_json(comparisons))
-        print_json(data)
+        print_json(answer)
         return
+    if answer.model is None:
+        _render_estimate(answer, sig)
+    else:
+        _render_model(answer, sig)
+
+
+def _render_estimate(answer: ComputeAnswer, sig: int) -> None:
+    from flopcast.cli.common import render
+    from flopcast.training import ComputeEstimate
+
+    est = answer.result
+    assert isinstance(est, ComputeEstimate)
     headline, sections, footer = compute_sections(est, sig)
-    if comparisons:
-        sections.append(compared_section(comparisons, sig))
-    sections.append(thr_section)
+    if answer.comparisons:
+        sections.append(compared_section(answer.comparisons, sig))
+    sections.append(threshold_section(answer.thresholds))
     render(headline, sections, est.warnings, footer)
 
 
-def _model_compute(
-    name: str,
-    *,
-    active: str | None,
-    tokens: str | None,
-    gpus: str | None,
-    gpu: str | None,
-    precision: str | None,
-    peak: str | None,
-    mfu: str | None,
-    achieved: str | None,
-    days: str | None,
-    gpu_hours: str | None,
-    vs: list[str] | None,
-    recompute: bool,
-    json_output: bool,
-    sig: int,
-    s: Sampling,
-) -> None:
-    from flopcast.accounting import model_compute
-    from flopcast.catalog import model
-    from flopcast.cli.common import Footnotes, print_json, render
-    from flopcast.cli.systems import training_run_report
-    from flopcast.comparison import against_json, compare
+def _render_model(answer: ComputeAnswer, sig: int) -> None:
+    from flopcast.accounting import ModelCompute
+    from flopcast.cli.common import Footnotes, render
     from flopcast.quantity import Kind, Quantity, fmt
 
-    m = model(name)
-    res = model_compute(
-        m, active_params=active, tokens=tokens, accelerators=gpus, accelerator_name=gpu,
-        precision=precision, peak=peak, utilization=mfu, achieved=achieved, duration=days,
-        accelerator_hours=gpu_hours, recompute=recompute, sampling=s,
-    )  # fmt: skip
-    comparisons = [compare(res.headline, v, a_label=m.name, sampling=s) for v in vs or ()]
-    thr_section, thr_data = threshold_rows(res.headline)
-    run = training_run_report(m, res, s)  # power, energy, costs, its developer's systems
-    from flopcast.cli.trend import placement_rows
-
-    trend_section, trend_data = placement_rows(m, res.headline, sig)
-    if json_output:
-        data = res.to_dict()
-        data["thresholds"] = thr_data
-        data["frontier_trend"] = trend_data
-        data.update(against_json(comparisons))
-        data["training_run"] = None if run is None else run.data
-        print_json(data)
-        return
+    res, m = answer.result, answer.model
+    assert isinstance(res, ModelCompute) and m is not None
     sections: list[Section] = []
     footer: list[str] = []
     warnings: tuple[str, ...] = ()
@@ -224,8 +178,8 @@ def _model_compute(
         footer = notes.lines()
     if stated is not None:
         sections.insert(0, stated)
-    if comparisons:
-        sections.append(compared_section(comparisons, sig))
+    if answer.comparisons:
+        sections.append(compared_section(answer.comparisons, sig))
     if res.exact is not None:
         from flopcast.cli.catalog import exact_section
 
@@ -235,18 +189,38 @@ def _model_compute(
             diff = exact_c / res.estimate.operation_count.value - 1
             ex.add("6·N·D with exact active", fmt_flop(Quantity(exact_c), sig), f"{diff:+.2%}")
         sections.append(ex)
-    sections.append(thr_section)
-    if run is not None:
-        run_sections, run_footer = run.sections(notes, sig)
-        sections += run_sections
+    sections.append(threshold_section(answer.thresholds))
+    if answer.run is not None:
+        from flopcast.cli.systems import run_sections
+
+        run_secs, run_footer = run_sections(answer.run, notes, sig)
+        sections += run_secs
         footer = [*notes.lines(), *run_footer]
-    if trend_section is not None:
-        sections.append(trend_section)
+    if answer.placement is not None:
+        sections.append(placement_section(answer.placement, sig))
     headline = f"{m.name}: {fmt(res.headline, Kind.FLOP, sig)}  ({res.basis})"
     render(headline, sections, warnings, footer)
 
 
-def compared_section(comparisons: list[Comparison], sig: int) -> Section:
+def placement_section(p: Placement, sig: int) -> Section:
+    """The model against the frontier trend at its release."""
+    from flopcast.quantity import fmt_sci
+    from flopcast.trends import settings as trend_settings
+
+    tr = p.trend
+    cfg = trend_settings()["placement"]
+    sec = Section("Against the frontier trend", subtitle=f"running top 10, since {cfg['from'][:4]}")
+    band = f"90%: {fmt_sci(10**tr.low, 2)}–{fmt_sci(10**tr.high, 2)} FLOP"
+    sec.add(
+        f"trend at {p.released:%Y-%m}",
+        f"{fmt_sci(tr.flop, sig)} FLOP",
+        band + ("; extrapolated" if tr.extrapolated else ""),
+    )
+    sec.add("this model", p.distance(), p.ratio_words())
+    return sec
+
+
+def compared_section(comparisons: Sequence[Comparison], sig: int) -> Section:
     """One row per ``--vs``: the ratio and its words."""
     sec = Section("Compared")
     for c in comparisons:
@@ -261,13 +235,11 @@ def _vs_label(comparison: Comparison, sig: int) -> str:
     return f"vs {fmt_flop(comparison.b, sig)}"
 
 
-def threshold_rows(q: Quantity) -> tuple[Section, list[dict[str, object]]]:
-    """Where a compute stands against every regulatory threshold: a section and its JSON."""
+def threshold_section(verdicts: Sequence[ThresholdVerdict]) -> Section:
+    """Where a compute stands against every regulatory threshold."""
     from flopcast.quantity import fmt_sci
-    from flopcast.regulation import threshold_verdicts
 
     sec = Section("Regulatory thresholds", subtitle="from the central value and 90% interval")
-    verdicts = threshold_verdicts(q)
     for v in verdicts:
         if v.verdict != "below":
             sec.add(
@@ -287,7 +259,7 @@ def threshold_rows(q: Quantity) -> tuple[Section, list[dict[str, object]]]:
             if len(below) < len(verdicts)
             else f"{_under(lowest.ratio)} under the lowest: {names}",
         )
-    return sec, [v.to_dict() for v in verdicts]
+    return sec
 
 
 def _under(ratio: float) -> str:

@@ -88,18 +88,18 @@ def import_command(
 
 @epoch_app.command("status", help="Which Epoch AI dataset flopcast is using.")
 def status_command(json_output: JsonOpt = False) -> None:
+    from flopcast.answers.epoch import epoch_answer
     from flopcast.cli.common import Section, print_json, render
-    from flopcast.epoch import active_meta, credit, epoch_rows
 
-    meta = active_meta()
+    answer = epoch_answer()
     if json_output:
-        print_json({**meta, "models": len(epoch_rows()), "credit": credit(meta)})
+        print_json(answer)
         return
     sec = Section("Epoch AI dataset in use")
     for k in ("dataset", "snapshot", "origin", "license", "url"):
-        if k in meta:
-            sec.add(k, str(meta[k]))
-    sec.add("language models", str(len(epoch_rows())))
+        if k in answer.meta:
+            sec.add(k, str(answer.meta[k]))
+    sec.add("language models", str(answer.models))
     render("", [sec])
 
 

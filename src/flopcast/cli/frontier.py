@@ -29,18 +29,17 @@ def frontier_command(
     csv_output: CsvOpt = False,
     sig: SigOpt = 3,
 ) -> None:
+    from flopcast.answers.frontier import frontier_answer
     from flopcast.cli.common import Section, print_json, render
     from flopcast.epoch import credit
-    from flopcast.frontiers import frontier
     from flopcast.quantity import fmt_sci
-    from flopcast.regulation import thresholds, verdict
+    from flopcast.regulation import verdict
 
-    f = frontier(at, top)
+    answer = frontier_answer(date=at, top=top)
     if json_output:
-        data = f.to_dict()
-        data["thresholds"] = [t.to_dict() for t in thresholds()]
-        print_json(data)
+        print_json(answer)
         return
+    f = answer.frontier
     from flopcast.cli.common import WRAP, Column, Table
 
     table = Table(
@@ -68,9 +67,9 @@ def frontier_command(
         table.write_csv()
         return
     thr = Section("Thresholds")
-    for t in thresholds():
+    for t in answer.thresholds:
         above = sum(verdict(e.compute, t.flop) in ("above", "likely above") for e in f.entries)
         thr.add(f"{fmt_sci(t.flop)} FLOP", t.label, f"{above} of these above; {t.status}")
-    footer = [f"{t.label}: {t.source}" for t in thresholds()]
+    footer = [f"{t.label}: {t.source}" for t in answer.thresholds]
     footer.append(f"Data: {credit()}; curated figures: flopcast show MODEL.")
     render("", [table, thr], footer=footer)

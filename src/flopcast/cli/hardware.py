@@ -32,14 +32,16 @@ def hardware_command(
     json_output: JsonOpt = False,
     csv_output: CsvOpt = False,
 ) -> None:
+    from flopcast.answers.hardware import hardware_answer
     from flopcast.cli.common import Section, print_json, render
-    from flopcast.hardware import PRECISIONS, accelerator, accelerators
+    from flopcast.hardware import PRECISIONS, Accelerator
 
-    if name is not None:
-        acc = accelerator(name)
-        if json_output:
-            print_json(acc)
-            return
+    answer = hardware_answer(name)
+    if json_output:
+        print_json(answer)
+        return
+    if isinstance(answer, Accelerator):
+        acc = answer
         sec = Section("Dense peak (no sparsity)", subtitle="TFLOP/s")
         for p in PRECISIONS:
             if p in acc.peak_tflops:
@@ -68,10 +70,7 @@ def hardware_command(
         render(f"{acc.name} ({acc.id})", [sec, mem], footer=footer)
         return
 
-    rows = accelerators()
-    if json_output:
-        print_json({"accelerators": [a.to_dict() for a in rows]})
-        return
+    rows = answer.accelerators
     from flopcast.cli.common import Column, Table
 
     table = Table(

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from flopcast.cli.common import CsvOpt, JsonOpt
-from flopcast.errors import FlopcastError
 
 if TYPE_CHECKING:
     from flopcast.cli.common import Section
-    from flopcast.inference import Fit, Machine, MemoryEstimate, ModelSpec
+    from flopcast.inference import Choice, Fit, Machine, MemoryEstimate
 
 ModelArg = Annotated[
     str | None,
@@ -162,13 +161,14 @@ def machines_command(
     json_output: JsonOpt = False,
     csv_output: CsvOpt = False,
 ) -> None:
+    from flopcast.answers.local import machines_answer
     from flopcast.cli.common import Column, Footnotes, Table, print_json, render
-    from flopcast.inference import machine, machines
 
-    rows = (machine(name),) if name is not None else machines()
+    answer = machines_answer(name)
     if json_output:
-        print_json({"machines": [_machine_dict(m) for m in rows]})
+        print_json(answer)
         return
+    rows = answer.machines
     notes = Footnotes()
     table = Table(
         "Machines for flopcast local --on" if name is None else "",
@@ -210,24 +210,6 @@ def machines_command(
     render("", [table], footer=[*footer, *notes.lines()])
 
 
-def _machine_dict(m: Machine) -> dict[str, Any]:
-    return {**m.to_dict(), "gpu_limit_gb": m.gpu_limit_bytes() / 1e9}
-
-
-def _spec(
-    model: str | None,
-    total: str | None,
-    active: str | None,
-    kv_per_token: int | None,
-    text_only: bool,
-) -> ModelSpec:
-    from flopcast.inference import model_spec
-
-    return model_spec(
-        model, total=total, active=active, kv_bytes_per_token=kv_per_token, text_only=text_only
-    )
-
-
 def memory_command(
     model: ModelArg = None,
     quant: QuantOpt = None,
@@ -241,15 +223,18 @@ def memory_command(
     text_only: TextOnlyOpt = False,
     json_output: JsonOpt = False,
 ) -> None:
+    from flopcast.answers.local import memory_answer
     from flopcast.cli.common import print_json, render
-    from flopcast.inference import memory
 
-    ctx = _context(context)
-    spec = _spec(model, total, active, kv_per_token, text_only)
-    est = memory(spec, quant, ctx, kv_dtype, sequences, _overhead(overhead))
+    est = memory_answer(
+        model, quant=quant, context=context, kv_dtype=kv_dtype, sequences=sequences,
+        overhead=overhead, total=total, active=active, kv_per_token=kv_per_token,
+        text_only=text_only,
+    )  # fmt: skip
     if json_output:
-        print_json(est.to_dict())
+        print_json(est)
         return
+    spec, ctx = est.model, est.context
     headline = (
         f"{spec.name} at {est.weights.format.name}, {ctx:,} tokens: "
         f"{_gb(est.total)} on one device ({est.total / 2**30:.1f} GiB)"
@@ -259,18 +244,6 @@ def memory_command(
     elif spec.estimate:
         headline += "  [estimate: no config.json]"
     render(headline, _memory_sections(est), warnings=list(est.warnings), footer=_footer(est))
-
-
-def _context(text: str | None) -> int:
-    from flopcast.inference import DEFAULT_CONTEXT, parse_context
-
-    return DEFAULT_CONTEXT if text is None else parse_context(text)
-
-
-def _overhead(gb: float | None) -> float:
-    from flopcast.inference import DEFAULT_OVERHEAD_GB
-
-    return DEFAULT_OVERHEAD_GB if gb is None else gb
 
 
 def local_command(
@@ -298,34 +271,24 @@ def local_command(
     text_only: TextOnlyOpt = False,
     json_output: JsonOpt = False,
 ) -> None:
+    from flopcast.answers.local import local_answer
     from flopcast.cli.common import print_json
-    from flopcast.inference import fit, fit_table, machine, memory
 
-    ctx = _context(context)
-    names: list[str | None] = list(models) if models else [None]
-    if len(names) > 1 and (total is not None or active is not None or kv_per_token is not None):
-        raise FlopcastError("--total, --active and --kv-per-token describe one model: give one")
-    mach = machine(on) if on is not None else None  # validate (or detect) before any work
-    specs = [_spec(n, total, active, kv_per_token, text_only) for n in names]
-    results: list[dict[str, Any]] = []
-    for i, spec in enumerate(specs):
-        est = memory(spec, quant, ctx, kv_dtype, sequences, _overhead(overhead))
-        if i and not json_output:
-            sys.stdout.write("\n")
-        if mach is not None:
-            one = fit(est, mach, os_reserve_gb=os_reserve, host_ram_gb=ram)
-            data = _one_machine(est, one, os_reserve, ram, json_output)
-            if data is not None:
-                results.append(data)
-            continue
-        rows = fit_table(est, os_reserve_gb=os_reserve, host_ram_gb=ram)
-        if json_output:
-            results.append({"memory": est.to_dict(), "machines": [r.to_dict() for r in rows],
-                            "warnings": list(est.warnings)})  # fmt: skip
-        else:
-            _table(est, rows, os_reserve)
+    answer = local_answer(
+        models, quant=quant, context=context, on=on, kv_dtype=kv_dtype, sequences=sequences,
+        overhead=overhead, os_reserve=os_reserve, ram=ram, total=total, active=active,
+        kv_per_token=kv_per_token, text_only=text_only,
+    )  # fmt: skip
     if json_output:
-        print_json(results[0] if len(results) == 1 else {"models": results})
+        print_json(answer)
+        return
+    for i, one in enumerate(answer.models):
+        if i:
+            sys.stdout.write("\n")
+        if one.fit is not None and one.best is not None:
+            _one_machine(one.memory, one.fit, one.best, os_reserve, ram)
+        else:
+            _table(one.memory, one.machines, os_reserve)
 
 
 # ---- rendering -----------------------------------------------------------------------------
@@ -502,30 +465,12 @@ def _table_footer(est: MemoryEstimate, os_reserve: float | None) -> list[str]:
 
 
 def _one_machine(
-    est: MemoryEstimate, r: Fit, os_reserve: float | None, ram: float | None, json_output: bool
-) -> dict[str, Any] | None:
-    """Print one model on one machine (or, with --json, return its JSON)."""
+    est: MemoryEstimate, r: Fit, choice: Choice, os_reserve: float | None, ram: float | None
+) -> None:
+    """Print one model on one machine, the best format and longest context that fit it."""
     from flopcast.cli.common import Section, render
-    from flopcast.inference import best_format
 
     m = r.machine
-    choice = best_format(
-        est.model,
-        m,
-        est.context,
-        kv_dtype=est.kv.dtype,
-        sequences=est.sequences,
-        overhead_gb=est.overhead_per_device / 1e9,
-        os_reserve_gb=os_reserve,
-        host_ram_gb=ram,
-    )
-    if json_output:
-        return {
-            "memory": est.to_dict(),
-            "fit": r.to_dict(),
-            "best": choice.to_dict(),
-            "warnings": list(est.warnings),
-        }
     fmt = est.weights.format
     kv_known = est.kv.known
     at = Section(f"At {fmt.name}", subtitle=f"{est.context:,} tokens of context")
@@ -609,7 +554,6 @@ def _one_machine(
         warnings=list(est.warnings),
         footer=[*_footer(est), *_machine_footer(m, r.os_reserve_gb)],
     )
-    return None
 
 
 def _machine_footer(m: Machine, os_reserve: float) -> list[str]:

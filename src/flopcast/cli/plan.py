@@ -147,87 +147,25 @@ def plan_command(
     json_output: JsonOpt = False,
     sig: SigOpt = 3,
 ) -> None:
+    from flopcast.answers.plan import plan_answer
     from flopcast.cli.common import print_json
-    from flopcast.errors import FlopcastError
-    from flopcast.planning import model_shape, plan_search, plan_shape
-    from flopcast.planning.build import published_setup, run_tokens
+    from flopcast.planning import Plan
 
-    if mfu_of not in ("compute", "step"):
-        raise FlopcastError(f"--mfu-of {mfu_of!r}: use compute or step")
-    shape = model_shape(
-        model,
-        total_params=total,
-        active_params=active,
-        layers=layers,
-        hidden=hidden,
-        heads=heads,
-        kv_heads=kv_heads,
-        vocab=vocab,
-        experts=experts,
-        top_k=top_k,
-    )
-    options: dict[str, Any] = dict(
-        accelerator_name=gpu,
-        seq=seq,
-        micro_batch=micro_batch,
-        global_batch=global_batch,
-        precision=precision,
-        optimizer=optimizer,
-        optimizer_bytes=optimizer_bytes,
-        flash_attention=flash_attention,
-        sequence_parallel=sequence_parallel,
-        utilization=mfu,
-        utilization_of=mfu_of,
-        overhead_gb=overhead,
-        convention=convention,
-        fsdp=fsdp,
-        published=published_setup(model),
-    )
-    if search:
-        if dp is not None:
-            raise FlopcastError("--search finds the data-parallel size: leave --dp out")
-        n = None if gpus is None else _gpus(gpus)
-        found = plan_search(
-            shape,
-            accelerators=n,
-            tp=tp,
-            pp=pp,
-            cp=cp,
-            ep=ep,
-            zero=zero,
-            recompute=recompute,
-            top=top,
-            run_tokens=run_tokens(model, tokens),
-            **options,
-        )
-        if json_output:
-            print_json(found)
-            return
-        _render_search(found, model, sig)
-        return
-    result = plan_shape(
-        shape,
-        accelerators=gpus,
-        tp=tp,
-        pp=pp,
-        dp=dp,
-        cp=cp,
-        ep=ep,
-        zero=zero,
-        recompute=recompute,
-        run_tokens=run_tokens(model, tokens),
-        **options,
-    )
+    answer = plan_answer(
+        model, gpus=gpus, gpu=gpu, tp=tp, pp=pp, dp=dp, cp=cp, ep=ep, zero=zero, fsdp=fsdp,
+        seq=seq, micro_batch=micro_batch, global_batch=global_batch, recompute=recompute,
+        precision=precision, optimizer=optimizer, optimizer_bytes=optimizer_bytes,
+        flash_attention=flash_attention, sequence_parallel=sequence_parallel, mfu=mfu,
+        mfu_of=mfu_of, tokens=tokens, overhead=overhead, convention=convention, search=search,
+        top=top, total=total, active=active, layers=layers, hidden=hidden, heads=heads,
+        kv_heads=kv_heads, vocab=vocab, experts=experts, top_k=top_k,
+    )  # fmt: skip
     if json_output:
-        print_json(result)
-        return
-    _render_plan(result, sig)
-
-
-def _gpus(text: str) -> int:
-    from flopcast.planning.inputs import positive_int
-
-    return positive_int(text, "accelerators")
+        print_json(answer)
+    elif isinstance(answer, Plan):
+        _render_plan(answer, sig)
+    else:
+        _render_search(answer, model, sig)
 
 
 def _bytes(x: float, sig: int = 3) -> str:

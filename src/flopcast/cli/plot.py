@@ -5,16 +5,12 @@ matplotlib is imported only when a plot is drawn, never for ``flopcast --help``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 
 from flopcast.cli.common import JsonOpt
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 plot_app = typer.Typer(
     help=(
@@ -48,15 +44,16 @@ def register(app: typer.Typer) -> None:
 
 
 def _write(
-    draw: Callable[[], Figure], output: Path | None, default: str, json_output: bool
+    kind: str, output: Path | None, json_output: bool, default: str | None = None, **options: Any
 ) -> None:
     """Check the path first (a bad suffix fails before any drawing), draw, save, report."""
+    from flopcast.answers.plot import plot_answer
     from flopcast.cli.common import print_json, progress
     from flopcast.reporting import plots
 
-    path = plots.check_path(output if output is not None else Path(default))
+    path = plots.check_path(output if output is not None else Path(default or f"{kind}.png"))
     with progress(f"Drawing {path}", enabled=not json_output):
-        plots.save(draw(), path)
+        plots.save(plot_answer(kind, **options).figure, path)
     if json_output:
         print_json({"path": str(path)})
     else:
@@ -82,14 +79,7 @@ def timeline_command(
     output: OutputOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.reporting import plots
-
-    _write(
-        lambda: plots.timeline(highlight or (), start=start, end=end),
-        output,
-        "timeline.png",
-        json_output,
-    )
+    _write("timeline", output, json_output, highlight=highlight, start=start, end=end)
 
 
 @plot_app.command(
@@ -126,16 +116,10 @@ def tokens_per_param_command(
     output: OutputOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.reporting import plots
-
     _write(
-        lambda: plots.tokens_per_param(
-            highlight or (), law=law, sparsities=tuple(sparsity or (1, 8, 32)), moe=moe
-        ),
-        output,
-        "tokens-per-param.png",
-        json_output,
-    )
+        "tokens-per-param", output, json_output, highlight=highlight, law=law,
+        sparsity=sparsity, moe=moe,
+    )  # fmt: skip
 
 
 @plot_app.command(
@@ -182,21 +166,10 @@ def memory_command(
     output: OutputOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.reporting import plots
-
     _write(
-        lambda: plots.memory(
-            name,
-            context=context,
-            kv_dtype=kv_dtype,
-            formats=formats,
-            machines=machines,
-            overhead_gb=overhead,
-        ),
-        output,
-        "memory.png",
-        json_output,
-    )
+        "memory", output, json_output, model=name, context=context, kv_dtype=kv_dtype,
+        formats=formats, machines=machines, overhead=overhead,
+    )  # fmt: skip
 
 
 @plot_app.command(
@@ -227,42 +200,8 @@ def trend_command(
     output: OutputOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.cli.trend import selection
-    from flopcast.reporting import plots
-    from flopcast.trends import decimal_year, fit_trend, parse_period
-
-    if systems:
-        if until or highlight:
-            from flopcast.errors import FlopcastError
-
-            raise FlopcastError(
-                f"{'--until' if until else '--highlight'} is for trends of training compute, "
-                "not with --systems: use --select, --from, --to, --top, --metric"
-            )
-        _write(lambda: _systems_figure(select, start, end, top, metric), output,
-               "systems-trend.png", json_output)  # fmt: skip
-        return
-    select = select or "notable"
-
-    def draw() -> Figure:
-        fit = fit_trend(selection(select, start, end, speculative))
-        last = decimal_year(parse_period(until, "--until")[1]) if until else None
-        return plots.trend(fit, highlight or (), until=last)
-
-    _write(draw, output, "trend.png", json_output)
-
-
-def _systems_figure(
-    select: str | None, start: str | None, end: str | None, top: int | None, metric: str
-) -> Figure:
-    from flopcast.reporting import plots
-    from flopcast.trends import parse_period
-    from flopcast.trends.systems import SystemsSelection, fit_systems_trend
-
-    sel = SystemsSelection(
-        (select or "leading").strip().lower(),
-        parse_period(start, "--from")[0] if start else None,
-        parse_period(end, "--to")[1] if end else None,
-        top,
-    )
-    return plots.systems_trend(fit_systems_trend(metric.strip().lower(), sel))
+    _write(
+        "trend", output, json_output, "systems-trend.png" if systems else None, select=select,
+        start=start, end=end, speculative=speculative, until=until, highlight=highlight,
+        systems=systems, metric=metric, top=top,
+    )  # fmt: skip

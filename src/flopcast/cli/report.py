@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -88,41 +87,14 @@ def _report(
                 f"-o {str(output)[:200]}: write .md, .html or .json (or add --json)"
             )
         replaced = exists(output)
-    if active is not None or tokens is not None:
-        if active is None or tokens is None:
-            raise FlopcastError("a model given by numbers needs --active and --tokens")
-        if names:
-            raise FlopcastError("give model names or numbers (--active, --tokens), not both")
-        from flopcast.reporting.given import custom_model
+    from flopcast.answers.report import report_request
 
-        m = custom_model(
-            name=name,
-            active=active,
-            tokens=tokens,
-            total=total,
-            gpus=gpus,
-            gpu=gpu,
-            released=None if released is None else _date(released),
-        )
-        given = {"name": name, "active": active, "total": total, "tokens": tokens,
-                 "gpus": gpus, "gpu": gpu, "date": m.released.isoformat()}  # fmt: skip
-        args: dict[str, Any] = {"given": given, "law": law, "moe": moe}
-
-        def build_report() -> Report:
-            from flopcast.reporting.build import build
-
-            return build(models=[m], title=f"Compute accounting: {name}", law=law, moe=moe)
-    else:
-        if released is not None:
-            raise FlopcastError("--date is for a model given by numbers (--active, --tokens)")
-        args = {"names": list(names or []), "law": law, "moe": moe}
-
-        def build_report() -> Report:
-            from flopcast.reporting.build import build
-
-            return build(list(names or []), law=law, moe=moe)
-
-    report = cached("report", args, build_report)
+    request = report_request(
+        names, law=law, moe=moe, name=name, active=active, total=total, tokens=tokens,
+        gpus=gpus, gpu=gpu, date=released,
+    )  # fmt: skip
+    args = request.key
+    report = cached("report", args, request.build)
     if as_json:
         from flopcast.cli.common import json_text, print_json
 
@@ -191,9 +163,3 @@ def write_report(
         from flopcast.reporting.html import render as render_html
 
         atomic_write(output, render_html(report, figures), what="report")
-
-
-def _date(text: str) -> date:
-    from flopcast.dates import parse_date
-
-    return parse_date(text, "--date")

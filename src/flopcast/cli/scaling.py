@@ -26,9 +26,9 @@ LawOpt = Annotated[
 
 def default_law() -> tuple[str, str]:
     """flopcast's default law (``data/defaults.toml``) and a line saying it was the default."""
-    from flopcast.defaults import section
+    from flopcast.answers.scaling import default_law as law_name
 
-    law = str(section("report")["law"])
+    law = law_name()
     return law, (
         f"{law} is flopcast's default law (the essay's: Llama 3's ~40 tokens per parameter "
         "at its compute); --law names another (flopcast laws lists them)"
@@ -119,30 +119,15 @@ def optimal_command(
     json_output: JsonOpt = False,
     sig: SigOpt = 3,
 ) -> None:
+    from flopcast.answers.scaling import optimal_answer
     from flopcast.cli.common import print_json, render
-    from flopcast.errors import FlopcastError
-    from flopcast.quantity import Kind, parse
-    from flopcast.scaling import optimal
 
-    sp = None
-    if name is not None:
-        from flopcast.accounting import model_compute
-        from flopcast.catalog import model
-        from flopcast.model_optimality import optimality
-
-        m = model(name)
-        c = compute if compute is not None else model_compute(m).headline.value
-        if sparsity is None and m.is_moe:
-            sp = optimality(m, sparsity_from=_sparsity_from(sparsity_from)).report.sparsity
-    elif compute is None:
-        raise FlopcastError("give a budget (--compute 5.2e25) or a model name")
-    else:
-        c = compute
-    budget = parse(c, Kind.FLOP, what="--compute").value
-    used, said = (law, "") if law is not None else default_law()
-    p = optimal(used, budget, sparsity=sparsity if sparsity is not None else sp, moe=_moe(moe))
+    p = optimal_answer(
+        name, compute=compute, law=law, moe=moe, sparsity=sparsity, sparsity_from=sparsity_from
+    )
+    said = "" if law is not None else default_law()[1]
     if json_output:
-        print_json(p.to_dict())
+        print_json(p)
         return
     sec = Section("Compute-optimal model", subtitle=f"{p.law}: {p.law_title}")
     _optimal_rows(sec, p, sig)
@@ -150,25 +135,6 @@ def optimal_command(
     footer = [said or cite]
     footer += list(p.notes)
     render("", [sec], footer=footer)
-
-
-def _moe(text: str) -> str | float:
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
-def _sparsity_from(text: str) -> SparsityFrom:
-    from flopcast.errors import FlopcastError
-
-    if text not in ("params", "experts"):
-        raise FlopcastError(f"--sparsity-from {text!r}: use params or experts")
-    return "params" if text == "params" else "experts"
-
-
-if TYPE_CHECKING:
-    from flopcast.model_optimality import SparsityFrom
 
 
 def overtrain_command(
@@ -189,24 +155,15 @@ def overtrain_command(
     samples: SamplesOpt = DEFAULT_SAMPLES,
     seed: SeedOpt = DEFAULT_SEED,
 ) -> None:
-    from flopcast.catalog import model
-    from flopcast.cli.common import Footnotes, print_json, render, sampling
-    from flopcast.model_optimality import optimality
+    from flopcast.answers.scaling import overtrain_answer
+    from flopcast.cli.common import Footnotes, print_json, render
     from flopcast.quantity import Kind, fmt, fmt_plain, fmt_sci, fmt_si
 
-    m = model(name) if name is not None else None
-    used, said = (law, "") if law is not None else default_law()
-    o = optimality(
-        m,
-        active_params=active,
-        total_params=total,
-        tokens=tokens,
-        law=used,
-        moe=_moe(moe),
-        sparsity=sparsity,
-        sparsity_from=_sparsity_from(sparsity_from),
-        sampling=sampling(samples, seed),
-    )
+    o = overtrain_answer(
+        name, active=active, total=total, tokens=tokens, law=law, moe=moe, sparsity=sparsity,
+        sparsity_from=sparsity_from, samples=samples, seed=seed,
+    )  # fmt: skip
+    said = "" if law is not None else default_law()[1]
     if json_output:
         print_json(o)
         return
@@ -279,37 +236,26 @@ def fit_command(
     json_output: JsonOpt = False,
     sig: SigOpt = 3,
 ) -> None:
+    from flopcast.answers.scaling import fit_answer
     from flopcast.cli.common import print_json, progress, render
-    from flopcast.errors import FlopcastError
-    from flopcast.quantity import Kind, fmt_plain, fmt_sci, fmt_si, parse
-    from flopcast.scaling.fit import fit_isoflop, fit_parametric, read_runs, save_fit
-    from flopcast.store import check_target, exists
+    from flopcast.quantity import fmt_plain, fmt_sci, fmt_si
+    from flopcast.scaling.fit import read_runs
 
-    if approach not in (2, 3):
-        raise FlopcastError(f"--approach {approach}: use 3 (parametric) or 2 (isoFLOP)")
-    if save is not None:  # a path that cannot be written fails now, not after the fit
-        check_target(save, "--save file")
-    replaced = save is not None and exists(save)
-    budgets = [parse(b, Kind.FLOP, what="--budget").value for b in budget or []]
     runs = read_runs(
         path, n_column=n_column, d_column=d_column, c_column=c_column, loss_column=loss_column
     )
     what = "L(N, D)" if approach == 3 else "isoFLOP parabolas"
     doing = f"Fitting {what} to {len(runs):,} runs, with {bootstrap:,} bootstrap refits"
     with progress(doing, enabled=not json_output) as step:
-        if approach == 3:
-            res = fit_parametric(
-                runs, bootstrap=bootstrap, seed=seed, drop_top_losses=drop_top, budgets=budgets,
-                progress=lambda stage: step(f"Fitting {what}: {stage}"),
-            )  # fmt: skip
-        else:
-            res = fit_isoflop(runs, bootstrap=bootstrap, seed=seed, budgets=budgets)  # type: ignore[assignment]
-    saved = save_fit(res, save) if save is not None else None
+        answer = fit_answer(
+            runs, approach=approach, n_col=n_column, d_col=d_column, c_col=c_column,
+            loss_col=loss_column, bootstrap=bootstrap, drop_top=drop_top, budget=budget,
+            save=save, seed=seed, progress=step,
+        )  # fmt: skip
     if json_output:
-        data = res.to_dict()
-        data["saved_to"] = None if saved is None else str(saved)
-        print_json(data)
+        print_json(answer)
         return
+    res, saved, replaced = answer.result, answer.saved_to, answer.replaced
     from flopcast.scaling.fit import FitResult, IsoFlopFit
 
     sections = []
@@ -348,13 +294,14 @@ def fit_command(
 
 
 def laws_command(json_output: JsonOpt = False) -> None:
+    from flopcast.answers.scaling import laws_answer
     from flopcast.cli.common import print_json, render
-    from flopcast.scaling import get_law, law_names
 
-    laws = [get_law(n) for n in law_names()]
+    answer = laws_answer()
     if json_output:
-        print_json({"laws": [law.to_dict() for law in laws]})
+        print_json(answer)
         return
+    laws = answer.laws
     sec = Section("Named scaling laws", subtitle="also fixed:R and saved fits (--law FILE.json)")
     for law in laws:
         c = law.citation

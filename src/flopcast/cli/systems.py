@@ -3,7 +3,6 @@ one system; importing a newer download. Also the power-and-cost section of ``com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,13 +11,12 @@ import typer
 from flopcast.cli.common import JsonOpt, Section, SigOpt
 
 if TYPE_CHECKING:
-    from flopcast.accounting import ModelCompute
+    from flopcast.answers.systems import OneSystem, SystemsByGroup
     from flopcast.cli.common import Footnotes
     from flopcast.cost import RunCost
-    from flopcast.figures import Model
+    from flopcast.fleet import SystemsAt
     from flopcast.runs import TrainingRun
     from flopcast.systems import System
-    from flopcast.uncertainty import Sampling
 
 
 def register(app: typer.Typer) -> None:
@@ -69,31 +67,33 @@ def systems_command(
 ) -> None:
     if import_path is not None:
         _import(import_path, snapshot, json_output)
-    elif reset:
+        return
+    if reset:
         from flopcast.systems import reset as forget
 
         print("removed the imported GPU clusters data" if forget() else "no import; nothing to do")
-    elif name is not None:
-        _one(name, json_output, sig)
-    elif by is not None:
-        _grouped(at, by, top, json_output, sig)
+        return
+    from flopcast.answers.systems import OneSystem, SystemsByGroup, systems_answer
+    from flopcast.cli.common import print_json
+
+    answer = systems_answer(
+        name, at=at, top=top, owner=owner, chip=chip, by=by, include_all=include_all
+    )
+    if json_output:
+        print_json(answer)
+    elif isinstance(answer, OneSystem):
+        _one(answer, sig)
+    elif isinstance(answer, SystemsByGroup):
+        _grouped(answer, sig)
     else:
-        _largest(at, top, owner, chip, include_all, json_output, sig)
+        _largest(answer, owner, chip)
 
 
-def _largest(
-    at: str | None, top: int, owner: str | None, chip: str | None, everything: bool,
-    json_output: bool, sig: int,
-) -> None:  # fmt: skip
-    from flopcast.cli.common import Column, Footnotes, Table, print_json, render
-    from flopcast.fleet import largest
+def _largest(res: SystemsAt, owner: str | None, chip: str | None) -> None:
+    from flopcast.cli.common import Column, Footnotes, Table, render
     from flopcast.power import fmt_watts
     from flopcast.quantity import fmt_sci, fmt_si
 
-    res = largest(at, top=top, owner=owner, chip=chip, include_uncertain=everything)
-    if json_output:
-        print_json(res)
-        return
     days, mfu = res.days, res.utilization
     which = " ".join(x for x in (owner and f"of {owner}", chip and f"with {chip}") if x)
     title = f"Largest AI supercomputers {which + ' ' if which else ''}at {res.at.isoformat()}"
@@ -145,17 +145,13 @@ def _where(s: System) -> str:
     return "; ".join(parts)
 
 
-def _grouped(at: str | None, by: str, top: int, json_output: bool, sig: int) -> None:
-    from flopcast.cli.common import print_json, render
-    from flopcast.fleet import grouped
+def _grouped(answer: SystemsByGroup, sig: int) -> None:
+    from flopcast.cli.common import render
     from flopcast.power import fmt_watts
     from flopcast.quantity import fmt_si
     from flopcast.systems import credit
 
-    when, groups = grouped(at, by, top=top)
-    if json_output:
-        print_json({"at": when.isoformat(), "by": by, "groups": [g.to_dict() for g in groups]})
-        return
+    when, by, groups = answer.at, answer.by, answer.groups
     sec = Section(f"AI supercomputers by {by} at {when.isoformat()}", subtitle="existing systems")
     for g in groups:
         sec.add(
@@ -166,29 +162,14 @@ def _grouped(at: str | None, by: str, top: int, json_output: bool, sig: int) -> 
     render("", [sec], footer=[f"Data: {credit()}."])
 
 
-def _one(name: str, json_output: bool, sig: int) -> None:
-    from flopcast.cli.common import Footnotes, print_json, render
-    from flopcast.errors import FlopcastError
+def _one(answer: OneSystem, sig: int) -> None:
+    from flopcast.cli.common import Footnotes, render
     from flopcast.fleet import scenario
-    from flopcast.hardware import accelerator
-    from flopcast.power import cluster_power, fmt_watts
+    from flopcast.power import fmt_watts
     from flopcast.prices import fmt_usd
     from flopcast.quantity import fmt_rate, fmt_sci, fmt_si
-    from flopcast.systems import credit, system
 
-    s = system(name)
-    ours = None
-    if s.chip and s.chips and not s.chip2:
-        try:
-            ours = cluster_power(s.chips, accelerator(s.chip), at=s.first_operational)
-        except FlopcastError:
-            ours = None
-    if json_output:
-        data = s.to_dict()
-        data["flopcast_power"] = None if ours is None else ours.to_dict()
-        data["credit"] = credit()
-        print_json(data)
-        return
+    s, ours = answer.system, answer.power
     days, mfu = scenario()
     sec = Section(s.name, subtitle=f"{s.status}, certainty {s.certainty or 'unstated'}")
     for label, value in (
@@ -221,7 +202,7 @@ def _one(name: str, json_output: bool, sig: int) -> None:
     notes = Footnotes()
     if s.sources:
         sec.add("sources", " ".join(notes.mark("", u).strip() for u in s.sources))
-    render("", [sec], footer=[*notes.lines(), f"Data: {credit()}."])
+    render("", [sec], footer=[*notes.lines(), f"Data: {answer.credit}."])
 
 
 def _import(path: Path, snapshot: str | None, json_output: bool) -> None:
@@ -327,65 +308,48 @@ def cost_rows(
             sec.add("not shown", "–", f"{', '.join(labels)}: {why}")
 
 
-@dataclass(frozen=True)
-class RunReport:
-    """The run section of ``compute MODEL``: its JSON now, its rows when rendered."""
+def run_sections(run: TrainingRun, notes: Footnotes, sig: int) -> tuple[list[Section], list[str]]:
+    """The power and cost of a catalog model's run (``compute MODEL``), Epoch AI's figures
+    beside them, and its place among its developer's systems: (sections, footer lines beyond
+    ``notes``); sources are marked in ``notes``."""
+    from flopcast.quantity import Kind, Quantity, fmt
+    from flopcast.runs import COMPARED
 
-    run: TrainingRun
-
-    @property
-    def data(self) -> dict[str, Any]:
-        return self.run.to_dict()
-
-    def sections(self, notes: Footnotes, sig: int) -> tuple[list[Section], list[str]]:
-        """(sections, footer lines beyond ``notes``); sources are marked in ``notes``."""
-        from flopcast.quantity import Kind, Quantity, fmt
-        from flopcast.runs import COMPARED
-
-        run, cost = self.run, self.run.cost
-        sec = Section("Power and cost of the run", subtitle=f"in {cost.dollars_year} dollars")
-        hw = run.hardware
-        n = "" if hw.accelerators is None else f"{_count(hw.accelerators, sig)} × "
-        sec.add("hardware", f"{n}{hw.accelerator.name}", hw.origins.get("accelerator", ""))
+    cost = run.cost
+    sec = Section("Power and cost of the run", subtitle=f"in {cost.dollars_year} dollars")
+    hw = run.hardware
+    n = "" if hw.accelerators is None else f"{_count(hw.accelerators, sig)} × "
+    sec.add("hardware", f"{n}{hw.accelerator.name}", hw.origins.get("accelerator", ""))
+    sec.add(
+        "accelerator-hours",
+        fmt(hw.accelerator_hours, Kind.COUNT, sig),
+        hw.origins.get("accelerator_hours", ""),
+    )
+    sec.add("run starts", cost.start.isoformat(), "release - duration - 60 days")
+    epoch = None
+    if run.epoch is not None:
+        epoch = {ours: run.epoch.figures[theirs] for ours, theirs in COMPARED.items()
+                 if theirs in run.epoch.figures}  # fmt: skip
+    cost_rows(sec, cost, notes, sig, epoch)
+    p = run.placement
+    if p is not None and p.system is not None and p.share is not None:
+        since = p.system.first_operational
         sec.add(
-            "accelerator-hours",
-            fmt(hw.accelerator_hours, Kind.COUNT, sig),
-            hw.origins.get("accelerator_hours", ""),
+            f"{p.chip} systems of {p.system.owner.split(',')[0]}",
+            f"{p.share:.0%} of {p.system.name}",
+            f"its largest at release: {_count(Quantity(p.system.chips or 0), sig)} "
+            f"{p.chip}" + ("" if since is None else f", from {since.isoformat()}"),
         )
-        sec.add("run starts", cost.start.isoformat(), "release - duration - 60 days")
-        epoch = None
-        if run.epoch is not None:
-            epoch = {ours: run.epoch.figures[theirs] for ours, theirs in COMPARED.items()
-                     if theirs in run.epoch.figures}  # fmt: skip
-        cost_rows(sec, cost, notes, sig, epoch)
-        p = run.placement
-        if p is not None and p.system is not None and p.share is not None:
-            since = p.system.first_operational
-            sec.add(
-                f"{p.chip} systems of {p.system.owner.split(',')[0]}",
-                f"{p.share:.0%} of {p.system.name}",
-                f"its largest at release: {_count(Quantity(p.system.chips or 0), sig)} "
-                f"{p.chip}" + ("" if since is None else f", from {since.isoformat()}"),
-            )
-        elif p is not None:
-            sec.add("its systems", "–", p.text)
-        footer: list[str] = []
-        if run.epoch is not None:
-            footer.append(f"Power and cost figures: {run.epoch.credit}.")
-        if run.placement is not None:
-            from flopcast.systems import credit
+    elif p is not None:
+        sec.add("its systems", "–", p.text)
+    footer: list[str] = []
+    if run.epoch is not None:
+        footer.append(f"Power and cost figures: {run.epoch.credit}.")
+    if run.placement is not None:
+        from flopcast.systems import credit
 
-            footer.append(f"Systems: {credit()}.")
-        return [sec], footer
-
-
-def training_run_report(m: Model, res: ModelCompute, s: Sampling) -> RunReport | None:
-    """The power, energy and costs of a catalog model's run, Epoch AI's figures beside them,
-    and its place among its developer's systems (None when its hardware is unknown)."""
-    from flopcast.runs import training_run
-
-    run = training_run(m, res, sampling=s)
-    return None if run is None else RunReport(run)
+        footer.append(f"Systems: {credit()}.")
+    return [sec], footer
 
 
 def _count(q: Any, sig: int) -> str:

@@ -8,13 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from flopcast.cli.common import JsonOpt, Section, SigOpt
-from flopcast.errors import FlopcastError
 
 if TYPE_CHECKING:
-    from datetime import date
-
-    from flopcast.figures import Model
-    from flopcast.quantity import Quantity
     from flopcast.trends import Selection, Trend
     from flopcast.trends.count import CountForecast
     from flopcast.trends.forecast import AtDate, Crossing
@@ -135,51 +130,24 @@ def trend_command(
     json_output: JsonOpt = False,
     sig: SigOpt = 3,
 ) -> None:
+    from flopcast.answers.trend import TrendAnswer, trend_answer
     from flopcast.cli.common import print_json, render
-    from flopcast.trends import fit_trend, midpoint, parse_period
-    from flopcast.trends.count import count_above
-    from flopcast.trends.forecast import at, when
 
-    if systems:
-        others = {
-            "--speculative": speculative is not None,
-            "--breakpoint": breakpoint,
-            "--break-at": break_at is not None,
-            "--at": bool(at_dates),
-            "--when": bool(levels),
-            "--count-above": bool(count_levels),
-            "--simulations": simulations is not None,
-        }
-        given = [k for k, v in others.items() if v]
-        if given:
-            raise FlopcastError(
-                f"{given[0]} is for trends of training compute, not with --systems: "
-                "use --select, --from, --to, --top, --metric, --data"
-            )
-        _systems(select, start, end, top, data, metrics, resamples, seed, json_output, sig)
-        return
-    if metrics:
-        raise FlopcastError("--metric is for --systems: add --systems, or leave --metric out")
-    sel = selection(select or "notable", start, end, speculative or "include", top, data)
-    fixed = parse_period(break_at, "--break-at")[0] if break_at else None
-    ats = [midpoint(d, "--at") for d in at_dates or ()]
-    whens = [_flop(v, "--when") for v in levels or ()]
-    counts = [_flop(v, "--count-above") for v in count_levels or ()]
-    trend = fit_trend(sel, breakpoint=breakpoint, break_at=fixed, resamples=resamples, seed=seed)
-    at_rows = [at(trend, d) for d in ats]
-    when_rows = [when(trend, v) for v in whens]
-    sims = {} if simulations is None else {"simulations": simulations}
-    count_rows = [count_above(v, until, sel, seed=seed, **sims) for v in counts]
+    answer = trend_answer(
+        select=select, start=start, end=end, speculative=speculative, top=top,
+        breakpoint=breakpoint, break_at=break_at, at=at_dates, when=levels,
+        count_above=count_levels, until=until, simulations=simulations, resamples=resamples,
+        seed=seed, data=data, systems=systems, metric=metrics,
+    )  # fmt: skip
     if json_output:
-        print_json(
-            {
-                "trend": trend.to_dict(),
-                "at": [a.to_dict() for a in at_rows],
-                "when": [w.to_dict() for w in when_rows],
-                "count_above": [c.to_dict() for c in count_rows],
-            }
-        )
+        print_json(answer)
         return
+    if not isinstance(answer, TrendAnswer):
+        sections, footer = systems_sections(answer, sig)
+        render(systems_headline(answer.selection), sections, footer=footer)
+        return
+    trend, sel = answer.trend, answer.selection
+    at_rows, when_rows, count_rows = list(answer.at), list(answer.when), list(answer.count_above)
     sections, notes = trend_sections(trend, sig)
     if at_rows or when_rows:
         sections.append(forecast_section(trend, at_rows, when_rows, sig))
@@ -194,33 +162,6 @@ def trend_command(
     footer += [f"Counts: {c.method}." for c in count_rows[:1]]
     footer.append(f"Data: {trend.credit}.")
     render(headline(trend, sig), sections, warnings, footer)
-
-
-def selection(
-    select: str,
-    start: str | None,
-    end: str | None,
-    speculative: str = "include",
-    top: int | None = None,
-    data: str | None = None,
-) -> Selection:
-    """A :class:`~flopcast.trends.Selection` from the command line's words."""
-    from flopcast.trends import Selection, parse_period
-
-    return Selection(
-        select,
-        parse_period(start, "--from")[0] if start else None,
-        parse_period(end, "--to")[1] if end else None,
-        speculative.strip().lower(),
-        top,
-        data,
-    )
-
-
-def _flop(text: str, what: str) -> float:
-    from flopcast.quantity import Kind, parse
-
-    return parse(text, Kind.FLOP, what=what).value
 
 
 def growth_text(oom: float, sig: int = 3) -> str:
@@ -369,59 +310,7 @@ def count_section(c: CountForecast) -> Section:
     return sec
 
 
-# -- the hook of `flopcast compute MODEL` --------------------------------------------------
-
-
-def placement_rows(m: Model, compute: Quantity, sig: int = 3) -> tuple[Section | None, Any]:
-    """The model against the frontier trend at its release: a section and its JSON (None when
-    the model has no release date the trend covers)."""
-    from flopcast.quantity import fmt_sci
-    from flopcast.trends import settings as trend_settings
-    from flopcast.trends.forecast import place
-
-    released: date = m.released
-    try:
-        p = place(m.name, released, compute.value)
-    except FlopcastError:
-        return None, None
-    tr = p.trend
-    cfg = trend_settings()["placement"]
-    sec = Section("Against the frontier trend", subtitle=f"running top 10, since {cfg['from'][:4]}")
-    sec.add(
-        f"trend at {released:%Y-%m}",
-        f"{fmt_sci(tr.flop, sig)} FLOP",
-        _range(10**tr.low, 10**tr.high, lambda x: fmt_sci(x, 2), " FLOP")
-        + ("; extrapolated" if tr.extrapolated else ""),
-    )
-    sec.add("this model", p.distance(), p.ratio_words())
-    return sec, p.to_dict()
-
-
 # -- flopcast trend --systems ----------------------------------------------------------------
-
-
-def _systems(
-    select: str | None, start: str | None, end: str | None, top: int | None, data: str | None,
-    metrics: list[str] | None, resamples: int, seed: int, json_output: bool, sig: int,
-) -> None:  # fmt: skip
-    from flopcast.cli.common import print_json, render
-    from flopcast.trends import parse_period
-    from flopcast.trends.systems import SystemsSelection, systems_trends
-
-    sel = SystemsSelection(
-        (select or "leading").strip().lower(),
-        parse_period(start, "--from")[0] if start else None,
-        parse_period(end, "--to")[1] if end else None,
-        top,
-        data,
-    )
-    keys = [m.strip().lower() for m in metrics] if metrics else None
-    res = systems_trends(keys, sel, resamples=resamples, seed=seed)
-    if json_output:
-        print_json(res)
-        return
-    sections, footer = systems_sections(res, sig)
-    render(systems_headline(res.selection), sections, footer=footer)
 
 
 def systems_headline(sel: SystemsSelection) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flopcast.catalog import model
 from flopcast.configs import config_for_model, resolve_config
 from flopcast.errors import FlopcastError, FlopcastTypeError, opt
+from flopcast.figures import Model
 from flopcast.sanitize import short
 from flopcast.store import exists
 
@@ -106,14 +107,15 @@ MAX_KV_BYTES_PER_TOKEN = 10**9
 
 
 def model_spec(
-    model: str | Path | Mapping[str, Any] | None = None,
+    model: str | Path | Mapping[str, Any] | Model | None = None,
     *,
     total: Any = None,
     active: Any = None,
     kv_bytes_per_token: int | None = None,
     text_only: bool = False,
 ) -> ModelSpec:
-    """Resolve a model: a catalog name, a config.json path/dir/repo id or dict, or numbers.
+    """Resolve a model: a catalog name or :class:`~flopcast.figures.Model` (never read as a
+    path), a config.json path/dir/repo id or dict, or numbers.
 
     ``total``/``active`` (``"109B"``, ``17e9``) make an estimate without a config, labelled as
     such; they win over a name. ``text_only`` leaves a vision tower out.
@@ -145,7 +147,7 @@ def model_spec(
             )
         if a < 1:
             raise FlopcastError(f"{opt('active')} {a:g}: a model has at least one parameter")
-        label = str(model) if model is not None else "given parameters"
+        label = "given parameters" if model is None else _label(model)
         return ModelSpec(
             name=label,
             source="given --total/--active",
@@ -162,6 +164,8 @@ def model_spec(
         raise FlopcastError(
             f"name a model, give a config.json, or give {opt('total')} (and {opt('active')})"
         )
+    if isinstance(model, Model):
+        return _spec_from_catalog(model.id, kv_bytes_per_token, text_only)
     if isinstance(model, Mapping):
         return _spec_from_config(
             model, str(model.get("model_type", "config")), "config dict", text_only, ()
@@ -176,6 +180,10 @@ def model_spec(
         notes = (resolved.why,) if resolved.origin in ("twin", "derived") else ()
         return _spec_from_config(resolved.config, text, resolved.describe, text_only, notes)
     return _spec_from_catalog(text, kv_bytes_per_token, text_only)
+
+
+def _label(model: str | Path | Mapping[str, Any] | Model) -> str:
+    return model.id if isinstance(model, Model) else str(model)
 
 
 def _spec_from_catalog(name: str, kv_bytes_per_token: int | None, text_only: bool) -> ModelSpec:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastError, opt
+from flopcast.figures import Model
 from flopcast.hardware import Accelerator, accelerator, normalize_precision
 from flopcast.planning import inputs as inp
 from flopcast.planning.activations import (
@@ -139,7 +140,7 @@ class Plan:
 
 
 def model_shape(
-    model: str | Path | Mapping[str, Any] | ModelShape | None,
+    model: str | Path | Mapping[str, Any] | Model | ModelShape | None,
     *,
     total_params: QuantityLike | None = None,
     active_params: QuantityLike | None = None,
@@ -152,10 +153,22 @@ def model_shape(
     top_k: int | None = None,
     hub: bool = True,
 ) -> ModelShape:
-    """The model to plan: a catalog name, config.json path, Hub repo or dict (exact), or total
-    and active parameters with the shape typed (approximate)."""
+    """The model to plan: a catalog name or :class:`~flopcast.figures.Model` (its shipped
+    config, never read as a path), config.json path, Hub repo or dict (exact), or total and
+    active parameters with the shape typed (approximate)."""
     if isinstance(model, ModelShape):
         return model
+    if isinstance(model, Model):
+        from flopcast.arch import from_config
+        from flopcast.configs import config_for_model
+
+        found = config_for_model(model)
+        if found is None:
+            raise FlopcastError(
+                f"{model.name}: flopcast ships no config.json for it (closed weights?); give "
+                f"{opt('total_params')} and {opt('active_params')} with the shape instead"
+            )
+        return shape_from_arch(from_config(found.config), found.config, model.name, found.describe)
     if model is None:
         if total_params is None and active_params is None:
             raise FlopcastError(
@@ -197,7 +210,10 @@ def _display_name(model: Any, repo: str | None) -> str:
 
 
 def _catalog_figure(model: Any, name: str) -> Figure | None:
-    """A figure of a catalog model (``model`` a catalog name), or None."""
+    """A figure of a catalog model (``model`` a catalog name or :class:`Model`), or None."""
+    if isinstance(model, Model):
+        fig = model.figure(name)
+        return fig if fig is not None and fig.quantity is not None else None
     if isinstance(model, str) and "/" not in model and not model.endswith(".json"):
         from flopcast.catalog import model as catalog_model
 

@@ -102,6 +102,10 @@ def count_above(
         raise FlopcastError(
             f"{arg('threshold')} {threshold!r}: give a threshold in FLOP, e.g. 1e25"
         )
+    if isinstance(simulations, bool) or not isinstance(simulations, int):
+        raise FlopcastError(
+            f"{arg('simulations')} must be a whole number, got {simulations!r}"[:200]
+        )
     if not 100 <= simulations <= 100_000:
         raise FlopcastError(f"{arg('simulations')} {simulations}: use 100 to 100,000")
     sel = selection or Selection()

@@ -26,13 +26,17 @@ from starlette.exceptions import HTTPException
 
 from flopcast import __version__
 from flopcast.errors import FlopcastError
-from flopcast.web import data
+from flopcast.web import inputs
 from flopcast.web.commands import COMMANDS, Command, Input
 from flopcast.web.limits import MAX_BODY_BYTES, MAX_QUERY_BYTES, Busy, Limiters, ResultCache
-from flopcast.web.runner import limiters_of, run_command, to_json
+from flopcast.web.runner import run_command, to_json
 
 HERE = Path(__file__).resolve().parent
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+UPLOADS = (
+    f"the file as the request body (at most {inputs.MAX_UPLOAD_BYTES // 1024} KB, read in "
+    "memory, never stored)"
+)
 
 #: Sent with every response: nothing from elsewhere, no inline scripts, no framing by others.
 CSP = (
@@ -137,14 +141,18 @@ async def _plain(send: Send, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _api_endpoint(command: Command) -> Callable[..., Awaitable[Response]]:
-    """A GET endpoint whose query parameters are the command's inputs (typed, bounded)."""
+def _api_endpoint(command: Command, post: bool = False) -> Callable[..., Awaitable[Response]]:
+    """An endpoint whose query parameters are the command's inputs (typed, bounded); a POST's
+    body is the command's upload (capped by :class:`Guard`, held in memory only)."""
 
     async def endpoint(**params: Any) -> Response:
         request: Request = params.pop("request")
         values = {k: v for k, v in params.items() if v is not None}
-        return Response(to_json(await run_command(request, command, values)), 200, None,
-                        "application/json")  # fmt: skip
+        body = await request.body() if post else None
+        result = await run_command(request, command, values, body)
+        if command.image:
+            return Response(result, 200, {"cache-control": "max-age=3600"}, "image/svg+xml")
+        return Response(to_json(result), 200, None, "application/json")
 
     parameters = [inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)]
     for i in command.all_inputs():
@@ -155,7 +163,7 @@ def _api_endpoint(command: Command) -> Callable[..., Awaitable[Response]]:
             )
         )  # fmt: skip
     endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-    endpoint.__name__ = f"api_{command.name}"
+    endpoint.__name__ = f"api_{command.name}" + ("_upload" if post else "")
     return endpoint
 
 
@@ -167,10 +175,10 @@ def _annotation(i: Input) -> Any:
 
 def _query(i: Input, command: Command) -> Any:
     if command.path_input == i.name:
-        return PathParam(description=i.help, max_length=data.MAX_TEXT)
+        return PathParam(description=i.help, max_length=inputs.MAX_TEXT)
     kw: dict[str, Any] = {"alias": i.name, "description": i.help}
     if i.kind is str:
-        kw["max_length"] = data.MAX_TEXT
+        kw["max_length"] = inputs.MAX_TEXT
         if i.choices:
             kw["pattern"] = "^(" + "|".join(i.choices) + ")$"
     if i.kind in (int, float):
@@ -204,32 +212,20 @@ def create_app(allowed_hosts: Sequence[str] | None = LOOPBACK_HOSTS) -> Any:
     app.state.limiters = None
 
     for command in COMMANDS.values():
-        path = f"/api/{command.name}"
-        if command.name == "show":
-            path = "/api/models/{name}"
-        app.add_api_route(
-            path, _api_endpoint(command), methods=["GET"], summary=command.summary,
-            tags=["commands"], response_class=JSONResponse,
-        )  # fmt: skip
-
-    async def arch_upload(
-        request: Request,
-        context: str = Query("8192", max_length=data.MAX_TEXT, description="Context: 8192, 32k."),
-        kv_dtype: str = Query("bf16", alias="kv-dtype", max_length=data.MAX_TEXT),
-        layers: bool = Query(False, description="Include the per-layer table."),
-    ) -> Response:
-        body = await request.body()  # capped by Guard; held in memory only
-        result = await limiters_of(request).run(
-            lambda: data.arch_upload(body, context=context, kv_dtype=kv_dtype, layers=layers),
-            heavy=True,
-        )
-        return Response(to_json(result), 200, None, "application/json")
-
-    app.add_api_route(
-        "/api/arch", arch_upload, methods=["POST"], tags=["commands"],
-        summary="Exact counts of an uploaded config.json (the request body; at most 256 KB).",
-        response_class=JSONResponse,
-    )  # fmt: skip
+        path = command.address
+        if command.get:
+            media = "image/svg+xml" if command.image else "application/json"
+            app.add_api_route(
+                path, _api_endpoint(command), methods=["GET"], summary=command.summary,
+                tags=["commands"], response_class=Response,
+                responses={200: {"content": {media: {}}}},
+            )  # fmt: skip
+        if command.upload is not None:
+            summary = command.summary if not command.get else f"{command.name}: POST {UPLOADS}"
+            app.add_api_route(
+                path, _api_endpoint(command, post=True), methods=["POST"], summary=summary,
+                tags=["commands"], response_class=JSONResponse,
+            )  # fmt: skip
 
     from flopcast.web.pages import add_pages
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from threading import Lock
 from typing import Any, TypeVar
 
-from flopcast.web.data import MAX_UPLOAD_BYTES
+from flopcast.web.inputs import MAX_UPLOAD_BYTES
 
 T = TypeVar("T")
 

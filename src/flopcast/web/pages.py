@@ -20,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from flopcast.errors import FlopcastError
-from flopcast.web import data
+from flopcast.web import inputs
 from flopcast.web.commands import COMMANDS, Command, Input, read_inputs
 from flopcast.web.runner import limiters_of
 
@@ -78,6 +78,39 @@ CALCULATORS: dict[str, dict[str, Any]] = {
             "overhead", "os-reserve", "ram", "text-only",
         ],
     },
+    "plan": {
+        "title": "Training plan: memory per GPU and step time",
+        "nav": "Plan",
+        "blurb": "Memory per GPU under tensor, pipeline, context, data and expert parallelism "
+        "and ZeRO, the step time and the run's; or, with Search, the layouts that fit a "
+        "cluster (without accelerators: the smallest cluster that fits).",
+        "command": "plan",
+        "fields": [
+            "model", "gpus", "gpu", "tp", "pp", "cp", "dp", "ep", "zero", "recompute",
+            "search", "top", "seq", "global-batch", "micro-batch", "mfu", "mfu-of", "tokens",
+            "precision", "optimizer", "optimizer-bytes", "overhead", "fsdp", "convention",
+            "total", "active", "layers", "hidden", "heads", "kv-heads", "vocab", "experts",
+            "top-k",
+        ],
+        # a model without a config.json: its counts and shape, under More inputs
+        "advanced": ["total", "active", "hidden", "heads", "kv-heads", "vocab", "experts",
+                     "top-k", "top", "dp", "ep", "cp", "overhead"],
+    },
+    "trend": {
+        "title": "Trend of training compute",
+        "nav": "Trend",
+        "blurb": "How fast training compute grows (Epoch AI's Notable AI Models), the trend "
+        "at a date, the date it reaches a level, and how many models will be above a "
+        "threshold by year.",
+        "command": "trend",
+        "run_empty": True,  # the default trend is worth showing before any input
+        "fields": [
+            "select", "from", "to", "at", "when", "count-above", "until", "breakpoint",
+            "break-at", "speculative", "top", "resamples", "simulations", "seed", "systems",
+            "metric",
+        ],
+        "advanced": ["systems", "metric"],
+    },
     "arch": {
         "title": "Exact counts from a config.json",
         "blurb": "Exact parameters, FLOPs per token and KV cache from a Hugging Face "
@@ -103,7 +136,21 @@ LABELS = {
     "quant": "Weight format", "context": "Context", "on": "Machine", "kv-dtype": "KV-cache type",
     "sequences": "Concurrent sequences", "os-reserve": "OS reserve (GB)",
     "ram": "Host RAM (GB)", "text-only": "Text only (no vision tower)", "config": "Model or repo",
-    "layers": "Per-layer table",
+    "layers": "Per-layer table", "tp": "Tensor parallel", "pp": "Pipeline stages",
+    "cp": "Context parallel", "dp": "Data parallel", "ep": "Expert parallel",
+    "zero": "ZeRO stage", "search": "Search the layouts that fit", "top": "How many",
+    "seq": "Sequence length", "global-batch": "Global batch", "micro-batch": "Micro-batch",
+    "mfu-of": "Utilization of", "optimizer": "Optimizer",
+    "optimizer-bytes": "Optimizer bytes per parameter", "fsdp": "Full sharding (ZeRO-3)",
+    "convention": "Memory convention", "hidden": "Hidden size", "heads": "Attention heads",
+    "kv-heads": "KV heads", "vocab": "Vocabulary", "experts": "Routed experts",
+    "top-k": "Experts per token", "select": "Models", "from": "From", "to": "To",
+    "at": "Trend at a date", "when": "When it reaches (FLOP)",
+    "count-above": "Count models above (FLOP)", "until": "Count until year",
+    "breakpoint": "Fit a change of slope", "break-at": "Change of slope at",
+    "speculative": "Speculative estimates", "resamples": "Bootstrap resamples",
+    "simulations": "Simulated futures", "systems": "AI supercomputers instead (Pilz et al.)",
+    "metric": "Supercomputer metric",
 }  # fmt: skip
 PLACEHOLDERS = {
     "model": "llama-4-behemoth", "active": "288B", "tokens": "30T or 30T..40T", "gpus": "32K",
@@ -114,12 +161,17 @@ PLACEHOLDERS = {
     "electricity-price": "$0.08/kWh 2024", "moe": "default", "sparsity": "8",
     "total": "109B", "quant": "q4_k_m", "context": "32k", "on": "rtx 4090 or 2x rtx 3090",
     "config": "maverick or meta-llama/Llama-3.1-8B-Instruct", "kv-dtype": "bf16",
+    "seq": "8k", "global-batch": "16M tokens", "select": "notable, frontier, OpenAI",
+    "from": "2018", "to": "2024-05", "at": "2027-06", "when": "1e27", "count-above": "1e25",
+    "break-at": "2018", "metric": "performance, h100e, chips, power or cost",
 }  # fmt: skip
 #: Fields tucked under "More inputs" (still in the URL when set).
 ADVANCED = {
     "achieved", "peak", "precision", "tdp", "overhead", "pue", "gpu-price", "cloud-price",
     "electricity-price", "cloud-term", "law", "moe", "sparsity-from", "os-reserve",
     "ram", "text-only", "kv-dtype", "sequences", "dollars", "samples", "seed", "layers",
+    "micro-batch", "mfu-of", "optimizer", "optimizer-bytes", "fsdp", "convention",
+    "until", "break-at", "speculative", "resamples", "simulations",
 }  # fmt: skip
 
 
@@ -164,8 +216,12 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "error.html", status, title="Error", status=status, message=message)
 
 
-def _field_of(message: str, names: list[str]) -> str | None:
-    """The input an error message names (``--gpu-hours`` before ``--gpu``), if any."""
+def _field_of(message: str, names: list[str], typed: Mapping[str, str] | None = None) -> str | None:
+    """The input an error is about: the one whose value it starts with (``GPT-4: flopcast
+    ships no config.json``), else the one it names (``--gpu-hours`` before ``--gpu``)."""
+    for name, value in sorted((typed or {}).items(), key=lambda kv: -len(kv[1])):
+        if len(value) > 1 and message.lower().startswith(value.lower() + ":"):
+            return name
     for name in sorted(names, key=len, reverse=True):
         if re.search(rf"--{re.escape(name)}(?![\w-])", message) or message.startswith(f"{name} "):
             return name
@@ -178,7 +234,7 @@ def _form_values(command: Command, raw: Mapping[str, Any]) -> dict[str, str]:
     for i in command.all_inputs():
         value = raw.get(i.name)
         if isinstance(value, str) and value.strip():
-            out[i.name] = value[: data.MAX_TEXT + 1]
+            out[i.name] = value[: inputs.MAX_TEXT + 1]
     return out
 
 
@@ -193,7 +249,7 @@ async def _calculate(
         values = read_inputs(command, raw)
         result = await run_command(request, command, values)
     except FlopcastError as exc:
-        return None, str(exc), _field_of(str(exc), fields)
+        return None, str(exc), _field_of(str(exc), fields, _form_values(command, raw))
     return result, None, None
 
 
@@ -226,7 +282,7 @@ def add_pages(app: FastAPI) -> None:
         """A model by name: its page when the name is one, else the catalog searched."""
         from flopcast.web.runner import run_command
 
-        q = q.strip()[: data.MAX_TEXT]
+        q = q.strip()[: inputs.MAX_TEXT]
         if not q:
             return RedirectResponse("/catalog", 303)
         try:
@@ -289,16 +345,17 @@ def add_pages(app: FastAPI) -> None:
         values = _form_values(command, raw)
         result, error, field = (None, None, None)
         extra: dict[str, Any] = {}
-        if values:
+        if values or spec.get("run_empty"):
             result, error, field = await _calculate(request, command, raw)
         if name == "optimal" and result is not None:
             extra["every_law"] = await _every_law(request, command, raw)
         return render(
             request, f"calc_{name}.html", title=spec["title"], spec=spec, name=name,
             fields=_inputs_of(command, spec["fields"]) + (
-                [i for i in command.all_inputs() if i.name in ("samples", "seed")]
+                [i for i in command.all_inputs()
+                 if i.name in ("samples", "seed") and i.name not in spec["fields"]]
             ), values=values, result=result, error=error, error_field=field,
-            advanced=ADVANCED, api=_api_link(command.name, values),
+            advanced=ADVANCED | set(spec.get("advanced", ())), api=_api_link(command.name, values),
             choices=await _choices(request), **extra,
         )  # fmt: skip
 
@@ -325,15 +382,9 @@ def add_pages(app: FastAPI) -> None:
                   if k in ("context", "kv-dtype", "layers")}  # fmt: skip
         result, error, field = None, None, None
         try:
-            opts = read_inputs(command, values)
-            limiters = limiters_of(request)
-            result = await limiters.run(
-                lambda: data.arch_upload(
-                    upload, context=str(opts.get("context", "8192")),
-                    kv_dtype=str(opts.get("kv_dtype", "bf16")), layers=bool(opts.get("layers")),
-                ),
-                heavy=True,
-            )  # fmt: skip
+            from flopcast.web.runner import run_command
+
+            result = await run_command(request, command, read_inputs(command, values), upload)
         except FlopcastError as exc:
             error, field = str(exc), "upload"
         return render(
@@ -356,7 +407,8 @@ async def _every_law(request: Request, command: Command, raw: Mapping[str, Any])
 
     values = read_inputs(command, raw)
     rows = []
-    for law in data.laws()["laws"]:
+    laws = await run_command(request, COMMANDS["laws"], {})
+    for law in laws["laws"]:
         try:
             rows.append(await run_command(request, command, {**values, "law": law["name"]}))
         except FlopcastError as exc:
@@ -371,10 +423,11 @@ async def _choices(request: Request) -> dict[str, list[str]]:
     models = await run_command(request, COMMANDS["models"], {"sort": "name"})
     hardware = await run_command(request, COMMANDS["hardware"], {})
     laws = await run_command(request, COMMANDS["laws"], {})
+    machines = await run_command(request, COMMANDS["machines"], {})
     return {
         "model": [m["id"] for m in models["models"]],
         "gpu": [a["id"] for a in hardware["accelerators"]],
-        "on": [m["id"] for m in data.machines()],
+        "on": [m["id"] for m in machines["machines"]],
         "law": [law["name"] for law in laws["laws"]],
         "config": [m["id"] for m in models["models"] if m.get("hf_repo")],
     }
@@ -446,7 +499,9 @@ def _remember(store: dict[str, Any], key: str, value: Any) -> Any:
 def _report(model_id: str) -> Any:
     found = _REPORTS.get(model_id)
     if found is None:
-        found = _remember(_REPORTS, model_id, data.report_of([model_id]))
+        from flopcast.answers.report import report_answer
+
+        found = _remember(_REPORTS, model_id, report_answer([model_id]))
     return found
 
 

@@ -20,15 +20,23 @@ def _freeze(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-async def run_command(request: Request, command: Command, values: dict[str, Any]) -> Any:
-    """The command's ``--json`` dict for these inputs: cached, else computed in a slot."""
-    key = (command.name, tuple(sorted((k, _freeze(v)) for k, v in values.items())))
+async def run_command(
+    request: Request, command: Command, values: dict[str, Any], body: bytes | None = None
+) -> Any:
+    """The command's ``--json`` dict for these inputs (and an upload): cached, else computed
+    in a slot. An upload runs in a heavy slot, and is cached by its digest only."""
+    import hashlib
+
+    digest = None if body is None else hashlib.sha256(body).hexdigest()
+    key = (command.name, digest, tuple(sorted((k, _freeze(v)) for k, v in values.items())))
     cache: ResultCache = request.app.state.cache
     found = cache.get(key)
     if found is not None:
         return found
-    result = await limiters_of(request).run(lambda: command.call(values), heavy=command.heavy)
-    cache.put(key, result)
+    heavy = command.heavy or body is not None
+    result = await limiters_of(request).run(lambda: command.call(values, body), heavy=heavy)
+    if not command.image:  # a figure is hundreds of KB: drawn again rather than held
+        cache.put(key, result)
     return result
 
 

@@ -12,6 +12,8 @@ from flopcast.reporting.plots.labels import _end_labels
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from flopcast.figures import Model
+
 
 #: The capacities drawn by default: 24, 32, 96, 128, 192, 512 GB and an 8 x 80 GB node.
 DEFAULT_MACHINES = (
@@ -39,7 +41,7 @@ def _format_label(fid: str, name: str, bits: float, native: bool) -> str:
 
 
 def memory(
-    model_name: str,
+    model_name: str | Model,
     *,
     context: int | str | None = None,
     kv_dtype: str | None = None,

@@ -23,7 +23,8 @@ group's optimum, and a power law N_opt = n_coef C^a through the vertices.
 This package imports numpy and scipy; only the commands that fit import it. Where things live
 (every public name is re-exported here):
 
-* :mod:`~flopcast.scaling.fit.runs`: ``Runs``, ``make_runs``, ``read_runs`` (CSV).
+* :mod:`~flopcast.scaling.fit.runs`: ``Runs``, ``make_runs``, ``read_runs`` (a CSV file),
+  ``parse_runs`` (its text).
 * :mod:`~flopcast.scaling.fit.objective`: ``HuberLogSumExp``, ``hoffmann_grid``,
   ``minimize_grid`` (``GridFit``).
 * :mod:`~flopcast.scaling.fit.approach3`: ``fit_parametric``, ``bootstrap_refits``,
@@ -62,7 +63,7 @@ from flopcast.scaling.fit.objective import (
     hoffmann_grid,
     minimize_grid,
 )
-from flopcast.scaling.fit.runs import MAX_RUNS, Runs, make_runs, read_runs
+from flopcast.scaling.fit.runs import MAX_RUNS, Runs, make_runs, parse_runs, read_runs
 from flopcast.scaling.fit.save import save_fit
 
 __all__ = [
@@ -92,6 +93,7 @@ __all__ = [
     "iter_reported",
     "make_runs",
     "minimize_grid",
+    "parse_runs",
     "read_runs",
     "sampled_bootstrap_refits",
     "save_fit",

@@ -162,6 +162,25 @@ def read_runs(
     p = Path(path) if isinstance(path, str | Path) else path
     src = p.name if isinstance(p, Path) else "runs"
     text = read_text(p, "runs file", MAX_RUNS_BYTES)
+    return parse_runs(
+        text, source=src, n_column=n_column, d_column=d_column, c_column=c_column,
+        loss_column=loss_column, max_runs=max_runs,
+    )  # fmt: skip
+
+
+def parse_runs(
+    text: str,
+    *,
+    source: str = "runs",
+    n_column: str = "N",
+    d_column: str = "D",
+    c_column: str = "C",
+    loss_column: str = "loss",
+    max_runs: int = MAX_RUNS,
+) -> Runs:
+    """Runs from the text of a CSV (as :func:`read_runs` reads a file), parsed in memory;
+    ``source`` names it in messages."""
+    src = source
     limit = csv.field_size_limit()
     csv.field_size_limit(1_000_000)
     try:
