@@ -304,3 +304,20 @@ def test_report_sentence_uses_the_cached_fit_and_cites_epoch_ai() -> None:
     assert f"{abs(data['residual_oom']):.2g} OOM below" in sentence and "[1]" in sentence
     assert cited == [(cited[0][0], "https://epoch.ai/data/ai-models-documentation")]
     assert row[1] == "trend, 2025-04" and row[3] == f"{data['ratio_to_trend']:.3g}x"
+
+
+def test_default_window_is_the_deep_learning_era_on_epoch_data_only(tmp_path: Path) -> None:
+    # Sevilla et al. 2022 date the deep-learning era from about 2010; a fit over 1950-2026
+    # mixes it with the ~1.5x/yr era before and answers neither (2.1x/yr on this snapshot)
+    default = fit_trend()
+    assert default.selection.first_date == date(2010, 1, 1)
+    assert min(p.published for p in default.points) >= date(2010, 1, 1)
+    assert 4.0 <= default.growth <= 5.0  # inside Epoch AI's published 4-5x/yr band
+    every = fit_trend(Selection("notable", date(1950, 1, 1)))
+    assert every.growth < 3.0 and len(every.points) > len(default.points)
+    # a user's own CSV is taken whole: its first model is from 2010-01-01 anyway, so take
+    # one that starts earlier
+    rows = [(f"m{i}", date(2000 + i, 6, 1).isoformat(), 10 ** (20 + 0.3 * i), "Confident")
+            for i in range(20)]  # fmt: skip
+    own = fit_trend(Selection(data=_write_csv(tmp_path / "own.csv", rows)))
+    assert own.selection.first_date is None and len(own.points) == 20

@@ -132,6 +132,7 @@ def trend_command(
 ) -> None:
     from flopcast.answers.trend import TrendAnswer, trend_answer
     from flopcast.cli.common import print_json, render
+    from flopcast.trends import settings
 
     answer = trend_answer(
         select=select, start=start, end=end, speculative=speculative, top=top,
@@ -160,6 +161,12 @@ def trend_command(
         )
     footer = [f"[{i}] {n}" for i, n in enumerate(notes, 1)]
     footer += [f"Counts: {c.method}." for c in count_rows[:1]]
+    if sel.start is None and sel.first_date is not None:
+        era = settings()["era"]
+        footer.append(
+            f"From {sel.first_date.isoformat()} (--from 1950 takes every model): the "
+            f"deep-learning era, Sevilla et al. 2022, {era['source']}"
+        )
     footer.append(f"Data: {trend.credit}.")
     render(headline(trend, sig), sections, warnings, footer)
 
@@ -247,9 +254,9 @@ def trend_sections(trend: Trend, sig: int = 3) -> tuple[list[Section], list[str]
 
 def _same_window(sel: Selection, pub: dict[str, Any]) -> bool:
     return (
-        sel.start is not None
+        sel.first_date is not None
         and sel.end is not None
-        and sel.start.isoformat() == pub["from"]
+        and sel.first_date.isoformat() == pub["from"]
         and sel.end.isoformat() == pub["to"]
     )
 

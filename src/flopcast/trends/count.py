@@ -118,7 +118,7 @@ def count_above(
     last = max(p.published for p in points(sel.data, sel.top))
     last = min(last, sel.end) if sel.end is not None else last
     last_full = last.year if (last.month, last.day) == (12, 31) else last.year - 1
-    first = max(int(settings()["count"]["from_year"]), sel.start.year if sel.start else 0)
+    first = max(int(settings()["count"]["from_year"]), sel.first_date.year if sel.first_date else 0)
     if not last_full + 1 <= until <= last_full + MAX_YEARS_AHEAD:
         raise FlopcastError(
             f"{arg('until')} {until}: give a year from {last_full + 1} to "

@@ -158,6 +158,14 @@ class Selection:
     data: str | None = None
 
     @property
+    def first_date(self) -> date | None:
+        """The window's start: ``start``, else, on Epoch AI's data, the deep-learning era's
+        (``trends.toml`` ``[era]``); a user's own CSV is taken whole."""
+        if self.start is not None or self.data is not None:
+            return self.start
+        return date.fromisoformat(str(settings()["era"]["from"]))
+
+    @property
     def n_top(self) -> int:
         return self.top if self.top is not None else int(settings()["frontier"]["top"])
 
@@ -174,7 +182,7 @@ class Selection:
         return f"notable models by {self.select}"
 
     def window(self, pts: tuple[Point, ...] = ()) -> str:
-        lo = self.start or (min(p.published for p in pts) if pts else None)
+        lo = self.first_date or (min(p.published for p in pts) if pts else None)
         hi = self.end or (max(p.published for p in pts) if pts else None)
         return f"{lo.isoformat() if lo else 'the first'} to {hi.isoformat() if hi else 'the last'}"
 
@@ -194,7 +202,7 @@ class Selection:
     def to_dict(self) -> dict[str, Any]:
         return {
             "select": self.select,
-            "from": self.start.isoformat() if self.start else None,
+            "from": self.first_date.isoformat() if self.first_date else None,
             "to": self.end.isoformat() if self.end else None,
             "speculative": self.speculative,
             "top": self.n_top,
@@ -239,7 +247,7 @@ def selected(sel: Selection, *, window: bool = True, labels: bool = True) -> tup
         chosen = tuple(
             p
             for p in chosen
-            if (sel.start is None or p.published >= sel.start)
+            if (sel.first_date is None or p.published >= sel.first_date)
             and (sel.end is None or p.published <= sel.end)
         )
     if labels and sel.speculative == "exclude":

@@ -33,7 +33,7 @@ def trend_context(
         "release), trend fitted by flopcast",
         str(cfg["frontier"]["source"]),
     )
-    start = trend.selection.start or trend.first
+    start = trend.selection.first_date or trend.first
     where = p.distance()
     ratio = f"{p.ratio:.2g}x the trend" if p.ratio >= 1 else f"{1 / p.ratio:.2g}x less"
     extrapolated = ", extrapolated" if p.trend.extrapolated else ""
