@@ -10,7 +10,7 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flopcast.datafiles import first_error, load_toml
 from flopcast.errors import FlopcastError, FlopcastTypeError
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from flopcast.scaling._schema import ScalingLawsFile
 
 DATA_FILE = "scaling_laws.toml"
+
+#: A float, or a numpy array of floats (Monte Carlo samples): the arithmetic of the laws'
+#: optima (each law's ``dense_optimum``, annotated for floats), of m(S) and of the overtraining
+#: factor k works on both alike, so intervals are computed without a Python loop.
+Real = Any
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.datafiles import NameIndex
 from flopcast.errors import FlopcastError, FlopcastTypeError, listing
-from flopcast.scaling._data import Citation, finite, positive, scaling_file
+from flopcast.scaling._data import Citation, Real, finite, positive, scaling_file
 from flopcast.scaling.moe import MoeSpec, Multiplier, Sparsity, as_sparsity, multiplier
 from flopcast.store import kind_of, read_json
 
@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 # C = 6ND (Kaplan et al. 2020 sec. 2.1; Hoffmann et al. 2022 sec. 3.3 and eq. 4 use C/6).
 
 SAVED_FIT_FORMAT = "flopcast-scaling-law-fit"
+
+
+def _sqrt(x: Real) -> Real:
+    """The square root of a float (``math.sqrt``) or of a numpy array (``x ** 0.5``, which numpy
+    computes as its sqrt): both correctly rounded, so samples agree with the central value."""
+    return math.sqrt(x) if isinstance(x, int | float) else x**0.5
 
 
 @dataclass(frozen=True)
@@ -188,7 +194,7 @@ class FixedRatioLaw:
         return None
 
     def dense_optimum(self, C: float) -> tuple[float, float]:
-        n = math.sqrt(C / (FLOP_PER_PARAM_TOKEN * self.ratio))
+        n = _sqrt(C / (FLOP_PER_PARAM_TOKEN * self.ratio))
         return n, self.ratio * n
 
     def to_dict(self) -> dict[str, object]:
@@ -356,12 +362,28 @@ def get_law(spec: str | Law) -> Law:
     raise _index().unknown(text)
 
 
-def dense_optimum(law: Law, C: float) -> tuple[float, float, float | None]:
+def dense_optimum(law: Law, C: Real) -> tuple[Real, Real, Real | None]:
     """(N_opt, D_opt, M_opt or None) of a dense model at compute C under ``law``."""
     if isinstance(law, PowerLaw):
         return law.dense_optimum(C)
     n, d = law.dense_optimum(C)
     return n, d, None
+
+
+def compute_optimal_nd(law: Law, C: Real, m: Real = 1.0) -> tuple[Real, Real]:
+    """The compute-optimal (N, D) at compute C, N active for a sparse model with
+    data-efficiency multiplier m; on floats or numpy arrays alike (C and m may be samples).
+
+    A sparse model's tokens per active parameter are m times the dense law's at the same
+    compute, and N, D keep the law's C = kappa N D (kappa = 6 for all but the stated Llama 3
+    point)."""
+    n0, d0, _ = dense_optimum(law, C)
+    if isinstance(m, int | float) and m == 1.0:
+        return n0, d0
+    kappa = C / (n0 * d0)
+    tpp = m * (d0 / n0)
+    n = _sqrt(C / (kappa * tpp))
+    return n, tpp * n
 
 
 def law_loss(law: Law, N: float, D: float) -> float | None:
@@ -435,14 +457,8 @@ def optimal(
     try:
         n0, d0, m0 = dense_optimum(lw, c)
         tpp0 = d0 / n0
-        if mult.value == 1.0:
-            n, d, m = n0, d0, m0
-        else:
-            kappa = c / (n0 * d0)
-            tpp = mult.value * tpp0
-            n = math.sqrt(c / (kappa * tpp))
-            d = tpp * n
-            m = None
+        n, d = compute_optimal_nd(lw, c, mult.value)
+        m = m0 if mult.value == 1.0 else None
     except (OverflowError, ZeroDivisionError):
         n = d = math.inf
     for what, x in (("parameters N", n), ("tokens D", d)):
