@@ -138,17 +138,17 @@ def _weights(spec: ModelSpec, f: WeightFormat) -> Weights:
             "q4_k_m or 4bit"
         )
     hp = _hparams(spec)
-    # group -> (storage type, bits) -> [params, active weights]; bytes = weights x bits / 8
-    acc: dict[str, dict[tuple[str, Fraction], list[Fraction]]] = {}
+    # group -> (storage type, bits) -> its tensors; bytes = weights x bits / 8
+    acc: dict[str, dict[tuple[str, Fraction], list[_Tensor]]] = {}
     for t in _tensors(spec, hp):
         key = _tensor_bits(f, t, hp, arch.tied_embeddings)
-        cell = acc.setdefault(t.group, {}).setdefault(key, [Fraction(0), Fraction(0)])
-        cell[0] += t.params
-        cell[1] += t.active
+        acc.setdefault(t.group, {}).setdefault(key, []).append(t)
     sums: dict[str, list[Any]] = {}
     for group, cells in acc.items():
         row = sums.setdefault(group, [Fraction(0), Fraction(0), Fraction(0), {}])
-        for (tname, bits), (params, active) in cells.items():
+        for (tname, bits), tensors in cells.items():
+            params = _exact_sum([t.params for t in tensors])
+            active = _exact_sum([t.active for t in tensors])
             row[0] += params
             row[1] += params * bits / 8
             row[2] += active * bits / 8
@@ -190,6 +190,15 @@ def _weights(spec: ModelSpec, f: WeightFormat) -> Weights:
         estimate=False,
         notes=tuple(notes),
     )
+
+
+def _exact_sum(xs: list[Fraction]) -> Fraction:
+    """The exact sum of fractions, adding the numerators of each denominator as integers (a
+    model's tensors share one or two denominators): far fewer Fraction additions."""
+    numerators: dict[int, int] = {}
+    for x in xs:
+        numerators[x.denominator] = numerators.get(x.denominator, 0) + x.numerator
+    return sum((Fraction(n, d) for d, n in numerators.items()), Fraction(0))
 
 
 def _gguf_expected(f: WeightFormat) -> set[str]:
