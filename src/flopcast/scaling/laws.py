@@ -17,9 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.datafiles import NameIndex
+from flopcast.datafiles import NameIndex, validated
 from flopcast.errors import FlopcastError, FlopcastTypeError, listing
-from flopcast.scaling._data import Citation, Real, finite, positive, scaling_file
+from flopcast.scaling._data import (
+    SOURCES,
+    Citation,
+    Real,
+    finite,
+    positive,
+    scaling_file,
+    scaling_settings,
+)
 from flopcast.scaling.moe import MoeSpec, Multiplier, Sparsity, as_sparsity, multiplier
 from flopcast.store import kind_of, read_json
 
@@ -274,8 +282,22 @@ def _law_from_model(name: str, model: LawModel) -> ParametricLaw | PowerLaw:
 
 
 @cache
+def _entries() -> dict[str, tuple[ParametricLaw | PowerLaw, tuple[str, ...]]]:
+    """Each shipped law with its aliases, validated on first use (then loaded from the cache,
+    without pydantic)."""
+    return validated(
+        "scaling-laws",
+        SOURCES,
+        lambda: {
+            name: (_law_from_model(name, m), tuple(m.aliases))
+            for name, m in scaling_file().laws.items()
+        },
+    )
+
+
+@cache
 def _catalog() -> dict[str, ParametricLaw | PowerLaw]:
-    return {name: _law_from_model(name, m) for name, m in scaling_file().laws.items()}
+    return {name: law for name, (law, _aliases) in _entries().items()}
 
 
 @cache
@@ -283,7 +305,7 @@ def _index() -> NameIndex[ParametricLaw | PowerLaw]:
     return NameIndex(
         "data/scaling_laws.toml",
         "scaling law",
-        ((name, m.aliases, _catalog()[name]) for name, m in scaling_file().laws.items()),
+        ((name, aliases, law) for name, (law, aliases) in _entries().items()),
         hint=lambda: f"{listing('laws')}; or fixed:R, or a saved fit .json",
     )
 
@@ -499,6 +521,6 @@ def optimal(
 
 def cost_law() -> ParametricLaw:
     """The parametric law whose exponents price over-training when the chosen law has none."""
-    law = _catalog()[scaling_file().overtraining.cost_law]
+    law = _catalog()[scaling_settings().cost_law]
     assert isinstance(law, ParametricLaw)  # the schema checks this
     return law

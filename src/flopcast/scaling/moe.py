@@ -22,7 +22,7 @@ from typing import Literal
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError, FlopcastTypeError
-from flopcast.scaling._data import Citation, Real, finite, positive, scaling_file
+from flopcast.scaling._data import Citation, Real, finite, positive, scaling_settings
 
 SparsityDefinition = Literal["total/active parameters", "routed experts / active experts", "stated"]
 MoeSpec = str | float
@@ -136,13 +136,13 @@ def default_multiplier(s: float) -> float:
     by Nesov; S = 1 (dense) gives 1."""
     if s <= 1:
         return 1.0
-    d = scaling_file().moe.default
+    d = scaling_settings().default_moe
     return float(d.coefficient * (s / d.reference_sparsity) ** d.exponent)
 
 
 def _e_hat(E: float) -> float:
     # Ludziejewski et al. 2025 sec. 3 (after Clark et al. 2022 eq. 8): saturating expert count Ê.
-    j = scaling_file().moe.ludziejewski2025
+    j = scaling_settings().joint_moe
     return 1.0 / (1.0 / (E - 1.0 + 1.0 / (1.0 / j.E_start - 1.0 / j.E_max)) + 1.0 / j.E_max)
 
 
@@ -152,7 +152,7 @@ def joint_moe_optimum(E: float, compute: Real) -> tuple[Real, Real]:
     The law is Chinchilla-shaped at fixed E, so Hoffmann et al. 2022 eq. 4 applies with
     exponents mu = alpha + gamma ln Ê, nu = beta + zeta ln Ê and prefactors a Ê^delta, b Ê^omega.
     """
-    j = scaling_file().moe.ludziejewski2025
+    j = scaling_settings().joint_moe
     e_hat = _e_hat(E)
     mu = j.alpha + j.gamma * math.log(e_hat)
     nu = j.beta + j.zeta * math.log(e_hat)
@@ -212,13 +212,13 @@ def multiplier(
         return Multiplier(
             "none", 1.0, "m = 1 (no MoE adjustment)", s, compute, None, "MoE adjustment disabled"
         )
-    moe = scaling_file().moe
+    settings = scaling_settings()
     if choice == "default":
-        d = moe.default
+        d = settings.default_moe
         m = multiplier_value(choice, sp)
         formula = f"{d.coefficient:g} x ({s:.4g}/{d.reference_sparsity:g})^{d.exponent:g} = {m:.3g}"
-        return Multiplier("default", m, formula, s, compute, Citation(**dict(d.citation)), d.notes)
-    j = moe.ludziejewski2025
+        return Multiplier("default", m, formula, s, compute, d.citation, d.notes)
+    j = settings.joint_moe
     if compute is None:
         raise FlopcastError("the ludziejewski2025 multiplier depends on compute: give the compute")
     c = positive("compute", compute)
@@ -228,4 +228,4 @@ def multiplier(
         m = math.nan
     finite(f"the ludziejewski2025 multiplier at S = {s:.3g} and {c:.3g} FLOP", m)
     formula = f"Joint MoE law, E = {s:.4g} vs E = 1 at {c:.3g} FLOP: m = {m:.3g}"
-    return Multiplier("ludziejewski2025", m, formula, s, c, Citation(**dict(j.citation)), j.notes)
+    return Multiplier("ludziejewski2025", m, formula, s, c, j.citation, j.notes)

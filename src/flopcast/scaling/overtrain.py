@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError
-from flopcast.scaling._data import Real, finite, positive, scaling_file
+from flopcast.scaling._data import Real, finite, positive, scaling_settings
 from flopcast.scaling.laws import (
     Law,
     OptimalPoint,
@@ -151,7 +151,7 @@ class OvertrainReport:
 
 
 def _verdict(k: float) -> str:
-    band = scaling_file().overtraining.near_optimal_factor
+    band = scaling_settings().near_optimal_factor
     if k > band:
         return f"overtrained {k:.2g}x"
     if k < 1.0 / band:
