@@ -138,10 +138,20 @@ def _weights(spec: ModelSpec, f: WeightFormat) -> Weights:
             "q4_k_m or 4bit"
         )
     hp = _hparams(spec)
+    # A tensor's storage type depends on its group, role, shape and which of the recipe's layer
+    # selectors its layer meets, so it is worked out once per such kind of tensor.
+    selected = {
+        layer: tuple(_on_layer(r.layers, layer, hp.layers) for r in f.rules)
+        for layer in (None, *range(hp.layers))
+    }
+    kinds: dict[tuple[object, ...], tuple[str, Fraction]] = {}
     # group -> (storage type, bits) -> its tensors; bytes = weights x bits / 8
     acc: dict[str, dict[tuple[str, Fraction], list[_Tensor]]] = {}
     for t in _tensors(spec, hp):
-        key = _tensor_bits(f, t, hp, arch.tied_embeddings)
+        kind = (t.group, t.role, t.expert, t.ncols, t.quantizable, selected[t.layer])
+        key = kinds.get(kind)
+        if key is None:
+            key = kinds[kind] = _tensor_bits(f, t, hp, arch.tied_embeddings)
         acc.setdefault(t.group, {}).setdefault(key, []).append(t)
     sums: dict[str, list[Any]] = {}
     for group, cells in acc.items():
