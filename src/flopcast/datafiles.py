@@ -238,6 +238,10 @@ def load_validated(name: str, schema: Callable[[], Any], code: Path) -> dict[str
 # Epoch AI's datasets (CC BY 4.0): how they are described and credited wherever shown
 
 
+#: The origin of a dataset flopcast ships (an import says where it came from instead).
+SHIPPED = "shipped with flopcast"
+
+
 def shipped_dataset(section: Mapping[str, Any]) -> dict[str, Any]:
     """The record of an Epoch AI snapshot flopcast ships, from its data file's section
     (``dataset``, ``date``, ``url``, ``license``, ``file``)."""
@@ -247,7 +251,7 @@ def shipped_dataset(section: Mapping[str, Any]) -> dict[str, Any]:
         "url": section["url"],
         "license": section["license"],
         "file": section["file"],
-        "origin": "shipped with flopcast",
+        "origin": SHIPPED,
     }
 
 
