@@ -144,15 +144,16 @@ def _weights(spec: ModelSpec, f: WeightFormat) -> Weights:
         layer: tuple(_on_layer(r.layers, layer, hp.layers) for r in f.rules)
         for layer in (None, *range(hp.layers))
     }
-    kinds: dict[tuple[object, ...], tuple[str, Fraction]] = {}
-    # group -> (storage type, bits) -> its tensors; bytes = weights x bits / 8
-    acc: dict[str, dict[tuple[str, Fraction], list[_Tensor]]] = {}
+    kinds: dict[tuple[object, ...], list[_Tensor]] = {}
     for t in _tensors(spec, hp):
         kind = (t.group, t.role, t.expert, t.ncols, t.quantizable, selected[t.layer])
-        key = kinds.get(kind)
-        if key is None:
-            key = kinds[kind] = _tensor_bits(f, t, hp, arch.tied_embeddings)
-        acc.setdefault(t.group, {}).setdefault(key, []).append(t)
+        kinds.setdefault(kind, []).append(t)
+    # group -> (storage type, bits) -> its tensors; bytes = weights x bits / 8
+    acc: dict[str, dict[tuple[str, Fraction], list[_Tensor]]] = {}
+    for alike in kinds.values():
+        t = alike[0]
+        key = _tensor_bits(f, t, hp, arch.tied_embeddings)
+        acc.setdefault(t.group, {}).setdefault(key, []).extend(alike)
     sums: dict[str, list[Any]] = {}
     for group, cells in acc.items():
         row = sums.setdefault(group, [Fraction(0), Fraction(0), Fraction(0), {}])
