@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import os
 import pickle
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
@@ -35,9 +36,14 @@ def load_toml(name: str) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+#: Everything but letters and digits: ``\w`` is exactly what ``str.isalnum`` accepts, and ``_``.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def lenient_key(name: str) -> str:
-    """A name folded for lenient look-up: case, spaces, dashes, dots and underscores ignored."""
-    return "".join(ch for ch in name.lower() if ch.isalnum())
+    """A name folded for lenient look-up: case, spaces, dashes, dots and underscores ignored
+    (every character but letters and digits)."""
+    return _NOT_ALNUM.sub("", name.lower())
 
 
 def first_error(exc: Any) -> str:
