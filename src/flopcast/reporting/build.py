@@ -98,7 +98,7 @@ def resolve(names: list[str]) -> tuple[str, list[Model]]:
     (``llama-4``); none → the default family."""
     if not names:
         names = [str(settings()["default_family"])]
-    from flopcast.reporting.plots.highlight import resolve_name
+    from flopcast.reporting.names import resolve_name
 
     out: list[Model] = []
     titles = []

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flopcast.errors import FlopcastError
 from flopcast.reporting.given import given_label, is_given
+from flopcast.reporting.names import _explicit, highlighted_models
 from flopcast.reporting.plots.figure import (
     HIGHLIGHT,
     OKABE_ITO,
@@ -21,7 +22,6 @@ from flopcast.reporting.plots.figure import (
     _style,
     _swatches,
 )
-from flopcast.reporting.plots.highlight import _explicit, highlighted_models
 from flopcast.reporting.plots.labels import _end_labels, _Label, _place_labels, _point_boxes
 
 if TYPE_CHECKING:
