@@ -6,26 +6,29 @@ import math
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from flopcast.errors import FlopcastError
-from flopcast.inference import model_spec
-from flopcast.inference.gguf import _hparams, _tensors
+from flopcast.inference import model_spec, weight_bytes
+from flopcast.inference.gguf import _hparams, _Tensor, _tensors
 from flopcast.inference.quantization import _format_data
-from flopcast.inference.weight_bytes import _exact_sum, _tensor_bits, weights
-
-fractions = st.fractions(min_value=0, max_value=10**15, max_denominator=1000)
+from flopcast.inference.weight_bytes import _tensor_bits, weights
 
 
-@given(st.lists(fractions, max_size=60))
-def test_exact_sum_is_the_sum(xs: list[Fraction]) -> None:
-    assert _exact_sum(xs) == sum(xs, Fraction(0))
-
-
-def test_exact_sum_of_thirds() -> None:
-    # an expert tensor is a third of a fused [E, 2I, h] + [E, h, I] block: 3 x 1/3 + 2 = 3
-    assert _exact_sum([Fraction(1, 3)] * 3 + [Fraction(2)]) == 3
+def test_tensors_over_a_common_denominator_are_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    # thirds of a fused expert block, sevenths read per token: over a denominator of 21
+    spec = model_spec("llama-4-maverick")
+    tensors = (
+        _Tensor("routed_experts", "ffn_up", True, 0, Fraction(10, 3), Fraction(10, 21), 8, True),
+        _Tensor("attention", "attn_q", False, 0, Fraction(64), Fraction(64), 8, True),
+    )
+    monkeypatch.setattr(weight_bytes, "_tensors", lambda spec, hp: tensors)
+    weight_bytes._scaled_tensors.cache_clear()
+    try:
+        scale, scaled = weight_bytes._scaled_tensors(spec)
+    finally:
+        weight_bytes._scaled_tensors.cache_clear()
+    assert scale == 21
+    assert scaled == ((tensors[0], 70, 10), (tensors[1], 64 * 21, 64 * 21))
 
 
 @pytest.mark.parametrize("name", ["llama-4-maverick", "deepseek-v3", "qwen3-30b-a3b"])
