@@ -105,6 +105,24 @@ def test_shipped_snapshot_is_language_models_with_credit() -> None:
     assert "Epoch AI" in f.to_dict()["credit"] and "CC BY 4.0" in f.to_dict()["credit"]
 
 
+def test_shipped_models_come_back_from_the_disk_cache_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flopcast import epoch
+    from flopcast.datafiles import SHIPPED
+
+    monkeypatch.setenv("FLOPCAST_CACHE_DIR", str(tmp_path))
+    epoch._clear()
+    built = epoch.epoch_models()
+    kept = sorted(p.name.split("-")[1] for p in tmp_path.glob("epoch-*.pickle"))
+    assert kept == ["models", "rows"]
+    epoch._clear()
+    cached = epoch.epoch_models()
+    assert cached == built and cached is not built
+    assert epoch.active_meta()["origin"] == SHIPPED
+    epoch._clear()
+
+
 def test_bad_epoch_files(tmp_path: Path, cli: CLI) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")

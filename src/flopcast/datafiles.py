@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import os
 import pickle
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
@@ -35,9 +36,14 @@ def load_toml(name: str) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+#: Everything but letters and digits: ``\w`` is exactly what ``str.isalnum`` accepts, and ``_``.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def lenient_key(name: str) -> str:
-    """A name folded for lenient look-up: case, spaces, dashes, dots and underscores ignored."""
-    return "".join(ch for ch in name.lower() if ch.isalnum())
+    """A name folded for lenient look-up: case, spaces, dashes, dots and underscores ignored
+    (every character but letters and digits)."""
+    return _NOT_ALNUM.sub("", name.lower())
 
 
 def first_error(exc: Any) -> str:
@@ -238,6 +244,10 @@ def load_validated(name: str, schema: Callable[[], Any], code: Path) -> dict[str
 # Epoch AI's datasets (CC BY 4.0): how they are described and credited wherever shown
 
 
+#: The origin of a dataset flopcast ships (an import says where it came from instead).
+SHIPPED = "shipped with flopcast"
+
+
 def shipped_dataset(section: Mapping[str, Any]) -> dict[str, Any]:
     """The record of an Epoch AI snapshot flopcast ships, from its data file's section
     (``dataset``, ``date``, ``url``, ``license``, ``file``)."""
@@ -247,7 +257,7 @@ def shipped_dataset(section: Mapping[str, Any]) -> dict[str, Any]:
         "url": section["url"],
         "license": section["license"],
         "file": section["file"],
-        "origin": "shipped with flopcast",
+        "origin": SHIPPED,
     }
 
 

@@ -27,7 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.datafiles import data_path, epoch_credit, lenient_key, load_toml, shipped_dataset
+from flopcast.datafiles import (
+    SHIPPED,
+    data_path,
+    epoch_credit,
+    lenient_key,
+    load_toml,
+    shipped_dataset,
+    validated,
+)
 from flopcast.errors import FlopcastError
 from flopcast.figures import Figure, Model
 from flopcast.quantity import Kind, Quantity
@@ -579,7 +587,11 @@ def _format() -> Any:
     def shipped() -> tuple[dict[str, Any], tuple[EpochRow, ...]]:
         s = settings()["snapshot"]
         meta = shipped_dataset(s)
-        return meta, read_epoch_csv(data_path(s["file"]), language_only=True).rows
+        path = data_path(s["file"])
+        rows = validated(
+            "epoch-rows", _shipped_inputs(), lambda: read_epoch_csv(path, language_only=True).rows
+        )
+        return meta, rows
 
     return Format(
         parse=lambda data, source, language_only: parse_epoch_csv(
@@ -694,10 +706,23 @@ def as_model(row: EpochRow, meta: Mapping[str, Any] | None = None) -> Model:
     )
 
 
+def _shipped_inputs() -> tuple[Path, ...]:
+    """What the shipped dataset's cached values are derived from: its CSV and its settings."""
+    return data_path(str(settings()["snapshot"]["file"])), data_path("epoch.toml")
+
+
 @cache
 def epoch_models() -> tuple[Model, ...]:
+    """The active Epoch AI language models as catalog models (those of the shipped dataset
+    cached on disk by its content, so later runs skip building them)."""
     meta = active_meta()
-    return tuple(as_model(r, meta) for r in epoch_rows())
+
+    def build() -> tuple[Model, ...]:
+        return tuple(as_model(r, meta) for r in epoch_rows())
+
+    if meta.get("origin") == SHIPPED:
+        return validated("epoch-models", _shipped_inputs(), build)
+    return build()
 
 
 @cache

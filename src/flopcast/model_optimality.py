@@ -19,12 +19,13 @@ from flopcast.scaling import (
     Sparsity,
     law_names,
     overtrain,
+    overtraining_factor,
     sparsity_from_experts,
     sparsity_from_params,
     sparsity_stated,
 )
 from flopcast.training import Input
-from flopcast.uncertainty import Sampling, propagate_each
+from flopcast.uncertainty import Sampling, propagate
 
 SparsityFrom = Literal["params", "experts"]
 
@@ -140,8 +141,9 @@ def optimality(
 
     n0, d0 = n_in.quantity.value, d_in.quantity.value
     report = run(law, n0, d0)
-    res = propagate_each(
-        lambda n, d: {"tpp": d / n, "k": run(law, n, d).k},
+    # k of each Monte Carlo sample of N and D, at the central sparsity (vectorized)
+    res = propagate(
+        lambda n, d: {"tpp": d / n, "k": overtraining_factor(n, d, law=law, sparsity=sp, moe=moe)},
         {"n": n_in.quantity, "d": d_in.quantity},
         {"tpp": "tokens/param"},
         sampling,

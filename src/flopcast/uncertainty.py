@@ -187,35 +187,3 @@ def np_errstate() -> Any:
 
     np = sys.modules.get("numpy")
     return np.errstate(all="ignore") if np is not None else contextlib.nullcontext()
-
-
-#: Samples for formulas that can only be evaluated one sample at a time (plain Python).
-LOOP_SAMPLES = 2_000
-
-
-def propagate_each(
-    f: Callable[..., Mapping[str, float]],
-    inputs: Mapping[str, Quantity],
-    units: Mapping[str, str] | None = None,
-    sampling: Sampling | None = None,
-    labels: Mapping[str, str] | None = None,
-) -> dict[str, Quantity]:
-    """Like :func:`propagate`, for a scalar-only ``f``: evaluated once per sample, in Python.
-
-    Uses at most :data:`LOOP_SAMPLES` Latin hypercube samples, so the intervals are coarser
-    (a few tenths of a percent) than :func:`propagate`'s.
-    """
-    sampling = sampling or Sampling()
-    loop = Sampling(min(sampling.samples, LOOP_SAMPLES), sampling.seed)
-
-    def vectorized(**x: Any) -> dict[str, Any]:
-        import numpy as np
-
-        arrays = {k: v for k, v in x.items() if isinstance(v, np.ndarray)}
-        if not arrays:
-            return dict(f(**x))
-        n = len(next(iter(arrays.values())))
-        rows = [f(**{k: (v[i] if k in arrays else v) for k, v in x.items()}) for i in range(n)]
-        return {key: np.array([float(r[key]) for r in rows]) for key in rows[0]}
-
-    return propagate(vectorized, inputs, units, loop, labels)

@@ -8,31 +8,11 @@ real model classes exactly. Conventions are in ``flopcast.arch.types``.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flopcast.arch import (
-    deepseek,
-    deepseek_v4,
-    dense,
-    falcon_h1,
-    gemma,
-    gemma3n,
-    gemma4,
-    gpt_oss,
-    granite_hybrid,
-    jamba,
-    lfm2,
-    llama4,
-    mistral3,
-    mixtral,
-    moe,
-    nemotron_h,
-    olmo_hybrid,
-    qwen3_next,
-    qwen_moe,
-)
 from flopcast.arch.common import Cfg
 from flopcast.arch.types import (
     CONVENTIONS,
@@ -50,66 +30,77 @@ from flopcast.errors import FlopcastError, FlopcastTypeError
 
 Builder = Callable[[Cfg, str], ArchBreakdown]
 
-BUILDERS: dict[str, Builder] = {
-    "llama": dense.build,
-    "mistral": dense.build,
-    "qwen2": dense.build,
-    "qwen3": dense.build,
-    "ministral3": dense.build,
-    "phi3": dense.build,
-    "smollm3": dense.build,
-    "seed_oss": dense.build,
-    "olmo2": dense.build,
-    "olmo3": dense.build,
-    "exaone4": dense.build,
-    "mistral3": mistral3.build,
-    "mixtral": mixtral.build,
-    "qwen2_moe": qwen_moe.build,
-    "qwen3_moe": qwen_moe.build,
-    "deepseek_v3": deepseek.build,
-    "kimi_k2": deepseek.build,
-    "kimi_k25": deepseek.build,
-    "deepseek_v32": deepseek.build,
-    "glm_moe_dsa": deepseek.build,
-    "glm4_moe_lite": deepseek.build,
-    "deepseek_v4": deepseek_v4.build,
-    "llama4": llama4.build,
-    "llama4_text": llama4.build,
-    "gpt_oss": gpt_oss.build,
-    "gemma": gemma.build,
-    "gemma2": gemma.build,
-    "gemma3": gemma.build,
-    "gemma3_text": gemma.build,
-    "glm4_moe": moe.build,
-    "dots1": moe.build,
-    "minimax_m2": moe.build,
-    "mimo_v2_flash": moe.build,
-    "ernie4_5_moe": moe.build,
-    "hunyuan_v1_moe": moe.build,
-    "granitemoe": moe.build,
+#: Each supported ``model_type`` -> the family module of ``flopcast.arch`` that counts it (its
+#: ``build``), imported when a config of that type is first counted.
+FAMILIES: dict[str, str] = {
+    "llama": "dense",
+    "mistral": "dense",
+    "qwen2": "dense",
+    "qwen3": "dense",
+    "ministral3": "dense",
+    "phi3": "dense",
+    "smollm3": "dense",
+    "seed_oss": "dense",
+    "olmo2": "dense",
+    "olmo3": "dense",
+    "exaone4": "dense",
+    "mistral3": "mistral3",
+    "mixtral": "mixtral",
+    "qwen2_moe": "qwen_moe",
+    "qwen3_moe": "qwen_moe",
+    "deepseek_v3": "deepseek",
+    "kimi_k2": "deepseek",
+    "kimi_k25": "deepseek",
+    "deepseek_v32": "deepseek",
+    "glm_moe_dsa": "deepseek",
+    "glm4_moe_lite": "deepseek",
+    "deepseek_v4": "deepseek_v4",
+    "llama4": "llama4",
+    "llama4_text": "llama4",
+    "gpt_oss": "gpt_oss",
+    "gemma": "gemma",
+    "gemma2": "gemma",
+    "gemma3": "gemma",
+    "gemma3_text": "gemma",
+    "glm4_moe": "moe",
+    "dots1": "moe",
+    "minimax_m2": "moe",
+    "mimo_v2_flash": "moe",
+    "ernie4_5_moe": "moe",
+    "hunyuan_v1_moe": "moe",
+    "granitemoe": "moe",
     # hybrids: recurrent (linear-attention / SSM) layers with a fixed state
-    "qwen3_next": qwen3_next.build,
-    "qwen3_5": qwen3_next.build,
-    "qwen3_5_text": qwen3_next.build,
-    "qwen3_5_moe": qwen3_next.build,
-    "qwen3_5_moe_text": qwen3_next.build,
-    "nemotron_h": nemotron_h.build,
-    "gemma4": gemma4.build,
-    "gemma4_text": gemma4.build,
-    "granitemoehybrid": granite_hybrid.build,
-    "lfm2": lfm2.build,
-    "falcon_h1": falcon_h1.build,
-    "jamba": jamba.build,
-    "olmo_hybrid": olmo_hybrid.build,
-    "gemma3n": gemma3n.build,
-    "gemma3n_text": gemma3n.build,
+    "qwen3_next": "qwen3_next",
+    "qwen3_5": "qwen3_next",
+    "qwen3_5_text": "qwen3_next",
+    "qwen3_5_moe": "qwen3_next",
+    "qwen3_5_moe_text": "qwen3_next",
+    "nemotron_h": "nemotron_h",
+    "gemma4": "gemma4",
+    "gemma4_text": "gemma4",
+    "granitemoehybrid": "granite_hybrid",
+    "lfm2": "lfm2",
+    "falcon_h1": "falcon_h1",
+    "jamba": "jamba",
+    "olmo_hybrid": "olmo_hybrid",
+    "gemma3n": "gemma3n",
+    "gemma3n_text": "gemma3n",
 }
-SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(BUILDERS))
+SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(sorted(FAMILIES))
+
+
+def builder(model_type: str) -> Builder | None:
+    """The ``build`` of the family module that counts ``model_type``, or None if unsupported."""
+    family = FAMILIES.get(model_type)
+    if family is None:
+        return None
+    build: Builder = importlib.import_module(f"flopcast.arch.{family}").build
+    return build
 
 
 def model_type_families() -> dict[str, str]:
     """Each supported ``model_type`` -> the flopcast family module that counts it."""
-    return {t: BUILDERS[t].__module__.rsplit(".", 1)[-1] for t in SUPPORTED_MODEL_TYPES}
+    return {t: FAMILIES[t] for t in SUPPORTED_MODEL_TYPES}
 
 
 __all__ = [
@@ -146,10 +137,10 @@ def from_config(config: Mapping[str, Any] | str | Path) -> ArchBreakdown:
         raise FlopcastError(
             "config.json has no 'model_type'; supported: " + ", ".join(SUPPORTED_MODEL_TYPES)
         )
-    builder = BUILDERS.get(model_type)
-    if builder is None:
+    build = builder(model_type)
+    if build is None:
         raise FlopcastError(
             f"model_type {model_type[:60]!r} is not supported; supported: "
             + ", ".join(SUPPORTED_MODEL_TYPES)
         )
-    return builder(Cfg(config, model_type), model_type)
+    return build(Cfg(config, model_type), model_type)

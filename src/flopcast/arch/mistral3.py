@@ -31,19 +31,20 @@ _TEXT_DEFAULTS = {
 def build(cfg: c.Cfg, model_type: str) -> ArchBreakdown:
     from dataclasses import replace
 
-    from flopcast.arch import BUILDERS
+    from flopcast.arch import builder
 
     sub = cfg.sub("text_config")
     given = dict(sub.data) if sub is not None else {}
     text = {**_TEXT_DEFAULTS, **given} if "model_type" not in given else given
     text_type = str(text.get("model_type") or "mistral")
-    if text_type == model_type or text_type not in BUILDERS:
+    build = builder(text_type)
+    if text_type == model_type or build is None:
         raise FlopcastError(
             f"text_config.model_type {text_type!r} of a mistral3 config is not supported"
         )
     # the top-level config decides tying (Mistral3Config.tie_word_embeddings, default true)
     text["tie_word_embeddings"] = cfg.flag("tie_word_embeddings", True)
-    inner = BUILDERS[text_type](c.Cfg(text, text_type, "text_config."), text_type)
+    inner = build(c.Cfg(text, text_type, "text_config."), text_type)
     extras = inner.extras + tuple(vision.pixtral(cfg, inner.hidden_size))
     return replace(
         inner,

@@ -269,6 +269,22 @@ def render(
 
 
 @contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused for one bounded piece of work of a command that then
+    exits: reference counting frees nearly everything, and the few cycles wait for the end. A
+    report's collections found 676 objects in 35 ms without plots, 6,488 in 115 ms with them."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def progress(description: str, enabled: bool = True) -> Iterator[Callable[[str], None]]:
     """A spinner with the elapsed time on stderr while a slow step runs (a report, a fit, a
     plot), in a terminal only: silent in a pipe, in a file and with ``--json`` (``enabled``

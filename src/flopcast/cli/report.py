@@ -61,9 +61,9 @@ def report_command(
     ] = None,
     json_output: JsonOpt = False,
 ) -> None:
-    from flopcast.cli.common import progress
+    from flopcast.cli.common import gc_paused, progress
 
-    with progress("Building the report", enabled=not json_output) as step:
+    with gc_paused(), progress("Building the report", enabled=not json_output) as step:
         _report(names, output, no_plots, law, moe, name, active, total, tokens, gpus, gpu,
                 released, json_output, step)  # fmt: skip
 

@@ -7,9 +7,11 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
-from flopcast.datafiles import NameIndex, first_error, lenient_key, load_toml
+from flopcast.datafiles import NameIndex, lenient_key, load_validated
 from flopcast.errors import FlopcastError, FlopcastTypeError, listing
 from flopcast.inference.defaults import GB, OsKind, os_reserve_gb
 
@@ -174,13 +176,15 @@ def _gpu_machine(
 
 
 @cache
-def _table() -> Any:
-    from pydantic import ValidationError
+def _table() -> dict[str, Any]:
+    """``data/machines.toml``, validated on first use, as plain values (then loaded from the
+    cache, without pydantic)."""
+    return load_validated("machines.toml", _machines_schema, Path(__file__))
 
-    try:
-        return _machines_schema().model_validate(load_toml("machines.toml"))
-    except ValidationError as exc:
-        raise FlopcastError(f"data/machines.toml: {first_error(exc)}") from None
+
+def _record(row: dict[str, Any]) -> Any:
+    """A validated row of the table, its fields as attributes."""
+    return SimpleNamespace(**row)
 
 
 @cache
@@ -200,7 +204,7 @@ def _ambiguous() -> dict[str, tuple[str, ...]]:
     """Folded names that fit several machines → the ids they may mean."""
     out: dict[str, tuple[str, ...]] = {}
     index = _index()
-    for row in _table().ambiguous:
+    for row in map(_record, _table()["ambiguous"]):
         for choice in row.choices:
             index.get(choice)  # every choice is a machine
         for name in row.names:
@@ -215,9 +219,8 @@ def _ambiguous() -> dict[str, tuple[str, ...]]:
 @cache
 def machines() -> tuple[Machine, ...]:
     """The machines of ``data/machines.toml`` (GPU rows filled in from the accelerator table)."""
-    table = _table()
     out: list[Machine] = []
-    for r in table.machine:
+    for r in map(_record, _table()["machine"]):
         others = tuple(str(s) for s in r.other_sources)
         if r.host_source is not None:
             others += (str(r.host_source),)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from flopcast.errors import FlopcastError
@@ -62,6 +63,11 @@ def kv_cache(
     check_context(context)
     if isinstance(sequences, bool) or not isinstance(sequences, int) or sequences < 1:
         raise FlopcastError(f"sequences must be a positive integer, got {sequences!r}")
+    return _kv_cache(spec, int(context), kv_dtype(dtype).id, sequences)
+
+
+@lru_cache(maxsize=1024)  # the fits and remedies of a report ask for the same few again
+def _kv_cache(spec: ModelSpec, context: int, dtype: str, sequences: int) -> KVCache:
     dt = kv_dtype(dtype)
     if spec.arch is None:
         if spec.kv_bytes_per_token is None:

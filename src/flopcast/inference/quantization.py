@@ -8,9 +8,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-from flopcast.datafiles import NameIndex, check_unique_names, lenient_key, load_toml
+from flopcast.datafiles import (
+    NameIndex,
+    check_unique_names,
+    data_path,
+    lenient_key,
+    load_toml,
+    validated,
+)
 from flopcast.errors import FlopcastError, opt
 from flopcast.inference.gguf import _ROLES, LAYER_SELECTORS, _condition
 from flopcast.inference.spec import ModelSpec
@@ -184,6 +192,12 @@ def _formats_schema() -> Any:
 
 @cache
 def _format_data() -> _FormatData:
+    """The formats, storage types and ladder of ``data/formats.toml``, validated on first use
+    (then loaded from the cache, without pydantic)."""
+    return validated("formats", (data_path("formats.toml"), Path(__file__)), _build_format_data)
+
+
+def _build_format_data() -> _FormatData:
     from pydantic import ValidationError
 
     try:

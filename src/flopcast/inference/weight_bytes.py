@@ -138,17 +138,30 @@ def _weights(spec: ModelSpec, f: WeightFormat) -> Weights:
             "q4_k_m or 4bit"
         )
     hp = _hparams(spec)
-    # group -> (storage type, bits) -> [params, active weights]; bytes = weights x bits / 8
-    acc: dict[str, dict[tuple[str, Fraction], list[Fraction]]] = {}
-    for t in _tensors(spec, hp):
+    scale, tensors = _scaled_tensors(spec)
+    # A tensor's storage type depends on its group, role, shape and which of the recipe's layer
+    # selectors its layer meets, so it is worked out once per such kind of tensor.
+    selected = {
+        layer: tuple(_on_layer(r.layers, layer, hp.layers) for r in f.rules)
+        for layer in (None, *range(hp.layers))
+    }
+    kinds: dict[tuple[object, ...], list[_ScaledTensor]] = {}
+    for scaled in tensors:
+        t = scaled[0]
+        kind = (t.group, t.role, t.expert, t.ncols, t.quantizable, selected[t.layer])
+        kinds.setdefault(kind, []).append(scaled)
+    # group -> (storage type, bits) -> its tensors; bytes = weights x bits / 8
+    acc: dict[str, dict[tuple[str, Fraction], list[_ScaledTensor]]] = {}
+    for alike in kinds.values():
+        t = alike[0][0]
         key = _tensor_bits(f, t, hp, arch.tied_embeddings)
-        cell = acc.setdefault(t.group, {}).setdefault(key, [Fraction(0), Fraction(0)])
-        cell[0] += t.params
-        cell[1] += t.active
+        acc.setdefault(t.group, {}).setdefault(key, []).extend(alike)
     sums: dict[str, list[Any]] = {}
     for group, cells in acc.items():
         row = sums.setdefault(group, [Fraction(0), Fraction(0), Fraction(0), {}])
-        for (tname, bits), (params, active) in cells.items():
+        for (tname, bits), cell in cells.items():
+            params = Fraction(sum(r[1] for r in cell), scale)
+            active = Fraction(sum(r[2] for r in cell), scale)
             row[0] += params
             row[1] += params * bits / 8
             row[2] += active * bits / 8
@@ -190,6 +203,19 @@ def _weights(spec: ModelSpec, f: WeightFormat) -> Weights:
         estimate=False,
         notes=tuple(notes),
     )
+
+
+#: A tensor, its parameters and its active weights, both times a model's common denominator.
+_ScaledTensor = tuple[_Tensor, int, int]
+
+
+@lru_cache(maxsize=64)
+def _scaled_tensors(spec: ModelSpec) -> tuple[int, tuple[_ScaledTensor, ...]]:
+    """A model's tensors with their (fractional) parameters and active weights as integers over
+    one common denominator, so that summing them is adding integers: exact, and fast."""
+    tensors = _tensors(spec, _hparams(spec))
+    scale = math.lcm(*(x.denominator for t in tensors for x in (t.params, t.active)))
+    return scale, tuple((t, int(t.params * scale), int(t.active * scale)) for t in tensors)
 
 
 def _gguf_expected(f: WeightFormat) -> set[str]:

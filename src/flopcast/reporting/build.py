@@ -19,7 +19,7 @@ from flopcast.figures import Model
 from flopcast.quantity import Quantity
 from flopcast.reporting.document import ModelReport, Report, Section, Sources
 from flopcast.reporting.given import is_given, is_unreleased
-from flopcast.reporting.prose import REPORT_LOOP_SAMPLING, _join, flop, settings
+from flopcast.reporting.prose import REPORT_SAMPLING, _join, flop, settings
 from flopcast.reporting.sections.cluster import cluster_section
 from flopcast.reporting.sections.compute import compute_section
 from flopcast.reporting.sections.context import context_section
@@ -41,7 +41,7 @@ def build_model_report(
         return _undisclosed_report(m, sources)
     mc = _compute(m, sampling)
     try:
-        o: Optimality | None = optimality(m, law=law, moe=moe, sampling=REPORT_LOOP_SAMPLING)
+        o: Optimality | None = optimality(m, law=law, moe=moe, sampling=REPORT_SAMPLING)
     except FlopcastError:
         o = None
     sections = [
@@ -98,7 +98,7 @@ def resolve(names: list[str]) -> tuple[str, list[Model]]:
     (``llama-4``); none → the default family."""
     if not names:
         names = [str(settings()["default_family"])]
-    from flopcast.reporting.plots.highlight import resolve_name
+    from flopcast.reporting.names import resolve_name
 
     out: list[Model] = []
     titles = []

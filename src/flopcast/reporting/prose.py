@@ -12,8 +12,9 @@ from flopcast.reporting.document import Sources
 from flopcast.training import Input
 from flopcast.uncertainty import Sampling
 
-#: Samples for the per-law over-training intervals in a report (a Python loop per sample).
-REPORT_LOOP_SAMPLING = Sampling(samples=500)
+#: Monte Carlo samples for a report's over-training and predecessor intervals (printed to two
+#: significant figures, which 500 Latin hypercube samples settle; fewer draws, a faster report).
+REPORT_SAMPLING = Sampling(samples=500)
 
 #: Significant figures in prose ("5.2e25 FLOP", as analysts write it); tables use more.
 PROSE_SIG = 2

@@ -23,7 +23,12 @@ from flopcast.scaling.moe import (
     sparsity_from_params,
     sparsity_stated,
 )
-from flopcast.scaling.overtrain import OvertrainReport, overtrain, overtraining_cost
+from flopcast.scaling.overtrain import (
+    OvertrainReport,
+    overtrain,
+    overtraining_cost,
+    overtraining_factor,
+)
 
 __all__ = [
     "Citation",
@@ -41,6 +46,7 @@ __all__ = [
     "optimal",
     "overtrain",
     "overtraining_cost",
+    "overtraining_factor",
     "sparsity_from_experts",
     "sparsity_from_params",
     "sparsity_stated",

@@ -1,6 +1,8 @@
 """Loading ``data/scaling_laws.toml`` (lazily, once) and small shared helpers.
 
-Standard library only at import time; pydantic is imported when the file is first read.
+Standard library only at import time; pydantic is imported when the file is first validated,
+and the validated values are cached on disk (:func:`flopcast.datafiles.validated`), so later
+runs do without it.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from flopcast.datafiles import first_error, load_toml
+from flopcast.datafiles import data_path, first_error, load_toml, validated
 from flopcast.errors import FlopcastError, FlopcastTypeError
 from flopcast.sanitize import short
 
@@ -20,6 +23,11 @@ if TYPE_CHECKING:
     from flopcast.scaling._schema import ScalingLawsFile
 
 DATA_FILE = "scaling_laws.toml"
+
+#: A float, or a numpy array of floats (Monte Carlo samples): the arithmetic of the laws'
+#: optima (each law's ``dense_optimum``, annotated for floats), of m(S) and of the overtraining
+#: factor k works on both alike, so intervals are computed without a Python loop.
+Real = Any
 
 
 @dataclass(frozen=True)
@@ -34,9 +42,76 @@ class Citation:
         return {"paper": self.paper, "where": self.where, "url": self.url}
 
 
+@dataclass(frozen=True)
+class DefaultMultiplier:
+    """The default data-efficiency multiplier: m(S) = coefficient (S / reference_sparsity)^exponent
+    (see :func:`flopcast.scaling.moe.default_multiplier`)."""
+
+    title: str
+    coefficient: float
+    reference_sparsity: float
+    exponent: float
+    notes: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class JointMoeLaw:
+    """The constants of the Joint MoE law (Ludziejewski et al. 2025 sec. 3), whose symbols they
+    keep: L = a Ê^delta N_act^-(alpha + gamma ln Ê) + b Ê^omega D^-(beta + zeta ln Ê) + c."""
+
+    title: str
+    a: float
+    delta: float
+    alpha: float
+    gamma: float
+    b: float
+    omega: float
+    beta: float
+    zeta: float
+    c: float
+    E_start: float
+    E_max: float
+    notes: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class ScalingSettings:
+    """The MoE multipliers' constants and the over-training settings of the data file."""
+
+    default_moe: DefaultMultiplier
+    joint_moe: JointMoeLaw
+    cost_law: str  # the parametric law whose exponents price over-training by default
+    near_optimal_factor: float  # within this factor of the optimum: "near compute-optimal"
+
+
+#: What the cached values of the data file are built from.
+SOURCES = (data_path(DATA_FILE), Path(__file__).with_name("_schema.py"))
+
+
+@cache
+def scaling_settings() -> ScalingSettings:
+    """The multipliers' constants and over-training settings, validated on first use (then
+    loaded from the cache, without pydantic)."""
+    return validated("scaling-settings", SOURCES, _build_settings)
+
+
+def _build_settings() -> ScalingSettings:
+    f = scaling_file()
+    d, j = f.moe.default, f.moe.ludziejewski2025
+    return ScalingSettings(
+        DefaultMultiplier(**{**dict(d), "citation": Citation(**dict(d.citation))}),
+        JointMoeLaw(**{**dict(j), "citation": Citation(**dict(j.citation))}),
+        f.overtraining.cost_law,
+        f.overtraining.near_optimal_factor,
+    )
+
+
 @cache
 def scaling_file() -> ScalingLawsFile:
-    """The validated contents of ``data/scaling_laws.toml`` (read once per process)."""
+    """The validated contents of ``data/scaling_laws.toml`` (read once per process, with
+    pydantic: what builds the cached values)."""
     from pydantic import ValidationError
 
     from flopcast.scaling._schema import ScalingLawsFile

@@ -17,9 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
-from flopcast.datafiles import NameIndex
+from flopcast.datafiles import NameIndex, validated
 from flopcast.errors import FlopcastError, FlopcastTypeError, listing
-from flopcast.scaling._data import Citation, finite, positive, scaling_file
+from flopcast.scaling._data import (
+    SOURCES,
+    Citation,
+    Real,
+    finite,
+    positive,
+    scaling_file,
+    scaling_settings,
+)
 from flopcast.scaling.moe import MoeSpec, Multiplier, Sparsity, as_sparsity, multiplier
 from flopcast.store import kind_of, read_json
 
@@ -29,6 +37,12 @@ if TYPE_CHECKING:
 # C = 6ND (Kaplan et al. 2020 sec. 2.1; Hoffmann et al. 2022 sec. 3.3 and eq. 4 use C/6).
 
 SAVED_FIT_FORMAT = "flopcast-scaling-law-fit"
+
+
+def _sqrt(x: Real) -> Real:
+    """The square root of a float (``math.sqrt``) or of a numpy array (``x ** 0.5``, which numpy
+    computes as its sqrt): both correctly rounded, so samples agree with the central value."""
+    return math.sqrt(x) if isinstance(x, int | float) else x**0.5
 
 
 @dataclass(frozen=True)
@@ -188,7 +202,7 @@ class FixedRatioLaw:
         return None
 
     def dense_optimum(self, C: float) -> tuple[float, float]:
-        n = math.sqrt(C / (FLOP_PER_PARAM_TOKEN * self.ratio))
+        n = _sqrt(C / (FLOP_PER_PARAM_TOKEN * self.ratio))
         return n, self.ratio * n
 
     def to_dict(self) -> dict[str, object]:
@@ -268,8 +282,22 @@ def _law_from_model(name: str, model: LawModel) -> ParametricLaw | PowerLaw:
 
 
 @cache
+def _entries() -> dict[str, tuple[ParametricLaw | PowerLaw, tuple[str, ...]]]:
+    """Each shipped law with its aliases, validated on first use (then loaded from the cache,
+    without pydantic)."""
+    return validated(
+        "scaling-laws",
+        SOURCES,
+        lambda: {
+            name: (_law_from_model(name, m), tuple(m.aliases))
+            for name, m in scaling_file().laws.items()
+        },
+    )
+
+
+@cache
 def _catalog() -> dict[str, ParametricLaw | PowerLaw]:
-    return {name: _law_from_model(name, m) for name, m in scaling_file().laws.items()}
+    return {name: law for name, (law, _aliases) in _entries().items()}
 
 
 @cache
@@ -277,7 +305,7 @@ def _index() -> NameIndex[ParametricLaw | PowerLaw]:
     return NameIndex(
         "data/scaling_laws.toml",
         "scaling law",
-        ((name, m.aliases, _catalog()[name]) for name, m in scaling_file().laws.items()),
+        ((name, aliases, law) for name, (law, aliases) in _entries().items()),
         hint=lambda: f"{listing('laws')}; or fixed:R, or a saved fit .json",
     )
 
@@ -356,12 +384,28 @@ def get_law(spec: str | Law) -> Law:
     raise _index().unknown(text)
 
 
-def dense_optimum(law: Law, C: float) -> tuple[float, float, float | None]:
+def dense_optimum(law: Law, C: Real) -> tuple[Real, Real, Real | None]:
     """(N_opt, D_opt, M_opt or None) of a dense model at compute C under ``law``."""
     if isinstance(law, PowerLaw):
         return law.dense_optimum(C)
     n, d = law.dense_optimum(C)
     return n, d, None
+
+
+def compute_optimal_nd(law: Law, C: Real, m: Real = 1.0) -> tuple[Real, Real]:
+    """The compute-optimal (N, D) at compute C, N active for a sparse model with
+    data-efficiency multiplier m; on floats or numpy arrays alike (C and m may be samples).
+
+    A sparse model's tokens per active parameter are m times the dense law's at the same
+    compute, and N, D keep the law's C = kappa N D (kappa = 6 for all but the stated Llama 3
+    point)."""
+    n0, d0, _ = dense_optimum(law, C)
+    if isinstance(m, int | float) and m == 1.0:
+        return n0, d0
+    kappa = C / (n0 * d0)
+    tpp = m * (d0 / n0)
+    n = _sqrt(C / (kappa * tpp))
+    return n, tpp * n
 
 
 def law_loss(law: Law, N: float, D: float) -> float | None:
@@ -435,14 +479,8 @@ def optimal(
     try:
         n0, d0, m0 = dense_optimum(lw, c)
         tpp0 = d0 / n0
-        if mult.value == 1.0:
-            n, d, m = n0, d0, m0
-        else:
-            kappa = c / (n0 * d0)
-            tpp = mult.value * tpp0
-            n = math.sqrt(c / (kappa * tpp))
-            d = tpp * n
-            m = None
+        n, d = compute_optimal_nd(lw, c, mult.value)
+        m = m0 if mult.value == 1.0 else None
     except (OverflowError, ZeroDivisionError):
         n = d = math.inf
     for what, x in (("parameters N", n), ("tokens D", d)):
@@ -483,6 +521,6 @@ def optimal(
 
 def cost_law() -> ParametricLaw:
     """The parametric law whose exponents price over-training when the chosen law has none."""
-    law = _catalog()[scaling_file().overtraining.cost_law]
+    law = _catalog()[scaling_settings().cost_law]
     assert isinstance(law, ParametricLaw)  # the schema checks this
     return law

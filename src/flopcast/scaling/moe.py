@@ -22,7 +22,7 @@ from typing import Literal
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError, FlopcastTypeError
-from flopcast.scaling._data import Citation, finite, positive, scaling_file
+from flopcast.scaling._data import Citation, Real, finite, positive, scaling_settings
 
 SparsityDefinition = Literal["total/active parameters", "routed experts / active experts", "stated"]
 MoeSpec = str | float
@@ -136,23 +136,23 @@ def default_multiplier(s: float) -> float:
     by Nesov; S = 1 (dense) gives 1."""
     if s <= 1:
         return 1.0
-    d = scaling_file().moe.default
+    d = scaling_settings().default_moe
     return float(d.coefficient * (s / d.reference_sparsity) ** d.exponent)
 
 
 def _e_hat(E: float) -> float:
     # Ludziejewski et al. 2025 sec. 3 (after Clark et al. 2022 eq. 8): saturating expert count Ê.
-    j = scaling_file().moe.ludziejewski2025
+    j = scaling_settings().joint_moe
     return 1.0 / (1.0 / (E - 1.0 + 1.0 / (1.0 / j.E_start - 1.0 / j.E_max)) + 1.0 / j.E_max)
 
 
-def joint_moe_optimum(E: float, compute: float) -> tuple[float, float]:
+def joint_moe_optimum(E: float, compute: Real) -> tuple[Real, Real]:
     """Compute-optimal (N_act, D) of the Joint MoE law with E experts at ``compute`` = 6 N_act D.
 
     The law is Chinchilla-shaped at fixed E, so Hoffmann et al. 2022 eq. 4 applies with
     exponents mu = alpha + gamma ln Ê, nu = beta + zeta ln Ê and prefactors a Ê^delta, b Ê^omega.
     """
-    j = scaling_file().moe.ludziejewski2025
+    j = scaling_settings().joint_moe
     e_hat = _e_hat(E)
     mu = j.alpha + j.gamma * math.log(e_hat)
     nu = j.beta + j.zeta * math.log(e_hat)
@@ -164,18 +164,38 @@ def joint_moe_optimum(E: float, compute: float) -> tuple[float, float]:
     return n_act, compute / (FLOP_PER_PARAM_TOKEN * n_act)
 
 
-def joint_moe_multiplier(E: float, compute: float) -> float:
+def joint_moe_multiplier(E: float, compute: Real) -> Real:
     """Tokens per active parameter at the optimum with E experts over the dense (E = 1) value."""
     n_e, d_e = joint_moe_optimum(E, compute)
     n_1, d_1 = joint_moe_optimum(1.0, compute)
     return (d_e / n_e) / (d_1 / n_1)
 
 
+def multiplier_value(
+    spec: MoeSpec, sparsity: Sparsity | float | None, compute: Real = None
+) -> Real:
+    """The value of :func:`multiplier`: m(S) for the chosen multiplier ``spec`` and sparsity.
+    The Joint MoE law's also depends on the training ``compute``, a float or a numpy array of
+    samples alike (its value then too). A dense model (no sparsity, or S = 1) gets m = 1."""
+    choice = parse_moe_spec(spec)
+    sp = as_sparsity(sparsity)
+    if sp is None or sp.value == 1 or choice == "none":
+        return 1.0
+    if isinstance(choice, float):
+        return choice
+    if choice == "default":
+        return default_multiplier(sp.value)
+    if compute is None:
+        raise FlopcastError("the ludziejewski2025 multiplier depends on compute: give the compute")
+    return joint_moe_multiplier(sp.value, compute)
+
+
 def multiplier(
     spec: MoeSpec, sparsity: Sparsity | float | None, compute: float | None = None
 ) -> Multiplier:
     """m(S) for the chosen multiplier ``spec``, the model's sparsity and (for the Joint MoE law)
-    its training compute in FLOP. A dense model (no sparsity, or S = 1) always gets m = 1."""
+    its training compute in FLOP, with its formula and source. A dense model (no sparsity, or
+    S = 1) always gets m = 1."""
     choice = parse_moe_spec(spec)
     sp = as_sparsity(sparsity)
     if compute is not None:
@@ -192,20 +212,20 @@ def multiplier(
         return Multiplier(
             "none", 1.0, "m = 1 (no MoE adjustment)", s, compute, None, "MoE adjustment disabled"
         )
-    moe = scaling_file().moe
+    settings = scaling_settings()
     if choice == "default":
-        d = moe.default
-        m = default_multiplier(s)
+        d = settings.default_moe
+        m = multiplier_value(choice, sp)
         formula = f"{d.coefficient:g} x ({s:.4g}/{d.reference_sparsity:g})^{d.exponent:g} = {m:.3g}"
-        return Multiplier("default", m, formula, s, compute, Citation(**dict(d.citation)), d.notes)
-    j = moe.ludziejewski2025
+        return Multiplier("default", m, formula, s, compute, d.citation, d.notes)
+    j = settings.joint_moe
     if compute is None:
         raise FlopcastError("the ludziejewski2025 multiplier depends on compute: give the compute")
     c = positive("compute", compute)
     try:
-        m = joint_moe_multiplier(s, c)
+        m = multiplier_value(choice, sp, c)
     except (OverflowError, ZeroDivisionError, ValueError):
         m = math.nan
     finite(f"the ludziejewski2025 multiplier at S = {s:.3g} and {c:.3g} FLOP", m)
     formula = f"Joint MoE law, E = {s:.4g} vs E = 1 at {c:.3g} FLOP: m = {m:.3g}"
-    return Multiplier("ludziejewski2025", m, formula, s, c, Citation(**dict(j.citation)), j.notes)
+    return Multiplier("ludziejewski2025", m, formula, s, c, j.citation, j.notes)

@@ -26,17 +26,25 @@ from dataclasses import dataclass
 
 from flopcast.conventions import FLOP_PER_PARAM_TOKEN
 from flopcast.errors import FlopcastError
-from flopcast.scaling._data import finite, positive, scaling_file
+from flopcast.scaling._data import Real, finite, positive, scaling_settings
 from flopcast.scaling.laws import (
     Law,
     OptimalPoint,
     ParametricLaw,
+    compute_optimal_nd,
     cost_law,
     get_law,
     law_loss,
     optimal,
 )
-from flopcast.scaling.moe import MoeSpec, Multiplier, Sparsity, as_sparsity, sparsity_from_params
+from flopcast.scaling.moe import (
+    MoeSpec,
+    Multiplier,
+    Sparsity,
+    as_sparsity,
+    multiplier_value,
+    sparsity_from_params,
+)
 
 
 def overtraining_size_ratio(k: float, alpha: float, beta: float) -> float:
@@ -143,12 +151,30 @@ class OvertrainReport:
 
 
 def _verdict(k: float) -> str:
-    band = scaling_file().overtraining.near_optimal_factor
+    band = scaling_settings().near_optimal_factor
     if k > band:
         return f"overtrained {k:.2g}x"
     if k < 1.0 / band:
         return f"undertrained ({k:.2g}x the optimal tokens per parameter)"
     return f"near compute-optimal (k = {k:.2g})"
+
+
+def overtraining_factor(
+    active_params: Real,
+    tokens: Real,
+    *,
+    law: str | Law = "fixed:40",
+    sparsity: Sparsity | float | None = None,
+    moe: MoeSpec = "default",
+    compute: Real = None,
+) -> Real:
+    """k = (D/N)_actual / (D/N)_optimal, the optimum at ``compute`` (default 6 N D) under
+    ``law``: the k of :func:`overtrain` alone, unchecked, on floats or numpy arrays alike (for
+    Monte Carlo samples of N and D). Sparsity: ``sparsity`` if given, else dense."""
+    lw = get_law(law)
+    c = FLOP_PER_PARAM_TOKEN * active_params * tokens if compute is None else compute
+    n_opt, d_opt = compute_optimal_nd(lw, c, multiplier_value(moe, sparsity, c))
+    return (tokens / active_params) / (d_opt / n_opt)
 
 
 def overtrain(
@@ -186,7 +212,10 @@ def overtrain(
     lw = get_law(law)
     opt = optimal(lw, c, sparsity=sp, moe=moe)
     tpp = finite("tokens per parameter", d / n)
-    k = finite("the overtraining factor k", tpp / opt.tokens_per_param)
+    k = finite(
+        "the overtraining factor k",
+        overtraining_factor(n, d, law=lw, sparsity=sp, moe=moe, compute=c),
+    )
     if isinstance(lw, ParametricLaw):
         alpha, beta, priced_by = lw.alpha, lw.beta, lw.name
     else:

@@ -16,7 +16,8 @@ Where things live (every public name is re-exported here):
 * :mod:`~flopcast.reporting.plots.figure`: palette, style, a new figure, captions, alt text, and
   ``save`` / ``to_png_bytes`` / ``to_svg_text`` / ``check_path``.
 * :mod:`~flopcast.reporting.plots.labels`: placing point labels without overlaps, line-end labels.
-* :mod:`~flopcast.reporting.plots.highlight`: ``highlighted_models`` (family names expand).
+* :mod:`~flopcast.reporting.names` (shared with the report): ``highlighted_models`` (family
+  names expand).
 * :mod:`~flopcast.reporting.plots.plot_timeline`: ``timeline``.
 * :mod:`~flopcast.reporting.plots.plot_tokens_per_param`: ``tokens_per_param``.
 * :mod:`~flopcast.reporting.plots.plot_memory`: ``memory`` (``DEFAULT_MACHINES``).
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+from flopcast.reporting.names import highlighted_models
 from flopcast.reporting.plots.figure import (
     CAPTION_WIDTH,
     DPI,
@@ -46,7 +48,6 @@ from flopcast.reporting.plots.figure import (
     to_png_bytes,
     to_svg_text,
 )
-from flopcast.reporting.plots.highlight import highlighted_models
 from flopcast.reporting.plots.plot_memory import DEFAULT_MACHINES, memory
 from flopcast.reporting.plots.plot_systems_trend import systems_trend
 from flopcast.reporting.plots.plot_timeline import timeline

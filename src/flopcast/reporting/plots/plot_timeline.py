@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flopcast.errors import FlopcastError, FlopcastTypeError, opt
 from flopcast.reporting.given import given_label, is_given
+from flopcast.reporting.names import _explicit, highlighted_models
 from flopcast.reporting.plots.figure import (
     GREY,
     HIGHLIGHT,
@@ -20,7 +21,6 @@ from flopcast.reporting.plots.figure import (
     _style,
     pow10,
 )
-from flopcast.reporting.plots.highlight import _explicit, highlighted_models
 from flopcast.reporting.plots.labels import _Label, _place_labels, _point_boxes
 
 if TYPE_CHECKING:

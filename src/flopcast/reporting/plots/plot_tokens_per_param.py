@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flopcast.errors import FlopcastError
 from flopcast.reporting.given import given_label, is_given
+from flopcast.reporting.names import _explicit, highlighted_models
 from flopcast.reporting.plots.figure import (
     HIGHLIGHT,
     OKABE_ITO,
@@ -21,7 +22,6 @@ from flopcast.reporting.plots.figure import (
     _style,
     _swatches,
 )
-from flopcast.reporting.plots.highlight import _explicit, highlighted_models
 from flopcast.reporting.plots.labels import _end_labels, _Label, _place_labels, _point_boxes
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _tpp_points() -> list[_TppPoint]:
 
 
 def _moe_title(moe: MoeSpec) -> str:
-    from flopcast.scaling._data import scaling_file
+    from flopcast.scaling._data import scaling_settings
     from flopcast.scaling.moe import parse_moe_spec
 
     choice = parse_moe_spec(moe)
@@ -88,8 +88,8 @@ def _moe_title(moe: MoeSpec) -> str:
     if choice == "none":
         return "no MoE adjustment (m = 1)"
     if choice == "default":
-        return f"MoE multiplier {scaling_file().moe.default.title}"
-    return f"MoE multiplier: {scaling_file().moe.ludziejewski2025.title} (depends on compute)"
+        return f"MoE multiplier {scaling_settings().default_moe.title}"
+    return f"MoE multiplier: {scaling_settings().joint_moe.title} (depends on compute)"
 
 
 def _band(alpha: float, beta: float, extra: float) -> tuple[float, float]:

@@ -37,6 +37,7 @@ def trend(
     from flopcast.accounting import headline
     from flopcast.regulation import thresholds
     from flopcast.reporting.given import given_label
+    from flopcast.reporting.names import highlighted_models
     from flopcast.reporting.plots.figure import (
         GREY,
         HIGHLIGHT,
@@ -47,7 +48,6 @@ def trend(
         _new_figure,
         _style,
     )
-    from flopcast.reporting.plots.highlight import highlighted_models
     from flopcast.reporting.plots.labels import _Label, _place_labels, _point_boxes
     from flopcast.trends import decimal_year
     from flopcast.trends.forecast import place

@@ -14,7 +14,7 @@ from flopcast.quantity import fmt_sci
 from flopcast.regulation import threshold_verdicts
 from flopcast.reporting.document import Section, Sources, Table
 from flopcast.reporting.given import is_unreleased
-from flopcast.reporting.prose import REPORT_LOOP_SAMPLING, _join, cite, flop, settings
+from flopcast.reporting.prose import REPORT_SAMPLING, _join, cite, flop, settings
 from flopcast.reporting.sections.trend import trend_context
 
 
@@ -30,7 +30,7 @@ def context_section(m: Model, mc: ModelCompute, sources: Sources) -> Section:
         s.append(f"Its predecessor {pred.name}'s training compute is not disclosed.")
         pred = None
     if pred is not None:
-        pc = model_compute(pred, sampling=REPORT_LOOP_SAMPLING)
+        pc = model_compute(pred, sampling=REPORT_SAMPLING)
         words = ratio_words(c / pc.headline.value)
         s.append(
             f"That is {words} than its predecessor {pred.name} "

@@ -41,10 +41,10 @@ def _text(m: Model, name: str) -> str | None:
 
 def plan_for(m: Model) -> Plan | None:
     """The plan of a model's published training layout, or None when it has none."""
-    from flopcast.planning import plan
-
     if any(m.figure(k) is None for k in REQUIRED) or m.hf_repo is None:
         return None
+    from flopcast.planning import plan  # only for a model with a layout to plan
+
     seq, batch, mfu = (
         _int(m, "training_sequence_length"),
         _int(m, "training_batch_tokens"),

@@ -1,6 +1,7 @@
-"""The models a plot highlights: a model's name stands for that model alone (``gpt-4`` is
-GPT-4, not GPT-4o or GPT-4.5); a family name that names no model (``llama-4``) for all its
-members; a :class:`~flopcast.figures.Model` (one given by numbers) for itself."""
+"""The models a report covers and its plots highlight: a model's name stands for that model
+alone (``gpt-4`` is GPT-4, not GPT-4o or GPT-4.5); a family name that names no model
+(``llama-4``) for all its members; a :class:`~flopcast.figures.Model` (one given by numbers)
+for itself. Apart from the plots, so a report without them does not load them."""
 
 from __future__ import annotations
 
