@@ -154,21 +154,12 @@ class BreakTest:
         }
 
 
-@dataclass(frozen=True)
-class Trend:
-    """A fitted trend of training compute over a selection, with its bootstrap."""
+class Growth:
+    """What a fitted line of log10(quantity) on the date says of growth: ×/yr, OOM/yr, the
+    doubling time, and their 90% bootstrap intervals (for :class:`Trend` and the systems')."""
 
-    selection: Selection
-    points: tuple[Point, ...]
     line: Line
-    r2: float
-    resid_sd: float
-    resamples: int
-    seed: int
-    hinge: Line | None = None
-    test: BreakTest | None = None
-    credit: str = ""
-    alternatives: dict[str, float] = field(default_factory=dict)
+    points: tuple[Any, ...]
 
     @property
     def n(self) -> int:
@@ -185,10 +176,33 @@ class Trend:
 
     @property
     def doubling_months(self) -> float:
+        # T₂ = 12·log10(2) / b months for a slope of b OOM per year
         return 12 * math.log10(2) / self.line.b if self.line.b > 0 else math.inf
 
     def slope_interval(self) -> tuple[float, float]:
+        """The 90% bootstrap interval of the slope (OOM per year)."""
         return interval(self.line.boot_b)
+
+    def growth_interval(self) -> tuple[float, float]:
+        lo, hi = self.slope_interval()
+        return float(10**lo), float(10**hi)
+
+
+@dataclass(frozen=True)
+class Trend(Growth):
+    """A fitted trend of training compute over a selection, with its bootstrap."""
+
+    selection: Selection
+    points: tuple[Point, ...]
+    line: Line
+    r2: float
+    resid_sd: float
+    resamples: int
+    seed: int
+    hinge: Line | None = None
+    test: BreakTest | None = None
+    credit: str = ""
+    alternatives: dict[str, float] = field(default_factory=dict)
 
     @property
     def forecast_line(self) -> Line:

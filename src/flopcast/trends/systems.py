@@ -37,11 +37,11 @@ from flopcast.trends.fit import (
     MIN_POINTS,
     RESAMPLES,
     SEED,
+    Growth,
     Line,
     finite,
     fit_line,
     growth_summary,
-    interval,
 )
 
 if TYPE_CHECKING:
@@ -206,7 +206,7 @@ class Published:
 
 
 @dataclass(frozen=True)
-class SystemsTrend:
+class SystemsTrend(Growth):
     """The fitted growth of one metric over a selection of systems, with its bootstrap."""
 
     metric: str
@@ -220,32 +220,6 @@ class SystemsTrend:
     pool: str  # which systems are ranked and selected from
     published: Published | None
     credit: str
-
-    @property
-    def n(self) -> int:
-        return len(self.points)
-
-    @property
-    def oom_per_year(self) -> float:
-        return self.line.b
-
-    @property
-    def growth(self) -> float:
-        """Multiplier per year (10 ** OOM per year)."""
-        return float(10.0**self.line.b)
-
-    @property
-    def doubling_months(self) -> float:
-        # T₂ = 12·log10(2) / b months for a slope of b OOM per year
-        return 12 * math.log10(2) / self.line.b if self.line.b > 0 else math.inf
-
-    def slope_interval(self) -> tuple[float, float]:
-        """The 90% bootstrap interval of the slope (OOM per year)."""
-        return interval(self.line.boot_b)
-
-    def growth_interval(self) -> tuple[float, float]:
-        lo, hi = self.slope_interval()
-        return float(10**lo), float(10**hi)
 
     @property
     def ratio(self) -> float | None:
