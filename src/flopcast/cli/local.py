@@ -385,7 +385,7 @@ def _memory_sections(est: MemoryEstimate) -> list[Section]:
 
 def _footer(est: MemoryEstimate) -> list[str]:
     f = est.weights.format
-    lines = [f"format: {f.note}", f"source: {f.source}"]
+    lines = [f"format: {f.note}"] + ([f"source: {f.source}"] if f.source else [])
     lines += [f"model: {est.model.source}"] + [f"note: {n}" for n in est.model.notes]
     lines += [f"note: {n}" for n in est.weights.notes]
     lines.append("GB = 10^9 bytes, GiB = 2^30 bytes")
