@@ -150,10 +150,16 @@ class OvertrainReport:
         }
 
 
+def _two_figures(k: float) -> str:
+    """``k`` to two significant figures without an exponent: 103 -> "100", 7753 -> "7,800"."""
+    text = f"{k:.2g}"
+    return f"{float(text):,.0f}" if k >= 10 else text
+
+
 def _verdict(k: float) -> str:
     band = scaling_settings().near_optimal_factor
     if k > band:
-        return f"overtrained {k:.2g}x"
+        return f"overtrained {_two_figures(k)}x"
     if k < 1.0 / band:
         return f"undertrained ({k:.2g}x the optimal tokens per parameter)"
     return f"near compute-optimal (k = {k:.2g})"
