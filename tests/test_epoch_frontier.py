@@ -176,3 +176,13 @@ def test_python_api() -> None:
     assert len(df) == len(ms)
     row = df[df["id"] == "llama-4-maverick"].iloc[0]
     assert row["training_tokens"] == 22e12
+
+
+def test_a_model_named_and_on_the_frontier_is_listed_once(cli: CLI) -> None:
+    # GPT-4o (2024-05-13) is among the three largest runs before DeepSeek-V3 (2024-12-26): named
+    # as well, it is compared once, and the frontier gives three others
+    r = cli("compare", "deepseek-v3", "gpt-4o", "--frontier", "--json")
+    assert r.code == 0, r.err
+    models = [c["b"]["label"].split(" (")[0] for c in r.json()["comparisons"]]
+    assert models.count("GPT-4o") == 1
+    assert len(models) == 4
