@@ -209,3 +209,10 @@ def test_the_report_cluster_section_gains_power_cost_and_systems(cli: CLI) -> No
         "OpenAI/Microsoft Goodyear Arizona",
     ]
     assert all(name in text for name in systems)
+
+
+def test_several_owners_are_written_with_a_space(cli: CLI) -> None:
+    # Epoch AI's owner field reads "Microsoft,OpenAI" for the Goodyear, Arizona system
+    r = cli("systems", "--at", "2025-01-01", "--top", "5")
+    assert r.code == 0, r.err
+    assert "Microsoft, OpenAI; from 2024-10-02" in r.out and "Microsoft,OpenAI" not in r.out

@@ -137,7 +137,7 @@ def _where(s: System) -> str:
     from flopcast.fleet import short_chip_name
     from flopcast.quantity import fmt_si
 
-    parts = [s.owner or "owner unknown"]
+    parts = [", ".join(s.owners) or "owner unknown"]  # Epoch AI writes "Microsoft,OpenAI"
     if s.first_operational is not None:
         parts.append(f"from {s.first_operational.isoformat()}")
     if s.chip and s.chips:
@@ -173,7 +173,7 @@ def _one(answer: OneSystem, sig: int) -> None:
     days, mfu = scenario()
     sec = Section(s.name, subtitle=f"{s.status}, certainty {s.certainty or 'unstated'}")
     for label, value in (
-        ("owner", s.owner),
+        ("owner", ", ".join(s.owners)),
         ("users", s.users),
         ("location", s.location or s.country),
         ("first operational", s.first_operational and s.first_operational.isoformat()),
