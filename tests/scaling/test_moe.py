@@ -103,3 +103,10 @@ def test_the_cli_reads_a_sparsity_as_s_or_as_the_ratio_1_s(cli: CLI) -> None:
     assert as_ratio.json() == cli(*args, "--sparsity", "8").json()
     r = cli(*args, "--sparsity", "eight")
     assert r.code == 2 and "write S or 1:S, e.g. 8 or 1:8" in r.err
+
+
+def test_a_stated_sparsity_is_said_once(cli: CLI) -> None:
+    r = cli("optimal", "--compute", "5.2e25", "--law", "llama3", "--sparsity", "8")
+    assert r.code == 0, r.err
+    row = next(line for line in r.out.splitlines() if line.startswith("sparsity S"))
+    assert row.split() == ["sparsity", "S", "1:8", "(stated)"]

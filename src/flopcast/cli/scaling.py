@@ -112,7 +112,11 @@ def _mult_text(m: Multiplier) -> str:
 
 
 def _sparsity_text(sp: Sparsity | None) -> str:
-    return "dense" if sp is None else f"{sp.label} ({sp.definition}: {sp.detail})"
+    if sp is None:
+        return "dense"
+    if sp.definition == "stated":  # not "1:8 (stated: 1:8 as stated)"
+        return f"{sp.label} (stated)"
+    return f"{sp.label} ({sp.definition}: {sp.detail})"
 
 
 def _optimal_rows(sec: Section, p: OptimalPoint, sig: int) -> None:
