@@ -220,3 +220,11 @@ def test_a_uniform_width_cites_no_paper_it_is_the_users_figure(cli: CLI) -> None
     assert r.code == 0, r.err
     assert "2001.08361" not in r.out and "source:" not in r.out
     assert "3 bits/weight (your --quant)" in r.out
+
+
+def test_memory_on_a_machine_points_to_local(cli: CLI) -> None:
+    # a home user types memory ... --on; the machine question is local's: say what to run
+    r = cli("memory", "llama-3-8b", "--on", "rtx 4090", "--quant", "q4_k_m")
+    assert r.code == 2
+    assert "run: flopcast local llama-3-8b --on 'rtx 4090' --quant q4_k_m" in r.err
+    assert "--on" not in cli("memory", "--help").out  # not an option of memory's own
