@@ -317,6 +317,11 @@ def test_configurable_columns_and_compute_instead_of_tokens(tmp_path: Path) -> N
         ),
         ("N,D,val\n1e8,2e9,3\n", r"no column 'loss'.*name it with loss_column$"),
         ("N,loss\n1e8,3\n", r"neither a tokens column 'D' nor a compute column 'C'"),
+        (  # several missing: all in one message, not one run per column
+            "params,tokens,loss\n1e8,2e9,3\n",
+            r"lacks columns 'N' \(name it with n_column\), 'D' or 'C' \(name one with "
+            r"d_column or c_column\); its columns: params, tokens, loss$",
+        ),
         (GOOD + "0,2e9,3.0\n", r"line 9: N = '0' is not positive"),
         (GOOD + "1e8,-2e9,3.0\n", r"line 9: D = '-2e9' is not positive"),
         (GOOD + "1e8,2e9,nan\n", r"line 9: loss = 'nan' is not a finite number"),
