@@ -216,3 +216,12 @@ def test_several_owners_are_written_with_a_space(cli: CLI) -> None:
     r = cli("systems", "--at", "2025-01-01", "--top", "5")
     assert r.code == 0, r.err
     assert "Microsoft, OpenAI; from 2024-10-02" in r.out and "Microsoft,OpenAI" not in r.out
+
+
+def test_a_runs_share_of_a_system_says_what_it_is_a_share_of(cli: CLI) -> None:
+    # Llama 3.1 405B: 16,384 H100 of Meta GenAI 2024b's 24,576 = 67% (Epoch AI's GPU Clusters)
+    r = cli("compute", "llama-3.1-405b", "--wide")
+    assert r.code == 0, r.err
+    row = next(line for line in r.out.splitlines() if "67% of Meta GenAI 2024b" in line)
+    assert row.split()[:4] == ["share", "of", "a", "system"]
+    assert "Meta AI's largest H100 system at release: 24,576 H100" in row

@@ -334,11 +334,12 @@ def run_sections(run: TrainingRun, notes: Footnotes, sig: int) -> tuple[list[Sec
     p = run.placement
     if p is not None and p.system is not None and p.share is not None:
         since = p.system.first_operational
-        sec.add(
-            f"{p.chip} systems of {p.system.owner.split(',')[0]}",
+        sec.add(  # "67% of Meta GenAI 2024b": the run's accelerators, of the largest system
+            "share of a system",
             f"{p.share:.0%} of {p.system.name}",
-            f"its largest at release: {_count(Quantity(p.system.chips or 0), sig)} "
-            f"{p.chip}" + ("" if since is None else f", from {since.isoformat()}"),
+            f"{p.system.owners[0] if p.system.owners else 'its owner'}'s largest {p.chip} system "
+            f"at release: {_count(Quantity(p.system.chips or 0), sig)} {p.chip}"
+            + ("" if since is None else f", from {since.isoformat()}"),
         )
     elif p is not None:
         sec.add("its systems", "–", p.text)
