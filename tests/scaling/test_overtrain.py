@@ -180,3 +180,9 @@ def test_a_large_overtraining_factor_is_written_without_an_exponent() -> None:
     assert "e+" not in r.verdict
     # 18.3 tokens/param optimal (epoch2024) vs 1,875 -> k ~ 103: "100x", not "1e+02x"
     assert overtrain(8e9, 15e12, law="epoch2024").verdict == "overtrained 100x"
+
+
+def test_the_compute_source_writes_counts_as_everywhere_else() -> None:
+    # Maverick: 6 x 17B x 22T, not "6 x 1.7e+10 active parameters x 2.2e+13 tokens"
+    r = overtrain("17B", "22T", total_params="400B")
+    assert r.compute_source == "6 × 17B active parameters × 22T tokens"

@@ -211,7 +211,9 @@ def overtrain(
             f"the compute 6·N·D for {n:.4g} active parameters and {d:.4g} tokens",
             FLOP_PER_PARAM_TOKEN * n * d,
         )
-        source = f"6 x {n:.4g} active parameters x {d:.4g} tokens"
+        from flopcast.quantity import fmt_si
+
+        source = f"6 × {fmt_si(n, 4)} active parameters × {fmt_si(d, 4)} tokens"  # not 8e+09
     else:
         c = positive("compute", compute)
         source = "stated"
