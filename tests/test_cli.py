@@ -130,6 +130,7 @@ def test_sig_changes_the_printed_precision(cli: CLI) -> None:
         (["compute", "--frobnicate"], "No such option"),
         (["compare", "5e25"], "at least two"),
         (["nonsense"], "No such command"),
+        (["compar", "gpt-4"], "No such command 'compar': did you mean compare, compute?"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli: CLI, args: list[str], message: str) -> None:

@@ -176,3 +176,21 @@ def test_python_api() -> None:
     assert len(df) == len(ms)
     row = df[df["id"] == "llama-4-maverick"].iloc[0]
     assert row["training_tokens"] == 22e12
+
+
+def test_a_model_named_and_on_the_frontier_is_listed_once(cli: CLI) -> None:
+    # GPT-4o (2024-05-13) is among the three largest runs before DeepSeek-V3 (2024-12-26): named
+    # as well, it is compared once, and the frontier gives three others
+    r = cli("compare", "deepseek-v3", "gpt-4o", "--frontier", "--json")
+    assert r.code == 0, r.err
+    models = [c["b"]["label"].split(" (")[0] for c in r.json()["comparisons"]]
+    assert models.count("GPT-4o") == 1
+    assert len(models) == 4
+
+
+def test_frontier_reads_a_month_or_a_year_like_every_other_command(cli: CLI) -> None:
+    # cluster --date 2024-10 and trend --to 2024-05 read a month (its 15th): so does frontier
+    r = cli("frontier", "--date", "2024-10", "--top", "2")
+    assert r.code == 0, r.err
+    assert "up to 2024-10-15" in r.out
+    assert frontier("2024").at == date(2024, 7, 1)  # a year is its 1 July, as in parse_date

@@ -146,3 +146,12 @@ def test_cli_with_table_accelerators(cli: CLI) -> None:
     assert data["inputs"]["utilization"]["origin"] == "assumed"
     r = cli("cluster", "--gpus", "100K", "--gpu", "h200", "--days", "90", "--precision", "fp3")
     assert r.code == 2 and "unknown precision" in r.err
+
+
+def test_hardware_separates_thousands_as_machines_does(cli: CLI) -> None:
+    # H100 SXM: 3,350 GB/s (machines prints "3,350" too), fp8 1,978.9 TFLOP/s dense
+    r = cli("hardware", "h100")
+    assert r.code == 0, r.err
+    assert "3,350 GB/s" in r.out and "1,978.9" in r.out
+    row = next(line for line in cli("hardware").out.splitlines() if line.startswith("b200 "))
+    assert row.split()[2:] == ["2,250", "4,500", "9,000", "180", "7,700"]

@@ -211,3 +211,20 @@ def test_compute_with_gpus_and_mfu_gives_accelerator_hours(cli: CLI) -> None:
     assert "accelerator-hours    1.58M accelerator-hours" in r.out
     hours = cli(*args, "--json").json()["implied_accelerator_hours"]["value"]
     assert hours == pytest.approx(2.244e24 / (989.4e12 * 0.4) / 3600)
+
+
+def test_a_uniform_width_cites_no_paper_it_is_the_users_figure(cli: CLI) -> None:
+    # --quant 3bit is the user's own width (bytes = params x 3 / 8): no source to cite, and
+    # certainly not a scaling-law paper (Kaplan et al. was shown here before)
+    r = cli("memory", "llama-3-8b", "--quant", "3bit")
+    assert r.code == 0, r.err
+    assert "2001.08361" not in r.out and "source:" not in r.out
+    assert "3 bits/weight (your --quant)" in r.out
+
+
+def test_memory_on_a_machine_points_to_local(cli: CLI) -> None:
+    # a home user types memory ... --on; the machine question is local's: say what to run
+    r = cli("memory", "llama-3-8b", "--on", "rtx 4090", "--quant", "q4_k_m")
+    assert r.code == 2
+    assert "run: flopcast local llama-3-8b --on 'rtx 4090' --quant q4_k_m" in r.err
+    assert "--on" not in cli("memory", "--help").out  # not an option of memory's own

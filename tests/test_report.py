@@ -170,3 +170,12 @@ def test_bad_report_input(cli: CLI, tmp_path: Path) -> None:
     assert r.code == 2 and "--tokens" in r.err
     r = cli("report", "maverick", "-o", str(tmp_path / "r.pdf"))
     assert r.code == 2 and ".md, .html" in r.err
+
+
+def test_html_report_of_a_model_without_parameters_or_tokens(cli: CLI, tmp_path: Path) -> None:
+    # GPT-4 has only Epoch AI's compute estimate: no point on the tokens-per-parameter plot,
+    # but the HTML report is still written, that plot drawn without it highlighted
+    out = tmp_path / "gpt-4.html"
+    r = cli("report", "gpt-4", "-o", str(out))
+    assert r.code == 0, r.err
+    assert "Tokens per active parameter against compute" in out.read_text(encoding="utf-8")

@@ -209,3 +209,19 @@ def test_the_report_cluster_section_gains_power_cost_and_systems(cli: CLI) -> No
         "OpenAI/Microsoft Goodyear Arizona",
     ]
     assert all(name in text for name in systems)
+
+
+def test_several_owners_are_written_with_a_space(cli: CLI) -> None:
+    # Epoch AI's owner field reads "Microsoft,OpenAI" for the Goodyear, Arizona system
+    r = cli("systems", "--at", "2025-01-01", "--top", "5")
+    assert r.code == 0, r.err
+    assert "Microsoft, OpenAI; from 2024-10-02" in r.out and "Microsoft,OpenAI" not in r.out
+
+
+def test_a_runs_share_of_a_system_says_what_it_is_a_share_of(cli: CLI) -> None:
+    # Llama 3.1 405B: 16,384 H100 of Meta GenAI 2024b's 24,576 = 67% (Epoch AI's GPU Clusters)
+    r = cli("compute", "llama-3.1-405b", "--wide")
+    assert r.code == 0, r.err
+    row = next(line for line in r.out.splitlines() if "67% of Meta GenAI 2024b" in line)
+    assert row.split()[:4] == ["share", "of", "a", "system"]
+    assert "Meta AI's largest H100 system at release: 24,576 H100" in row

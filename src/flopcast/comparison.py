@@ -146,12 +146,15 @@ def compare(
     )  # fmt: skip
 
 
-def frontier_subjects(first: str, at: date | str | None = None, top: int = 3) -> list[Subject]:
-    """The largest runs released before a model (or up to ``at``), as subjects to compare."""
+def frontier_subjects(
+    first: str, at: date | str | None = None, top: int = 3, named: Sequence[str] = ()
+) -> list[Subject]:
+    """The largest runs released before a model (or up to ``at``), as subjects to compare;
+    the models already ``named`` (by id) are left out, so none is listed twice."""
     from flopcast.frontiers import frontier
 
     if at is not None:
-        f = frontier(at, top)
+        f = frontier(at, top + len(named))
         exclude = ""
     else:
         try:
@@ -162,7 +165,7 @@ def frontier_subjects(first: str, at: date | str | None = None, top: int = 3) ->
                 f"({opt('at')} 2025-04-05)"
             ) from None
         # strictly before the release, so same-day siblings are not "the frontier"
-        f = frontier(m.released - timedelta(days=1), top + 1)
+        f = frontier(m.released - timedelta(days=1), top + 1 + len(named))
         exclude = m.id
     return [
         Subject(
@@ -172,7 +175,7 @@ def frontier_subjects(first: str, at: date | str | None = None, top: int = 3) ->
             e.model.id,
         )
         for e in f.entries
-        if e.model.id != exclude
+        if e.model.id != exclude and e.model.id not in named
     ][:top]
 
 
@@ -214,7 +217,8 @@ def compare_all(
         )
     resolved = [subject(s) for s in subjects]
     if frontier:
-        resolved += frontier_subjects(str(subjects[0]), at, top)
+        named = [s.model for s in resolved if s.model]
+        resolved += frontier_subjects(str(subjects[0]), at, top, named)
     first, rest = resolved[0], tuple(resolved[1:])
     results = tuple(compare(first, other, sampling=sampling) for other in rest)
     return Comparisons(first, rest, results)

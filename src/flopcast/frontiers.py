@@ -79,12 +79,10 @@ class Frontier:
 
 def frontier(at: date | str | None = None, top: int = 10) -> Frontier:
     """The ``top`` largest known training runs released on or before ``at`` (default: today)."""
-    if isinstance(at, str):
-        text = at
-        try:
-            at = date.fromisoformat(text)
-        except ValueError:
-            raise FlopcastError(f"{opt('at')} {text[:40]!r}: write a date as YYYY-MM-DD") from None
+    if isinstance(at, str):  # 2025-04-05, 2024-10 or 2024, as every other command reads dates
+        from flopcast.dates import parse_date
+
+        at = parse_date(at, opt("at"))
     if at is not None and not isinstance(at, date):
         raise FlopcastTypeError(f"{opt('at')} must be a date or YYYY-MM-DD, not {at!r}"[:120])
     at = at or date.today()

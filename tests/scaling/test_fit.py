@@ -238,7 +238,7 @@ def test_isoflop_warns_of_too_few_groups_and_of_extrapolation() -> None:
     r = fit_isoflop(isoflop_runs(0.002, 8, BUDGETS), bootstrap=0, budgets=(1e20, 1e24))
     # 1e24 / the largest budget 1e21 = 1000x: one warning, none for 1e20 inside the runs
     assert r.warnings == (
-        "1e+24 FLOP is 1e+03x the largest fitted run's 1e+21 FLOP: its allocation "
+        "1e24 FLOP is 1,000x the largest fitted run's 1e21 FLOP: its allocation "
         "extrapolates the fit",
     )
     two = fit_isoflop(isoflop_runs(0.002, 8, BUDGETS[:2]), bootstrap=0)
@@ -317,6 +317,11 @@ def test_configurable_columns_and_compute_instead_of_tokens(tmp_path: Path) -> N
         ),
         ("N,D,val\n1e8,2e9,3\n", r"no column 'loss'.*name it with loss_column$"),
         ("N,loss\n1e8,3\n", r"neither a tokens column 'D' nor a compute column 'C'"),
+        (  # several missing: all in one message, not one run per column
+            "params,tokens,loss\n1e8,2e9,3\n",
+            r"lacks columns 'N' \(name it with n_column\), 'D' or 'C' \(name one with "
+            r"d_column or c_column\); its columns: params, tokens, loss$",
+        ),
         (GOOD + "0,2e9,3.0\n", r"line 9: N = '0' is not positive"),
         (GOOD + "1e8,-2e9,3.0\n", r"line 9: D = '-2e9' is not positive"),
         (GOOD + "1e8,2e9,nan\n", r"line 9: loss = 'nan' is not a finite number"),
@@ -360,9 +365,8 @@ def test_a_budget_beyond_the_runs_is_an_extrapolation() -> None:
     # runs from 1e18 to 1e21 FLOP: 3e22 is 30x beyond, 1e17 below, 5e20 inside
     out = extrapolations([at(3e22), at(1e17), at(5e20)], (1e18, 1e21))
     assert out == (
-        "3e+22 FLOP is 30x the largest fitted run's 1e+21 FLOP: its allocation extrapolates "
-        "the fit",
-        "1e+17 FLOP is below the smallest fitted run's 1e+18 FLOP: its allocation "
+        "3e22 FLOP is 30x the largest fitted run's 1e21 FLOP: its allocation extrapolates the fit",
+        "1e17 FLOP is below the smallest fitted run's 1e18 FLOP: its allocation "
         "extrapolates the fit",
     )
 
@@ -375,6 +379,6 @@ def test_fit_cli_prints_the_warnings(tmp_path: Path, cli: CLI) -> None:
     r = cli("fit", str(path), "--approach", "2", "--budget", "1e24", "--bootstrap", "20")
     assert r.code == 0, r.err
     assert "warning: only 2 isoFLOP groups" in r.out
-    assert "warning: 1e+24 FLOP is 3.33e+05x the largest fitted run's 3e+18 FLOP" in r.out
+    assert "warning: 1e24 FLOP is 333,333x the largest fitted run's 3e18 FLOP" in r.out
     data = cli("fit", str(path), "--approach", "2", "--json", "--bootstrap", "20").json()
     assert data["warnings"][0].startswith("only 2 isoFLOP groups")

@@ -301,3 +301,11 @@ def test_data_file_schema_rejects_inconsistent_laws() -> None:
     ):
         with pytest.raises(ValidationError):
             PowerModel.model_validate(base | bad)
+
+
+def test_the_fitted_range_note_writes_flop_as_every_command_does() -> None:
+    # Llama 3's isoFLOP experiments span 6e18 to 1e22 FLOP (sec. 3.2.1); 5.2e25 is beyond them
+    from flopcast.scaling import get_law, optimal
+
+    notes = optimal(get_law("llama3"), 5.2e25).notes
+    assert "5.2e25 FLOP is outside the 6e18–1e22 FLOP this law was fitted on" in notes

@@ -18,6 +18,7 @@ from flopcast.scaling.moe import (
     sparsity_from_params,
     sparsity_stated,
 )
+from tests.conftest import CLI
 
 
 def test_sparsity_definitions_are_stated() -> None:
@@ -92,3 +93,20 @@ def test_other_multipliers() -> None:
 def test_default_multiplier_grows_with_sparsity(s: float, t: float) -> None:
     lo, hi = sorted((s, t))
     assert 1.0 <= multiplier("default", lo).value <= multiplier("default", hi).value
+
+
+def test_the_cli_reads_a_sparsity_as_s_or_as_the_ratio_1_s(cli: CLI) -> None:
+    # the output writes a 1:8 MoE as "1:8": typed back as --sparsity 1:8 it is S = 8
+    args = ("optimal", "--compute", "5.2e25", "--law", "llama3", "--json")
+    as_ratio = cli(*args, "--sparsity", "1:8")
+    assert as_ratio.code == 0, as_ratio.err
+    assert as_ratio.json() == cli(*args, "--sparsity", "8").json()
+    r = cli(*args, "--sparsity", "eight")
+    assert r.code == 2 and "write S or 1:S, e.g. 8 or 1:8" in r.err
+
+
+def test_a_stated_sparsity_is_said_once(cli: CLI) -> None:
+    r = cli("optimal", "--compute", "5.2e25", "--law", "llama3", "--sparsity", "8")
+    assert r.code == 0, r.err
+    row = next(line for line in r.out.splitlines() if line.startswith("sparsity S"))
+    assert row.split() == ["sparsity", "S", "1:8", "(stated)"]

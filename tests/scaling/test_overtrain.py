@@ -169,3 +169,20 @@ def test_stated_compute_and_errors() -> None:
         overtrain(0, 1e12)
     with pytest.raises(FlopcastError):
         overtrain(17e9, 22e12, total_params=1e9)
+
+
+def test_a_large_overtraining_factor_is_written_without_an_exponent() -> None:
+    # Llama 3 8B at 15T tokens under kaplan2020: 1,875 tokens/param vs ~0.24 optimal, k ~ 7,750
+    # (flopcast overtrain llama-3-8b); two figures, "7,800x", never "7.8e+03x"
+    r = overtrain(8e9, 15e12, law="kaplan2020")
+    assert 7000 < r.k < 8500
+    assert r.verdict == f"overtrained {float(f'{r.k:.2g}'):,.0f}x"
+    assert "e+" not in r.verdict
+    # 18.3 tokens/param optimal (epoch2024) vs 1,875 -> k ~ 103: "100x", not "1e+02x"
+    assert overtrain(8e9, 15e12, law="epoch2024").verdict == "overtrained 100x"
+
+
+def test_the_compute_source_writes_counts_as_everywhere_else() -> None:
+    # Maverick: 6 x 17B x 22T, not "6 x 1.7e+10 active parameters x 2.2e+13 tokens"
+    r = overtrain("17B", "22T", total_params="400B")
+    assert r.compute_source == "6 × 17B active parameters × 22T tokens"

@@ -22,7 +22,10 @@ def register(app: typer.Typer) -> None:
 
 def frontier_command(
     at: Annotated[
-        str | None, typer.Option("--date", help="Up to this date (YYYY-MM-DD); default today.")
+        str | None,
+        typer.Option(
+            "--date", help="Up to this date (YYYY-MM-DD, YYYY-MM or YYYY); default today."
+        ),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="How many models to list.")] = 10,
     json_output: JsonOpt = False,

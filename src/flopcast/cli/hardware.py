@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
 def _tflops(x: float | None) -> str:
     if x is None:
         return "–"
-    return f"{x:.0f}" if float(x).is_integer() else f"{x:g}"
+    # thousands separated, as machines and every other command print them: 3,350 GB/s
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,g}"
 
 
 def hardware_command(

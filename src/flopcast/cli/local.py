@@ -222,10 +222,21 @@ def memory_command(
     kv_per_token: KvPerTokenOpt = None,
     text_only: TextOnlyOpt = False,
     json_output: JsonOpt = False,
+    on: Annotated[str | None, typer.Option("--on", hidden=True)] = None,
 ) -> None:
     from flopcast.answers.local import memory_answer
     from flopcast.cli.common import print_json, render
 
+    if on is not None:  # a machine is local's question: say so rather than "no such option"
+        import shlex
+
+        from flopcast.errors import FlopcastError
+
+        raise FlopcastError(
+            "memory sizes a model on its own; to check it against a machine, run: flopcast "
+            f"local {shlex.quote(model or 'MODEL')} --on {shlex.quote(on)}"
+            + (f" --quant {shlex.quote(quant)}" if quant else "")
+        )
     est = memory_answer(
         model, quant=quant, context=context, kv_dtype=kv_dtype, sequences=sequences,
         overhead=overhead, total=total, active=active, kv_per_token=kv_per_token,
@@ -385,7 +396,7 @@ def _memory_sections(est: MemoryEstimate) -> list[Section]:
 
 def _footer(est: MemoryEstimate) -> list[str]:
     f = est.weights.format
-    lines = [f"format: {f.note}", f"source: {f.source}"]
+    lines = [f"format: {f.note}"] + ([f"source: {f.source}"] if f.source else [])
     lines += [f"model: {est.model.source}"] + [f"note: {n}" for n in est.model.notes]
     lines += [f"note: {n}" for n in est.weights.notes]
     lines.append("GB = 10^9 bytes, GiB = 2^30 bytes")

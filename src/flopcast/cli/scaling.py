@@ -44,9 +44,33 @@ MoeOpt = Annotated[
     ),
 ]
 SparsityOpt = Annotated[
-    float | None,
-    typer.Option("--sparsity", help="State the sparsity S of a 1:S mixture-of-experts model."),
+    str | None,
+    typer.Option(
+        "--sparsity",
+        metavar="S",
+        help="State the sparsity S of a 1:S mixture-of-experts model: 8 or 1:8.",
+    ),
 ]
+
+
+def _sparsity(text: str | None) -> float | None:
+    """``--sparsity 8`` or ``--sparsity 1:8`` (the 1:S the output writes) as S."""
+    import math
+
+    from flopcast.errors import FlopcastError
+
+    if text is None:
+        return None
+    value = text.strip().removeprefix("1:").strip()
+    try:
+        s = float(value)
+    except ValueError:
+        s = math.nan
+    if not math.isfinite(s):
+        raise FlopcastError(f"--sparsity {text[:40]!r}: write S or 1:S, e.g. 8 or 1:8 (1 = dense)")
+    return s
+
+
 SparsityFromOpt = Annotated[
     str,
     typer.Option(
@@ -88,7 +112,11 @@ def _mult_text(m: Multiplier) -> str:
 
 
 def _sparsity_text(sp: Sparsity | None) -> str:
-    return "dense" if sp is None else f"{sp.label} ({sp.definition}: {sp.detail})"
+    if sp is None:
+        return "dense"
+    if sp.definition == "stated":  # not "1:8 (stated: 1:8 as stated)"
+        return f"{sp.label} (stated)"
+    return f"{sp.label} ({sp.definition}: {sp.detail})"
 
 
 def _optimal_rows(sec: Section, p: OptimalPoint, sig: int) -> None:
@@ -123,8 +151,9 @@ def optimal_command(
     from flopcast.cli.common import print_json, render
 
     p = optimal_answer(
-        name, compute=compute, law=law, moe=moe, sparsity=sparsity, sparsity_from=sparsity_from
-    )
+        name, compute=compute, law=law, moe=moe, sparsity=_sparsity(sparsity),
+        sparsity_from=sparsity_from,
+    )  # fmt: skip
     said = "" if law is not None else default_law()[1]
     if json_output:
         print_json(p)
@@ -160,8 +189,8 @@ def overtrain_command(
     from flopcast.quantity import Kind, fmt, fmt_plain, fmt_sci, fmt_si
 
     o = overtrain_answer(
-        name, active=active, total=total, tokens=tokens, law=law, moe=moe, sparsity=sparsity,
-        sparsity_from=sparsity_from, samples=samples, seed=seed,
+        name, active=active, total=total, tokens=tokens, law=law, moe=moe,
+        sparsity=_sparsity(sparsity), sparsity_from=sparsity_from, samples=samples, seed=seed,
     )  # fmt: skip
     said = "" if law is not None else default_law()[1]
     if json_output:

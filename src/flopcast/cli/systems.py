@@ -137,7 +137,7 @@ def _where(s: System) -> str:
     from flopcast.fleet import short_chip_name
     from flopcast.quantity import fmt_si
 
-    parts = [s.owner or "owner unknown"]
+    parts = [", ".join(s.owners) or "owner unknown"]  # Epoch AI writes "Microsoft,OpenAI"
     if s.first_operational is not None:
         parts.append(f"from {s.first_operational.isoformat()}")
     if s.chip and s.chips:
@@ -173,7 +173,7 @@ def _one(answer: OneSystem, sig: int) -> None:
     days, mfu = scenario()
     sec = Section(s.name, subtitle=f"{s.status}, certainty {s.certainty or 'unstated'}")
     for label, value in (
-        ("owner", s.owner),
+        ("owner", ", ".join(s.owners)),
         ("users", s.users),
         ("location", s.location or s.country),
         ("first operational", s.first_operational and s.first_operational.isoformat()),
@@ -334,11 +334,12 @@ def run_sections(run: TrainingRun, notes: Footnotes, sig: int) -> tuple[list[Sec
     p = run.placement
     if p is not None and p.system is not None and p.share is not None:
         since = p.system.first_operational
-        sec.add(
-            f"{p.chip} systems of {p.system.owner.split(',')[0]}",
+        sec.add(  # "67% of Meta GenAI 2024b": the run's accelerators, of the largest system
+            "share of a system",
             f"{p.share:.0%} of {p.system.name}",
-            f"its largest at release: {_count(Quantity(p.system.chips or 0), sig)} "
-            f"{p.chip}" + ("" if since is None else f", from {since.isoformat()}"),
+            f"{p.system.owners[0] if p.system.owners else 'its owner'}'s largest {p.chip} system "
+            f"at release: {_count(Quantity(p.system.chips or 0), sig)} {p.chip}"
+            + ("" if since is None else f", from {since.isoformat()}"),
         )
     elif p is not None:
         sec.add("its systems", "–", p.text)

@@ -303,9 +303,9 @@ def weight_format(name: str) -> WeightFormat:
             name=f"uniform {label}",
             kind="uniform",
             bits=bits,
-            source="https://arxiv.org/abs/2001.08361",
-            note=f"every parameter at {label}: the idealised figure, no scales, nothing kept "
-            "at higher precision",
+            source="",  # the width is the user's own figure: nothing to cite
+            note=f"every parameter at {label} (your --quant): the idealised figure, no "
+            "scales, nothing kept at higher precision",
         )
     return _format_index().get(text)
 

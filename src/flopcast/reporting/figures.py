@@ -29,10 +29,14 @@ def report_figures(report: Report) -> dict[str, tuple[str, str]]:
         "Training compute over time (log scale), with the models of this report highlighted",
         plots.timeline(subjects),
     )
+    from flopcast.reporting.plots.plot_tokens_per_param import _tpp_point
+
+    # only the models with active parameters and tokens can be placed (not GPT-4's estimate)
+    placeable = [s for s in subjects if _tpp_point(model(s) if isinstance(s, str) else s)]
     add(
         "Tokens per active parameter against compute, with compute-optimal lines under "
         f"{report.settings['law']}, with the models of this report highlighted",
-        plots.tokens_per_param(subjects, law=str(report.settings["law"])),
+        plots.tokens_per_param(placeable, law=str(report.settings["law"])),
     )
     from flopcast.trends.forecast import placement_trend  # the cached fit, not a refit
 

@@ -493,7 +493,12 @@ def optimal(
     extrapolated = outside_fitted_range(lw, c)
     if extrapolated and lw.fitted_compute is not None:
         lo, hi = lw.fitted_compute
-        notes.append(f"{c:.3g} FLOP is outside the {lo:.2g}-{hi:.2g} FLOP this law was fitted on")
+        from flopcast.quantity import fmt_sci  # 5.2e25, as every command writes FLOP
+
+        notes.append(
+            f"{fmt_sci(c)} FLOP is outside the {fmt_sci(lo, 2)}–{fmt_sci(hi, 2)} FLOP this law "
+            "was fitted on"
+        )
     if isinstance(lw, PowerLaw) and lw.kappa != FLOP_PER_PARAM_TOKEN:
         notes.append(f"this law keeps C = {lw.kappa:.3g} N D (implied by its stated point)")
     if isinstance(lw, PowerLaw) and lw.n_coef is not None and lw.d_coef is not None:

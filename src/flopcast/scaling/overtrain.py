@@ -150,10 +150,16 @@ class OvertrainReport:
         }
 
 
+def _two_figures(k: float) -> str:
+    """``k`` to two significant figures without an exponent: 103 -> "100", 7753 -> "7,800"."""
+    text = f"{k:.2g}"
+    return f"{float(text):,.0f}" if k >= 10 else text
+
+
 def _verdict(k: float) -> str:
     band = scaling_settings().near_optimal_factor
     if k > band:
-        return f"overtrained {k:.2g}x"
+        return f"overtrained {_two_figures(k)}x"
     if k < 1.0 / band:
         return f"undertrained ({k:.2g}x the optimal tokens per parameter)"
     return f"near compute-optimal (k = {k:.2g})"
@@ -205,7 +211,9 @@ def overtrain(
             f"the compute 6·N·D for {n:.4g} active parameters and {d:.4g} tokens",
             FLOP_PER_PARAM_TOKEN * n * d,
         )
-        source = f"6 x {n:.4g} active parameters x {d:.4g} tokens"
+        from flopcast.quantity import fmt_si
+
+        source = f"6 × {fmt_si(n, 4)} active parameters × {fmt_si(d, 4)} tokens"  # not 8e+09
     else:
         c = positive("compute", compute)
         source = "stated"

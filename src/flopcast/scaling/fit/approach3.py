@@ -99,17 +99,19 @@ def extrapolations(
     allocations: Sequence[Allocation], fitted_compute: tuple[float, float]
 ) -> tuple[str, ...]:
     """A warning for each allocation at a budget outside the compute of the fitted runs."""
+    from flopcast.quantity import fmt_plain, fmt_sci  # 1e24 and 1,000x, not 1e+24 and 1e+03x
+
     lo, hi = fitted_compute
     out = []
     for a in allocations:
         if a.compute > hi * (1 + 1e-9):
             out.append(
-                f"{a.compute:.3g} FLOP is {a.compute / hi:.3g}x the largest fitted run's "
-                f"{hi:.3g} FLOP: its allocation extrapolates the fit"
+                f"{fmt_sci(a.compute)} FLOP is {fmt_plain(a.compute / hi, 3)}x the largest fitted "
+                f"run's {fmt_sci(hi)} FLOP: its allocation extrapolates the fit"
             )
         elif a.compute < lo * (1 - 1e-9):
             out.append(
-                f"{a.compute:.3g} FLOP is below the smallest fitted run's {lo:.3g} FLOP: "
+                f"{fmt_sci(a.compute)} FLOP is below the smallest fitted run's {fmt_sci(lo)} FLOP: "
                 "its allocation extrapolates the fit"
             )
     return tuple(out)

@@ -221,10 +221,22 @@ def parse_runs(
             )
         return i
 
-    i_n = col(n_column, opt("n_column"))
-    i_loss = col(loss_column, opt("loss_column"))
     i_d = index.get(d_column.strip().lower())
     i_c = index.get(c_column.strip().lower())
+    missing = [
+        f"{short(name, 40)} (name it with {flag})"
+        for name, flag in ((n_column, opt("n_column")), (loss_column, opt("loss_column")))
+        if name.strip().lower() not in index
+    ]
+    if i_d is None and i_c is None:
+        missing.append(
+            f"{short(d_column, 40)} or {short(c_column, 40)} (name one with {opt('d_column')} "
+            f"or {opt('c_column')})"
+        )
+    if len(missing) > 1:  # all at once, not one run per missing column
+        raise FlopcastError(f"{src} lacks columns {', '.join(missing)}; its columns: {shown}")
+    i_n = col(n_column, opt("n_column"))
+    i_loss = col(loss_column, opt("loss_column"))
     if i_d is None and i_c is None:
         raise FlopcastError(
             f"{src} has neither a tokens column {short(d_column, 40)} nor a compute column "
