@@ -56,7 +56,10 @@ def cluster_command(
     precision: PrecisionOpt = None,
     date: Annotated[
         str | None,
-        typer.Option("--date", help="Price and power at this date (YYYY-MM-DD); default today."),
+        typer.Option(
+            "--date",
+            help="Price and power at this date (YYYY-MM-DD, YYYY-MM or YYYY); default today.",
+        ),
     ] = None,
     dollars: Annotated[
         int | None, typer.Option("--dollars", metavar="YEAR", help="Costs in this year's dollars.")

@@ -36,7 +36,8 @@ def compare_command(
     ] = False,
     top: Annotated[int, typer.Option("--top", help="How many frontier models (--frontier).")] = 3,
     at: Annotated[
-        str | None, typer.Option("--date", help="Frontier date for a figure (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--date", help="Frontier date for a figure (YYYY-MM-DD, YYYY-MM or YYYY)."),
     ] = None,
     json_output: JsonOpt = False,
     csv_output: CsvOpt = False,

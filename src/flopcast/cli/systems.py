@@ -38,7 +38,11 @@ def systems_command(
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", "--date", help="Existing at this date (YYYY-MM-DD); default today."),
+        typer.Option(
+            "--at",
+            "--date",
+            help="Existing at this date (YYYY-MM-DD, YYYY-MM or YYYY); default today.",
+        ),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="How many systems to list.")] = 10,
     owner: Annotated[

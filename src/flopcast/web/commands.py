@@ -242,7 +242,7 @@ COMMANDS: dict[str, Command] = {
             (
                 Input("figures", list, None, "Figures or models, repeated: figures=5.18e25."),
                 Input("frontier", bool, False, "Also against the largest runs before it."),
-                Input("date", help="Frontier date for a figure (YYYY-MM-DD)."),
+                Input("date", help="Frontier date for a figure (YYYY-MM-DD, YYYY-MM or YYYY)."),
                 Input("top", int, 3, "How many frontier models.", 1, 50),
             ),
             sampled=True,
@@ -252,7 +252,7 @@ COMMANDS: dict[str, Command] = {
             "frontier",
             "The largest known training runs up to a date (flopcast frontier).",
             (
-                Input("date", help="Up to this date (YYYY-MM-DD); default today."),
+                Input("date", help="Up to this date (YYYY-MM-DD, YYYY-MM or YYYY); default today."),
                 Input("top", int, 10, "How many models to list.", 1, 500),
             ),
         ),
@@ -269,7 +269,7 @@ COMMANDS: dict[str, Command] = {
                 Input("achieved", help="Achieved FLOP/s per accelerator: 390T."),
                 Input("peak", help="Dense peak FLOP/s per accelerator."),
                 Input("precision", help="Precision of the dense peak (default bf16)."),
-                Input("date", help="Prices and power at this date (YYYY-MM-DD)."),
+                Input("date", help="Prices and power at this date (YYYY-MM-DD, YYYY-MM or YYYY)."),
                 Input("dollars", int, None, "Costs in this year's dollars.", 1900, 2200),
                 Input("tdp", help="Chip TDP instead of the table's: 700W."),
                 Input("overhead", help="Server and network power ÷ TDP (1.82)."),
@@ -303,7 +303,9 @@ COMMANDS: dict[str, Command] = {
             "(flopcast systems; Epoch AI's GPU Clusters data).",
             (
                 Input("name", help="One system, e.g. 'Meta 100k'."),
-                Input("at", help="Existing at this date (YYYY-MM-DD); default today."),
+                Input(
+                    "at", help="Existing at this date (YYYY-MM-DD, YYYY-MM or YYYY); default today."
+                ),
                 Input("top", int, 10, "How many systems to list.", 1, 500),
                 Input("owner", help="Only this owner's systems, e.g. meta, xai."),
                 Input("chip", help="Only systems of this chip: h100."),
