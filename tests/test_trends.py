@@ -29,6 +29,7 @@ from flopcast.trends import (
 from flopcast.trends.count import count_above
 from flopcast.trends.fit import _f_sf
 from flopcast.trends.forecast import at, place, placement_trend, when
+from tests.conftest import CLI
 
 SNAPSHOT = data_path("epoch_notable.csv")
 ACCEPTANCE = Selection("notable", date(2010, 1, 1), date(2024, 5, 31))
@@ -321,3 +322,14 @@ def test_default_window_is_the_deep_learning_era_on_epoch_data_only(tmp_path: Pa
             for i in range(20)]  # fmt: skip
     own = fit_trend(Selection(data=_write_csv(tmp_path / "own.csv", rows)))
     assert own.selection.first_date is None and len(own.points) == 20
+
+
+def test_a_window_too_short_for_a_yearly_rate_is_warned(cli: CLI) -> None:
+    # two months of notable models read as a growth of ~1e21x/yr: a slope extrapolated
+    # far beyond the data, which the answer must say (trends.toml [window], 1 year)
+    short = fit_trend(Selection("notable", date(2024, 5, 1), date(2024, 6, 30)))
+    assert len(short.warnings) == 1 and "widen --from/--to" in short.warnings[0]
+    assert short.to_dict()["warnings"] == list(short.warnings)
+    assert fit_trend().warnings == ()
+    r = cli("trend", "--from", "2024-05", "--to", "2024-06")
+    assert r.code == 0 and "warning: the models span" in r.out

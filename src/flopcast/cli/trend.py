@@ -153,7 +153,7 @@ def trend_command(
     if at_rows or when_rows:
         sections.append(forecast_section(trend, at_rows, when_rows, sig))
     sections += [count_section(c) for c in count_rows]
-    warnings = []
+    warnings = list(trend.warnings)
     if (at_rows or when_rows) and sel.select != "frontier":
         warnings.append(
             f"forecasts follow the trend of {sel.label()}, not the largest runs: "

@@ -222,9 +222,24 @@ class Trend(Growth):
     def describe(self) -> str:
         return self.selection.describe(self.n, self.points)
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What a reader of the growth must know: a window too short to state a yearly rate."""
+        from flopcast.trends.data import settings
+
+        years = (self.last - self.first).days / 365.25
+        least = float(settings()["window"]["warn_below_years"])
+        if years >= least:
+            return ()
+        return (
+            f"the models span {years * 12:.1f} months: a growth per year from less than "
+            f"{least:g} year extrapolates the slope far beyond the data; widen --from/--to",
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "selection": {**self.selection.to_dict(), "description": self.describe()},
+            "warnings": list(self.warnings),
             "models": self.n,
             "first": self.first.isoformat(),
             "last": self.last.isoformat(),
