@@ -444,3 +444,11 @@ def test_results_are_cached_and_bounded() -> None:
     assert cache.get("a") == 1  # a is now the most recent
     cache.put("c", 3)
     assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
+
+
+def test_the_trend_page_shows_the_trend_s_warnings(client: Any) -> None:
+    # two months of models: the CLI warns that a yearly rate extrapolates; the page must too
+    page = client.get("/calc/trend", params={"from": "2024-05", "to": "2024-06"})
+    assert page.status_code == 200
+    assert 'class="warning">warning: the models span' in page.text
+    assert "warning: the models span" not in client.get("/calc/trend").text
